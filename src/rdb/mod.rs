@@ -1,0 +1,1 @@
+//! rdb: to be written.
