@@ -1,0 +1,54 @@
+# replscope — the commands a person runs. Each one installs what is missing
+# first (scripts/setup.sh is idempotent and quick when all is present).
+#
+#   make serve   build and serve the playground on http://127.0.0.1:$(PORT)
+#   make test    every test suite: Rust, wasm in Chromium, page unit + e2e
+#   make dist    a static site in dist/ that works from any sub-path
+#   make lint    rustfmt and clippy, as CI's reviewers expect them
+
+PORT ?= 8080
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+WASM_PKG := www/pkg
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: setup wasm page serve test test-rust test-wasm test-web dist lint clean
+
+setup:
+	@bash scripts/setup.sh
+
+# The wasm package the page imports (www/pkg, generated, not committed).
+wasm: setup
+	wasm-pack --log-level warn build --release --target web --out-dir $(abspath $(WASM_PKG)) --no-pack
+
+page: wasm
+	cd www && npx vite build --logLevel warn
+
+serve: page
+	@echo "replscope playground: http://127.0.0.1:$(PORT)/"
+	cd www && npx vite preview --host 127.0.0.1 --port $(PORT) --strictPort
+
+test: setup test-rust test-wasm test-web
+
+test-rust:
+	cargo test
+
+# wasm_bindgen_test in a real headless Chromium (Debian's, through chromedriver).
+test-wasm:
+	wasm-pack test --release --headless --chrome -- --test web
+
+test-web: page
+	cd www && npm run --silent typecheck && npm run --silent test:unit && npm run --silent test:e2e
+
+dist: page
+	rm -rf dist && cp -r www/dist dist
+	@echo "static site in dist/ (relative asset paths: serve it from any sub-path)"
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+
+clean:
+	cargo clean
+	rm -rf dist www/dist $(WASM_PKG)

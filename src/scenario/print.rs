@@ -1,0 +1,78 @@
+//! [`Script`] → text that [`super::parse`] reads back to the same steps:
+//! how a session is exported from the page and how tests build scripts.
+
+use super::{Action, Command, LinkChange, Script};
+use std::fmt::Write;
+
+/// The script as text, one line per step, arguments quoted only where
+/// redis-cli's rules (or the script's `#` comments) require it.
+pub fn print(script: &Script) -> String {
+    let mut out = String::new();
+    for step in &script.steps {
+        print_action(&mut out, &step.action);
+        out.push('\n');
+    }
+    out
+}
+
+/// Appends one step's line, without the newline.
+fn print_action(out: &mut String, action: &Action) {
+    // Writing into a String cannot fail, so the fmt::Results are ignored.
+    let _ = match action {
+        Action::Node(name) => write!(out, "node {name}"),
+        Action::RemoveNode(name) => write!(out, "remove node {name}"),
+        Action::Command(c) => write!(out, "{}", command_text(c)),
+        Action::Wait(ms) => write!(out, "wait {ms}"),
+        Action::Settle => write!(out, "settle"),
+        Action::StepEvents(n) => write!(out, "step {n}"),
+        Action::Phase(ms) => write!(out, "phase {ms}"),
+        Action::Link { a, b, change } => write!(out, "link {a} {b} {}", link_text(*change)),
+        Action::Expect {
+            command,
+            matching,
+            expected,
+        } => write!(
+            out,
+            "expect {} {} {expected}",
+            command_text(command),
+            matching.arrow()
+        ),
+    };
+}
+
+/// `A> SET foo bar`.
+fn command_text(c: &Command) -> String {
+    format!("{}> {}", c.node, c.line())
+}
+
+/// The words after `link A B`.
+fn link_text(change: LinkChange) -> String {
+    match change {
+        LinkChange::Down => "down".to_string(),
+        LinkChange::DownOneWay => "down oneway".to_string(),
+        LinkChange::Up => "up".to_string(),
+        LinkChange::LatencyMs(ms) => format!("latency {ms}"),
+        LinkChange::BandwidthBytesPerS(Some(n)) => format!("bandwidth {n}"),
+        LinkChange::BandwidthBytesPerS(None) => "bandwidth unlimited".to_string(),
+    }
+}
+
+/// One argument as a script (and redis-cli) would need it typed: bare when
+/// that reads back the same, else double-quoted with `sdscatrepr` escapes.
+/// Bare is not possible for the empty string, for whitespace, quotes,
+/// backslashes or non-printable bytes, and for words the script format
+/// itself reads specially (a leading `#`, the arrows `=>` and `~>`).
+pub fn quote_arg(arg: &[u8]) -> String {
+    let plain = !arg.is_empty()
+        && arg.first() != Some(&b'#')
+        && arg != b"=>"
+        && arg != b"~>"
+        && arg
+            .iter()
+            .all(|&c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'\\'));
+    if plain {
+        String::from_utf8_lossy(arg).into_owned()
+    } else {
+        crate::cli::repr(arg)
+    }
+}

@@ -1,0 +1,317 @@
+//! Parser, printer and runner tests (the simulator-backed runs are in
+//! `tests/cli.rs` and `tests/conformance.rs`).
+
+use super::*;
+use crate::resp::Frame;
+
+fn argv(words: &[&str]) -> Vec<Vec<u8>> {
+    words.iter().map(|w| w.as_bytes().to_vec()).collect()
+}
+
+fn cmd(node: &str, words: &[&str]) -> Command {
+    Command {
+        node: node.to_string(),
+        argv: argv(words),
+    }
+}
+
+fn actions(script: &Script) -> Vec<Action> {
+    script.steps.iter().map(|s| s.action.clone()).collect()
+}
+
+fn error(text: &str) -> (usize, usize, String) {
+    let e = parse(text).expect_err("should not parse");
+    (e.line, e.column, e.message)
+}
+
+const ISSUE_EXAMPLE: &str = r#"# a comment
+node A                     # a Redis 7.0 instance with default config
+node B
+B> REPLICAOF A             # any redis-cli command line, run on that node
+A> SET foo "hello world"   # redis-cli quoting
+wait 1500                  # advance virtual time (ms)
+settle                     # run until quiet: nothing in flight, no BGSAVE,
+                           # every connected replica online at its master's offset
+link A B down              # cut the connection between A and B (both ways)
+link A B up
+link A B latency 20        # ms
+link A B bandwidth 100000  # bytes per second
+expect B> GET foo => "hello world"
+"#;
+
+#[test]
+fn parses_the_issue_example() {
+    let script = parse(ISSUE_EXAMPLE).unwrap();
+    let link = |change| Action::Link {
+        a: "A".into(),
+        b: "B".into(),
+        change,
+    };
+    assert_eq!(
+        actions(&script),
+        vec![
+            Action::Node("A".into()),
+            Action::Node("B".into()),
+            Action::Command(cmd("B", &["REPLICAOF", "A"])),
+            Action::Command(cmd("A", &["SET", "foo", "hello world"])),
+            Action::Wait(1500),
+            Action::Settle,
+            link(LinkChange::Down),
+            link(LinkChange::Up),
+            link(LinkChange::LatencyMs(20)),
+            link(LinkChange::BandwidthBytesPerS(Some(100000))),
+            Action::Expect {
+                command: cmd("B", &["GET", "foo"]),
+                matching: Match::Whole,
+                expected: "\"hello world\"".into(),
+            },
+        ]
+    );
+    let lines: Vec<usize> = script.steps.iter().map(|s| s.line).collect();
+    assert_eq!(lines, vec![2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13]);
+}
+
+#[test]
+fn parses_extensions_and_comment_edges() {
+    let text = "node A\nnode B\nlink B A down oneway\nlink A B bandwidth unlimited\nstep\nstep 7\nphase\nphase 250\n\
+                A>SET k \"#not a comment\" #comment\n\
+                expect A> SET k \"a => b\" => OK # done\n\
+                expect A> GET k => \"x # y\"\n\
+                expect A> INFO replication ~> role:master\n\
+                expect A> SET k v => (error) READONLY You can't write against a read only replica.\n\
+                remove node B\n";
+    let script = parse(text).unwrap();
+    assert_eq!(
+        actions(&script),
+        vec![
+            Action::Node("A".into()),
+            Action::Node("B".into()),
+            Action::Link {
+                a: "B".into(),
+                b: "A".into(),
+                change: LinkChange::DownOneWay
+            },
+            Action::Link {
+                a: "A".into(),
+                b: "B".into(),
+                change: LinkChange::BandwidthBytesPerS(None)
+            },
+            Action::StepEvents(1),
+            Action::StepEvents(7),
+            Action::Phase(600_000),
+            Action::Phase(250),
+            Action::Command(cmd("A", &["SET", "k", "#not a comment"])),
+            Action::Expect {
+                command: cmd("A", &["SET", "k", "a => b"]),
+                matching: Match::Whole,
+                expected: "OK".into()
+            },
+            Action::Expect {
+                command: cmd("A", &["GET", "k"]),
+                matching: Match::Whole,
+                expected: "\"x # y\"".into()
+            },
+            Action::Expect {
+                command: cmd("A", &["INFO", "replication"]),
+                matching: Match::Line,
+                expected: "role:master".into()
+            },
+            Action::Expect {
+                command: cmd("A", &["SET", "k", "v"]),
+                matching: Match::Whole,
+                expected: "(error) READONLY You can't write against a read only replica.".into()
+            },
+            Action::RemoveNode("B".into()),
+        ]
+    );
+}
+
+#[test]
+fn reports_line_and_column() {
+    let cases: &[(&str, (usize, usize, &str))] = &[
+        ("node A\nfrob x", (2, 1, "unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, remove node, or NODE> command)")),
+        ("node A\n  B> GET x", (2, 3, "no node named 'B' (declare it first with 'node B')")),
+        ("node A\nwait 1.5", (2, 6, "'1.5' is not a whole number")),
+        ("wait", (1, 5, "missing a number after 'wait'")),
+        ("wait 86400001", (1, 6, "'86400001' is too large (at most 86400000)")),
+        ("settle now", (1, 8, "unexpected 'now' at the end of the line")),
+        ("node A\nA> SET k \"abc", (2, 10, "unbalanced double quotes")),
+        ("node A\nA> SET k 'it\\'s", (2, 10, "unbalanced single quotes")),
+        ("node A\nA> SET k \"a\"b", (2, 13, "a closing quote must be followed by a space")),
+        ("node A\nA>   # nothing", (2, 3, "missing command after 'A>'")),
+        ("node A\n> GET k", (2, 1, "missing node name before '>'")),
+        ("node A\nnode A", (2, 6, "node 'A' is already declared")),
+        ("node A/B", (1, 7, "'/' is not allowed in a node name (use letters, digits, '_', '-', '.')")),
+        ("node", (1, 5, "missing node name after 'node'")),
+        ("node A\nlink A A down", (2, 8, "a link joins two different nodes")),
+        ("node A\nnode B\nlink A B sideways", (3, 10, "unknown link change 'sideways': expected 'link A B down|up|latency MS|bandwidth BYTES_PER_S'")),
+        ("node A\nnode B\nlink A B latency", (3, 17, "missing value after 'latency'")),
+        ("node A\nnode B\nlink A B bandwidth 0", (3, 20, "bandwidth must be at least 1 byte per second (or 'unlimited')")),
+        ("node A\nnode B\nlink A", (3, 5, "expected 'link A B down|up|latency MS|bandwidth BYTES_PER_S'")),
+        ("node A\nexpect A> GET k", (2, 16, "missing '=>' and the expected reply")),
+        ("node A\nexpect A> GET k =>   # none", (2, 19, "missing the expected reply after the arrow")),
+        ("node A\nexpect GET k => OK", (2, 8, "expected 'NODE>' after 'expect'")),
+        ("node A\nB> REPLICAOF A", (2, 1, "no node named 'B' (declare it first with 'node B')")),
+        ("node A\nA> replicaof C 6379", (2, 14, "no node named 'C': REPLICAOF names a node declared with 'node NAME' (or NO ONE)")),
+        ("node A\nremove A", (2, 1, "expected 'remove node NAME'")),
+        ("node A\nremove node A\nA> PING", (3, 1, "no node named 'A' (declare it first with 'node A')")),
+        ("node é\nnode A\nA> GET \"é", (3, 8, "unbalanced double quotes")),
+    ];
+    for (text, (line, column, message)) in cases {
+        assert_eq!(error(text), (*line, *column, message.to_string()), "script {text:?}");
+    }
+    let e = parse("node A\nfrob").unwrap_err();
+    assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, remove node, or NODE> command)");
+}
+
+#[test]
+fn accepts_replicaof_no_one_and_port() {
+    let script = parse("node A\nnode B\nB> REPLICAOF A 6379\nB> replicaof no one\nB> SLAVEOF A").unwrap();
+    assert_eq!(script.steps.len(), 5);
+}
+
+#[test]
+fn printing_round_trips() {
+    let script = parse(ISSUE_EXAMPLE).unwrap();
+    let printed = print(&script);
+    assert_eq!(
+        printed,
+        "node A\nnode B\nB> REPLICAOF A\nA> SET foo \"hello world\"\nwait 1500\nsettle\n\
+         link A B down\nlink A B up\nlink A B latency 20\nlink A B bandwidth 100000\n\
+         expect B> GET foo => \"hello world\"\n"
+    );
+    assert_eq!(actions(&parse(&printed).unwrap()), actions(&script));
+
+    let odd: Vec<Vec<u8>> = vec![
+        b"SET".to_vec(),
+        b"".to_vec(),
+        b"#hash".to_vec(),
+        b"=>".to_vec(),
+        b"~>".to_vec(),
+        b"it's \"q\" \\".to_vec(),
+        vec![0, 1, 0xff, b'\n', b'\t'],
+        "é".as_bytes().to_vec(),
+        b"a=>b".to_vec(),
+    ];
+    let mut script = parse("node A\nnode B\nlink B A down oneway\nlink A B bandwidth unlimited\nstep 3\nphase 9\nremove node B").unwrap();
+    let command = Command {
+        node: "A".into(),
+        argv: odd,
+    };
+    script.steps.push(Step {
+        line: 0,
+        action: Action::Command(command.clone()),
+    });
+    script.steps.push(Step {
+        line: 0,
+        action: Action::Expect {
+            command,
+            matching: Match::Line,
+            expected: "\"a # b\" (integer) 1".into(),
+        },
+    });
+    let printed = print(&script);
+    assert!(printed.contains(r#"A> SET "" "#hash" "=>" "~>" "it's \"q\" \\" "\x00\x01\xff\n\t" "\xc3\xa9" a=>b"#));
+    assert_eq!(actions(&parse(&printed).unwrap()), actions(&script));
+}
+
+#[test]
+fn matches_like_redis_cli_prints() {
+    assert!(Match::Whole.accepts("1) \"a\"\n2) \"b\"", "1) \"a\" 2) \"b\""));
+    assert!(!Match::Whole.accepts("1) \"a\"\n2) \"b\"", "1) \"a\""));
+    assert!(Match::Line.accepts("# Replication\nrole:master\nconnected_slaves:1", "connected_slaves:1"));
+    assert!(!Match::Line.accepts("connected_slaves:10", "connected_slaves:1"));
+    assert_eq!(one_line("1) 1) \"x\"\n   2) \"y\""), "1) 1) \"x\" 2) \"y\"");
+}
+
+/// A target that records what it was asked and answers from a script of replies.
+#[derive(Default)]
+struct Recorder {
+    calls: Vec<String>,
+    replies: Vec<Frame>,
+}
+
+impl Target for Recorder {
+    fn add_node(&mut self, name: &str) -> Result<(), String> {
+        self.calls.push(format!("add {name}"));
+        Ok(())
+    }
+    fn remove_node(&mut self, name: &str) -> Result<(), String> {
+        self.calls.push(format!("remove {name}"));
+        Ok(())
+    }
+    fn command(&mut self, node: &str, argv: &[Vec<u8>]) -> Result<Frame, String> {
+        self.calls.push(format!("{node}: {}", String::from_utf8_lossy(&argv.concat())));
+        if self.replies.is_empty() {
+            return Err("out of replies".into());
+        }
+        Ok(self.replies.remove(0))
+    }
+    fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), String> {
+        self.calls.push(format!("link {a} {b} {change:?}"));
+        Ok(())
+    }
+    fn wait(&mut self, ms: u64) -> Result<(), String> {
+        self.calls.push(format!("wait {ms}"));
+        Ok(())
+    }
+    fn settle(&mut self) -> Result<(), String> {
+        self.calls.push("settle".into());
+        Ok(())
+    }
+    fn step_events(&mut self, n: u64) -> Result<(), String> {
+        self.calls.push(format!("step {n}"));
+        Ok(())
+    }
+    fn phase(&mut self, max_ms: u64) -> Result<(), String> {
+        self.calls.push(format!("phase {max_ms}"));
+        Ok(())
+    }
+}
+
+#[test]
+fn runner_reports_every_command_and_failed_expects() {
+    let script = parse(
+        "node A\nA> SET k v\nwait 5\nexpect A> GET k => \"v\"\nexpect A> GET k => \"w\"\nsettle\nlink A B up".replace("link A B up", "step 2\nphase 3").as_str(),
+    )
+    .unwrap();
+    let mut target = Recorder {
+        replies: vec![Frame::ok(), Frame::bulk("v"), Frame::bulk("v")],
+        ..Recorder::default()
+    };
+    let mut seen = Vec::new();
+    let summary = run(&script, &mut target, &mut |r| {
+        seen.push((r.line, r.command.line(), r.rendered.to_string(), r.failure.is_some()))
+    })
+    .unwrap();
+    assert_eq!(
+        target.calls,
+        vec!["add A", "A: SETkv", "wait 5", "A: GETk", "A: GETk", "settle", "step 2", "phase 3"]
+    );
+    assert_eq!(
+        seen,
+        vec![
+            (2, "SET k v".to_string(), "OK".to_string(), false),
+            (4, "GET k".to_string(), "\"v\"".to_string(), false),
+            (5, "GET k".to_string(), "\"v\"".to_string(), true),
+        ]
+    );
+    assert_eq!(summary.commands, 3);
+    assert_eq!(summary.expects, 2);
+    assert_eq!(
+        summary.failures[0].to_string(),
+        "line 5: expect A> GET k failed: expected \"w\", got \"v\""
+    );
+}
+
+#[test]
+fn runner_stops_at_a_target_error() {
+    let script = parse("node A\nA> PING\nA> PING\nA> PING").unwrap();
+    let mut target = Recorder {
+        replies: vec![Frame::Simple("PONG".into())],
+        ..Recorder::default()
+    };
+    let err = run(&script, &mut target, &mut |_| {}).unwrap_err();
+    assert_eq!(err.to_string(), "line 3: out of replies");
+    assert_eq!(target.calls.len(), 3);
+}
