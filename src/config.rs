@@ -51,6 +51,10 @@ pub struct Config {
     pub replica_priority: u64,
     /// `client-output-buffer-limit` replica class.
     pub replica_output_limit: OutputBufferLimit,
+    /// `client-output-buffer-limit` normal class (only shown by CONFIG GET).
+    pub normal_output_limit: OutputBufferLimit,
+    /// `client-output-buffer-limit` pubsub class (only shown by CONFIG GET).
+    pub pubsub_output_limit: OutputBufferLimit,
 }
 
 /// Redis's minimum backlog size; smaller settings are raised to it.
@@ -76,6 +80,16 @@ impl Default for Config {
             replica_output_limit: OutputBufferLimit {
                 hard_bytes: 256 * 1024 * 1024,
                 soft_bytes: 64 * 1024 * 1024,
+                soft_seconds: 60,
+            },
+            normal_output_limit: OutputBufferLimit {
+                hard_bytes: 0,
+                soft_bytes: 0,
+                soft_seconds: 0,
+            },
+            pubsub_output_limit: OutputBufferLimit {
+                hard_bytes: 32 * 1024 * 1024,
+                soft_bytes: 8 * 1024 * 1024,
                 soft_seconds: 60,
             },
         }

@@ -1,1 +1,447 @@
-//! node: to be written.
+//! One Redis instance as an event handler.
+//!
+//! A [`Node`] is a [`Server`] (keyspace, config, stats, the command path)
+//! plus its replication state ([`Repl`]) and its connections. The simulator
+//! calls one handler per happening — a timer, a connection accepted or
+//! established, bytes arriving, a write leaving, a connection closing, a
+//! console command — and the node answers only through [`Effect`]s
+//! collected in a [`Cx`]: write bytes on a connection, open or close one,
+//! set a timer, record a trace event, answer the console. It never touches
+//! another node or the clock, which is what lets the simulator replay it
+//! deterministically.
+//!
+//! The replication logic itself lives in `crate::repl`, one file per
+//! concept, as further `impl Node` blocks.
+
+use crate::repl::{Peer, Repl, ReplState};
+use crate::resp::{Decoder, Frame};
+use crate::server::{Client, Gate, Outcome, Server};
+use crate::sim::links::{ConnId, Links, NodeId, Payload};
+use crate::sim::rng::Rng;
+use crate::sim::trace::{Kind, Phase};
+use crate::sim::EPOCH_UNIX_MS;
+use std::collections::BTreeMap;
+
+/// A node's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// `serverCron` at `hz 10`: every 100 ms; `replicationCron` every tenth.
+    Cron,
+    /// A disk BGSAVE child finished writing its file.
+    BgsaveDone { gen: u64 },
+    /// A blocked WAIT times out.
+    WaitTimeout { gen: u64 },
+}
+
+/// What a handler asks the simulator to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Write bytes on a connection; `notify` asks for `on_sent` when they
+    /// have all left.
+    Send {
+        conn: ConnId,
+        bytes: Vec<u8>,
+        payload: Payload,
+        notify: Option<u64>,
+    },
+    /// Open a connection to the node named `to`.
+    Open { conn: ConnId, to: String },
+    /// Close a connection.
+    Close { conn: ConnId },
+    /// Fire `timer` at virtual time `at_ms`.
+    Timer { at_ms: u64, timer: Timer },
+    /// Record a trace event.
+    Trace {
+        replica: Option<String>,
+        phase: Phase,
+        kind: Kind,
+    },
+    /// The reply to a console command that had blocked (WAIT).
+    ConsoleReply(Frame),
+}
+
+/// A handler's view of the world: the time, the RNG, read-only link state,
+/// and the effects it produced.
+pub struct Cx<'a> {
+    /// Virtual milliseconds since the simulation started.
+    pub now_ms: u64,
+    /// The world's one RNG.
+    pub rng: &'a mut Rng,
+    /// Links, read-only (pending output for buffer limits).
+    pub links: &'a Links,
+    /// This node.
+    pub node: NodeId,
+    /// Connection id allocator.
+    pub next_conn: &'a mut ConnId,
+    /// Effects, in order.
+    pub out: Vec<Effect>,
+}
+
+impl Cx<'_> {
+    /// The virtual clock as Unix milliseconds.
+    pub fn unix_ms(&self) -> i64 {
+        EPOCH_UNIX_MS + self.now_ms as i64
+    }
+
+    /// The virtual clock as Unix seconds (Redis's `server.unixtime`).
+    pub fn unix_s(&self) -> i64 {
+        self.unix_ms().div_euclid(1000)
+    }
+
+    /// Writes bytes on `conn`.
+    pub fn send(&mut self, conn: ConnId, bytes: Vec<u8>, payload: Payload) {
+        self.out.push(Effect::Send {
+            conn,
+            bytes,
+            payload,
+            notify: None,
+        });
+    }
+
+    /// Writes bytes on `conn` and asks to be told when they have all left.
+    pub fn send_notify(&mut self, conn: ConnId, bytes: Vec<u8>, payload: Payload, token: u64) {
+        self.out.push(Effect::Send {
+            conn,
+            bytes,
+            payload,
+            notify: Some(token),
+        });
+    }
+
+    /// Opens a connection to node `to`; the id comes back at once.
+    pub fn open(&mut self, to: &str) -> ConnId {
+        *self.next_conn += 1;
+        let conn = *self.next_conn;
+        self.out.push(Effect::Open {
+            conn,
+            to: to.to_string(),
+        });
+        conn
+    }
+
+    /// Closes `conn`.
+    pub fn close(&mut self, conn: ConnId) {
+        self.out.push(Effect::Close { conn });
+    }
+
+    /// Sets a timer at absolute virtual time `at_ms`.
+    pub fn timer(&mut self, at_ms: u64, timer: Timer) {
+        self.out.push(Effect::Timer { at_ms, timer });
+    }
+
+    /// Records a trace event.
+    pub fn trace(&mut self, replica: Option<&str>, phase: Phase, kind: Kind) {
+        self.out.push(Effect::Trace {
+            replica: replica.map(str::to_string),
+            phase,
+            kind,
+        });
+    }
+}
+
+/// A blocked `WAIT` on the console.
+#[derive(Clone, Debug)]
+pub struct WaitState {
+    /// Replicas wanted.
+    pub numreplicas: i64,
+    /// Offset they must acknowledge.
+    pub offset: i64,
+    /// Timer generation (a new WAIT invalidates the old timer).
+    pub gen: u64,
+}
+
+/// One simulated Redis instance.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Its name (what `REPLICAOF <name>` refers to).
+    pub name: String,
+    /// Its id in the world.
+    pub id: NodeId,
+    /// The data side.
+    pub server: Server,
+    /// The replication side.
+    pub repl: Repl,
+    /// The console client (scenario lines, the page's console, tests).
+    pub console: Client,
+    /// `woff` of the console: master_repl_offset after its last propagated write.
+    pub console_woff: i64,
+    /// A WAIT blocking the console.
+    pub wait: Option<WaitState>,
+    /// Connections accepted by this node.
+    pub peers: BTreeMap<ConnId, Peer>,
+    /// `server.cronloops`.
+    pub cron_loops: u64,
+    timer_gen: u64,
+}
+
+impl Node {
+    /// A new node listening on `port`, with random run ID and replication
+    /// ID, its cron starting now.
+    pub fn new(name: &str, id: NodeId, port: u16, cx: &mut Cx) -> Node {
+        let run_id = cx.rng.hex(40);
+        let replid = cx.rng.hex(40);
+        let mut server = Server::new(run_id, cx.unix_ms());
+        server.config.port = port;
+        let repl = Repl::new(replid, cx.unix_s());
+        cx.timer(cx.now_ms, Timer::Cron);
+        cx.trace(None, Phase::None, Kind::NodeAdded { port });
+        Node {
+            name: name.to_string(),
+            id,
+            server,
+            repl,
+            console: Client::normal(),
+            console_woff: 0,
+            wait: None,
+            peers: BTreeMap::new(),
+            cron_loops: 0,
+            timer_gen: 0,
+        }
+    }
+
+    /// A fresh generation number for timers and notifications.
+    pub fn next_gen(&mut self) -> u64 {
+        self.timer_gen += 1;
+        self.timer_gen
+    }
+
+    /// Runs a console command. `None` means it blocked (WAIT): the reply
+    /// comes later as [`Effect::ConsoleReply`].
+    pub fn console_command(&mut self, argv: Vec<Vec<u8>>, cx: &mut Cx) -> Option<Frame> {
+        let mut gate = self.gate();
+        if argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"info")) {
+            gate.replication_info = Some(self.info_replication(cx));
+        }
+        let mut client = std::mem::take(&mut self.console);
+        let outcome = self.server.process(&mut client, argv, cx.unix_ms(), &gate);
+        self.console = client;
+        match outcome {
+            Outcome::Done { reply, propagate } => {
+                let before = self.repl.master_repl_offset;
+                self.propagate(&propagate, cx);
+                if self.repl.master_repl_offset != before {
+                    self.console_woff = self.repl.master_repl_offset;
+                }
+                self.after_config_change(cx);
+                Some(reply)
+            }
+            Outcome::Repl(argv) => self.repl_command(None, argv, cx),
+        }
+    }
+
+    /// Replication's verdict on the next command (`processCommand`'s checks).
+    pub fn gate(&self) -> Gate {
+        let mut gate = Gate::default();
+        let config = &self.server.config;
+        if let Some(link) = &self.repl.link {
+            if config.replica_read_only {
+                gate.write_denied = Some("READONLY You can't write against a read only replica.".into());
+            }
+            if link.state != ReplState::Connected && !config.replica_serve_stale_data {
+                gate.stale_denied = Some(
+                    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+                        .into(),
+                );
+            }
+        } else if config.min_replicas_to_write > 0
+            && config.min_replicas_max_lag > 0
+            && self.repl.good_slaves < config.min_replicas_to_write
+        {
+            gate.write_denied = Some("NOREPLICAS Not enough good replicas to write.".into());
+        }
+        gate
+    }
+
+    /// Runs a replication command (`Outcome::Repl`) from the console
+    /// (`from == None`) or from a connection.
+    pub fn repl_command(&mut self, from: Option<ConnId>, argv: Vec<Vec<u8>>, cx: &mut Cx) -> Option<Frame> {
+        let name = argv.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        match name.as_slice() {
+            b"replicaof" | b"slaveof" => Some(self.replicaof_command(from, &argv, cx)),
+            b"role" => Some(self.role()),
+            b"wait" => self.wait_command(from, &argv, cx),
+            b"replconf" => self.replconf_command(from, &argv, cx),
+            b"psync" | b"sync" => match from {
+                Some(conn) => {
+                    self.sync_command(conn, &argv, cx);
+                    None
+                }
+                None => Some(Frame::err(
+                    "ERR the console cannot become a replica; use REPLICAOF on another node",
+                )),
+            },
+            _ => Some(Frame::err("ERR unknown replication command")),
+        }
+    }
+
+    /// A replica connected to us.
+    pub fn on_accept(&mut self, conn: ConnId, peer: &str, cx: &mut Cx) {
+        let peer = Peer {
+            name: peer.to_string(),
+            client: Client::normal(),
+            inbuf: Decoder::new(),
+            last_interaction_s: cx.unix_s(),
+            listening_port: 0,
+            capa_eof: false,
+            capa_psync2: false,
+            slave: None,
+        };
+        self.peers.insert(conn, peer);
+    }
+
+    /// Bytes arrived on `conn`. `payload` and `progress` describe them for
+    /// the trace only (the node's behaviour depends on the bytes alone).
+    pub fn on_data(
+        &mut self,
+        conn: ConnId,
+        bytes: &[u8],
+        payload: Payload,
+        progress: Option<(u64, u64)>,
+        cx: &mut Cx,
+    ) {
+        if self.is_master_conn(conn) {
+            self.on_master_data(bytes, payload, progress, cx);
+        } else if self.peers.contains_key(&conn) {
+            self.on_peer_data(conn, bytes, cx);
+        }
+    }
+
+    /// True when `conn` is this replica's connection to its master.
+    pub fn is_master_conn(&self, conn: ConnId) -> bool {
+        self.repl.link.as_ref().is_some_and(|l| l.conn == Some(conn))
+    }
+
+    /// A connection closed under us (peer closed it, or the link was cut).
+    pub fn on_closed(&mut self, conn: ConnId, reason: &str, cx: &mut Cx) {
+        if self.is_master_conn(conn) {
+            self.master_link_lost(reason, cx);
+        } else if let Some(peer) = self.peers.get(&conn) {
+            let name = peer.name.clone();
+            let kind = Kind::ConnClosed {
+                peer: name.clone(),
+                reason: reason.to_string(),
+            };
+            cx.trace(Some(&name), Phase::None, kind);
+            self.forget_peer(conn, cx);
+        }
+    }
+
+    /// Parses and runs what a replica sent us.
+    fn on_peer_data(&mut self, conn: ConnId, bytes: &[u8], cx: &mut Cx) {
+        let now_s = cx.unix_s();
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        peer.last_interaction_s = now_s;
+        peer.inbuf.feed(bytes);
+        loop {
+            let Some(peer) = self.peers.get_mut(&conn) else {
+                return;
+            };
+            let argv = match next_request(&mut peer.inbuf) {
+                Ok(Some(argv)) => argv,
+                Ok(None) => return,
+                Err(()) => {
+                    let name = peer.name.clone();
+                    self.free_peer(conn, "protocol error", cx);
+                    cx.trace(Some(&name), Phase::None, Kind::ConnClosed {
+                        peer: name.clone(),
+                        reason: "protocol error".into(),
+                    });
+                    return;
+                }
+            };
+            if argv.is_empty() {
+                continue;
+            }
+            self.peer_command(conn, argv, cx);
+        }
+    }
+
+    /// Runs one command from an accepted connection.
+    fn peer_command(&mut self, conn: ConnId, argv: Vec<Vec<u8>>, cx: &mut Cx) {
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        let mut client = std::mem::take(&mut peer.client);
+        let gate = self.gate();
+        let outcome = self.server.process(&mut client, argv, cx.unix_ms(), &gate);
+        if let Some(peer) = self.peers.get_mut(&conn) {
+            peer.client = client;
+        }
+        let reply = match outcome {
+            Outcome::Done { reply, propagate } => {
+                self.propagate(&propagate, cx);
+                Some(reply)
+            }
+            Outcome::Repl(argv) => self.repl_command(Some(conn), argv, cx),
+        };
+        let is_slave = self.peers.get(&conn).is_some_and(|p| p.slave.is_some());
+        if let (Some(reply), false) = (reply, is_slave) {
+            cx.send(conn, reply.encode(), Payload::Reply);
+        }
+    }
+
+    /// Closes an accepted connection ourselves.
+    pub fn free_peer(&mut self, conn: ConnId, _reason: &str, cx: &mut Cx) {
+        cx.close(conn);
+        self.forget_peer(conn, cx);
+    }
+
+    /// Forgets an accepted connection (closed by either side).
+    fn forget_peer(&mut self, conn: ConnId, cx: &mut Cx) {
+        let Some(peer) = self.peers.remove(&conn) else {
+            return;
+        };
+        if peer.slave.is_some() {
+            self.slave_gone(conn, cx);
+        }
+    }
+
+    /// A fresh view of whether the config changed something replication
+    /// must react to (a smaller backlog).
+    fn after_config_change(&mut self, cx: &mut Cx) {
+        let limit = self.backlog_limit();
+        if let Some(b) = &mut self.repl.backlog {
+            let trimmed = b.trim(limit);
+            if trimmed > 0 {
+                let kind = Kind::BacklogTrimmed {
+                    trimmed,
+                    first_byte_offset: b.first_byte_offset(),
+                    histlen: b.histlen(),
+                };
+                cx.trace(None, Phase::None, kind);
+            }
+        }
+    }
+
+    /// The effective backlog size: `repl-backlog-size`, at least 16384.
+    pub fn backlog_limit(&self) -> u64 {
+        self.server.config.repl_backlog_size.max(crate::config::MIN_BACKLOG_SIZE)
+    }
+}
+
+/// The next request from a client's input: a RESP array, or an inline
+/// command line (how a legacy replica sends `SYNC`). `Err` on bad protocol.
+fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
+    let pending = inbuf.pending();
+    let Some(&first) = pending.first() else {
+        return Ok(None);
+    };
+    if first != b'*' {
+        let Some(nl) = pending.iter().position(|&c| c == b'\n') else {
+            return Ok(None);
+        };
+        let line = String::from_utf8_lossy(&pending[..nl]).trim_end_matches('\r').to_string();
+        inbuf.consume(nl + 1);
+        return crate::cli::split_args(&line).map(Some).map_err(|_| ());
+    }
+    match crate::resp::parse_frame(pending) {
+        Ok(Some((frame, used))) => {
+            inbuf.consume(used);
+            crate::repl::frame_argv(frame).map(Some).ok_or(())
+        }
+        Ok(None) => Ok(None),
+        Err(_) => Err(()),
+    }
+}

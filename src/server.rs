@@ -15,8 +15,9 @@
 //!   replication stream adds it when the db changes, as `replicationFeedSlaves` does.
 
 use crate::config::Config;
-use crate::db::Keyspace;
+use crate::db::{Keyspace, DB_COUNT};
 use crate::resp::Frame;
+use std::collections::BTreeMap;
 
 /// Who sent a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -133,6 +134,47 @@ pub struct Stats {
     pub net_repl_input_bytes: u64,
     /// `total_net_repl_output_bytes`.
     pub net_repl_output_bytes: u64,
+    /// `total_error_replies`.
+    pub total_error_replies: u64,
+    /// INFO errorstats: error replies by code (`ERR`, `WRONGTYPE`, ...).
+    pub error_counts: BTreeMap<String, u64>,
+    /// `rdb_changes_since_last_save`: writes made (Redis's `server.dirty`).
+    pub dirty: u64,
+    /// `total_forks` (the node counts its BGSAVEs here).
+    pub total_forks: u64,
+    /// `used_memory_peak`, as last measured by INFO.
+    pub memory_peak: u64,
+}
+
+impl Stats {
+    /// Counts an error reply in `total_error_replies` and errorstats.
+    pub fn count_error(&mut self, reply: &Frame) {
+        let Frame::Error(text) = reply else {
+            return;
+        };
+        self.total_error_replies += 1;
+        let code = text.split(' ').next().unwrap_or("ERR");
+        match self.error_counts.get_mut(code) {
+            Some(n) => *n += 1,
+            None => {
+                self.error_counts.insert(code.to_string(), 1);
+            }
+        }
+    }
+}
+
+/// Keys examined per round of active expiry (`ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
+pub const EXPIRE_SAMPLES: usize = 20;
+
+/// Rounds per db per active-expiry cycle at most (Redis bounds it by time).
+pub const EXPIRE_MAX_ROUNDS: usize = 16;
+
+/// A 64-bit seed from the run id (FNV-1a), never zero.
+fn seed_from(run_id: &str) -> u64 {
+    let h = run_id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    h.max(1)
 }
 
 /// One node's data side.
@@ -153,6 +195,11 @@ pub struct Server {
     pub start_ms: i64,
     /// Position of the incremental active-expiry scan, per db.
     pub expire_cursor: Vec<usize>,
+    /// `DEBUG SET-ACTIVE-EXPIRE`: whether [`Server::active_expire_cycle`] runs.
+    pub active_expire_enabled: bool,
+    /// State of the server's random generator (SPOP), seeded from `run_id`
+    /// so that it, too, comes from the simulator's one seeded RNG.
+    pub rng: u64,
 }
 
 impl Server {
@@ -163,10 +210,83 @@ impl Server {
             config: Config::default(),
             stats: Stats::default(),
             is_replica: false,
-            run_id,
             start_ms,
-            expire_cursor: vec![0; crate::db::DB_COUNT],
+            expire_cursor: vec![0; DB_COUNT],
+            active_expire_enabled: true,
+            rng: seed_from(&run_id),
+            run_id,
         }
+    }
+
+    /// The next number from the server's generator (xorshift64*).
+    pub fn random_u64(&mut self) -> u64 {
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// The INFO text for `section` (`None` = the default sections), with
+    /// `replication` as the body of `# Replication`.
+    pub fn info(&self, section: Option<&str>, now_ms: i64, replication: &str) -> String {
+        let args: Vec<&[u8]> = section.map(str::as_bytes).into_iter().collect();
+        crate::cmd::info_text(self, &args, now_ms, Some(replication))
+    }
+
+    /// Redis's `activeExpireCycle`, deterministic: each db is scanned from a
+    /// cursor in rounds of [`EXPIRE_SAMPLES`] keys with a TTL, deleting
+    /// the expired ones, until a round finds at most 10% expired (Redis's
+    /// acceptable-stale threshold) or [`EXPIRE_MAX_ROUNDS`] rounds ran.
+    /// Returns one `DEL` per deleted key, unwrapped, as 7.0 sends them.
+    /// Replicas never expire keys themselves, so they return nothing.
+    pub fn active_expire_cycle(&mut self, now_ms: i64) -> Vec<Propagated> {
+        let mut dels = Vec::new();
+        if self.is_replica || !self.active_expire_enabled {
+            return dels;
+        }
+        for db in 0..DB_COUNT {
+            for _ in 0..EXPIRE_MAX_ROUNDS {
+                let (sampled, expired) = self.expire_round(db, now_ms, &mut dels);
+                if sampled == 0 || expired * 10 <= sampled {
+                    break;
+                }
+            }
+        }
+        dels
+    }
+
+    /// One round of [`Server::active_expire_cycle`] on one db: returns
+    /// (keys sampled, keys expired).
+    fn expire_round(&mut self, db: usize, now_ms: i64, dels: &mut Vec<Propagated>) -> (usize, usize) {
+        let (mut sampled, mut expired) = (0, 0);
+        let Some(cursor) = self.expire_cursor.get(db).copied() else {
+            return (0, 0);
+        };
+        let d = &mut self.keyspace.dbs[db];
+        let mut i = cursor;
+        while sampled < EXPIRE_SAMPLES.min(d.expires.len()) {
+            if i >= d.expires.len() {
+                i = 0;
+            }
+            sampled += 1;
+            let Some((key, &at)) = d.expires.get_index(i) else {
+                break;
+            };
+            if at > now_ms {
+                i += 1;
+                continue;
+            }
+            // Removing swaps the last key into slot `i`, so `i` stays.
+            let key = key.clone();
+            d.remove(&key);
+            expired += 1;
+            self.stats.expired_keys += 1;
+            dels.push(Propagated::new(db, &[b"DEL", key.as_bytes()]));
+        }
+        self.expire_cursor[db] = i;
+        (sampled, expired)
     }
 
     /// Runs one command line from `client` at virtual time `now_ms`:

@@ -1,156 +1,56 @@
-//! Commands: the table, `processCommand`'s checks, and dispatch to one file
-//! per command family.
+//! Commands: `processCommand`'s checks, the execution of one unit, and the
+//! propagation rules, with one file per command family.
 //!
-//! Every command is a [`CommandSpec`] (name, arity in Redis's convention,
-//! flags) plus a function `fn(&mut Ctx, &[Vec<u8>]) -> Frame`. A write
-//! command records what it propagates through [`Ctx::propagate`], already
-//! rewritten the way Redis 7.0 rewrites it; a write with no effect records
-//! nothing.
+//! # The path of a command ([`process`])
+//!
+//! As in Redis 7.0's `processCommand`: look the name up (`unknown command`
+//! with an excerpt of the arguments), check arity (and a subcommand's, for
+//! CONFIG), hand replication commands back to the node
+//! ([`Outcome::Repl`]), apply replication's [`Gate`] (`-NOREPLICAS`,
+//! `-READONLY`, `-MASTERDOWN`), queue the command if the client is inside
+//! MULTI, otherwise run it. Any rejection inside MULTI marks the
+//! transaction so that EXEC answers `-EXECABORT`.
+//!
+//! # Propagation
+//!
+//! A unit (one command, or one EXEC with everything it runs) collects its
+//! writes in order: the `DEL` of every expired key it touched, then what
+//! each command propagates — its own argv moved as sent
+//! ([`Ctx::propagate_as_sent`]) or a rewrite ([`Ctx::propagate`]); a write
+//! with no effect records nothing. At the end, as `propagatePendingCommands`
+//! does, more than one write is wrapped in `MULTI` … `EXEC` (MULTI tagged
+//! with the first write's db, so the stream's SELECT comes before it, EXEC
+//! with the last's). A replica propagates nothing of its own: it forwards
+//! its master's bytes.
+//!
+//! # Differences from Redis
+//!
+//! Replication commands inside MULTI are not queued: the node runs them at
+//! once. DEBUG is always enabled (real 7.0 needs `enable-debug-command`).
+
+mod config;
+mod ctx;
+pub mod glob;
+mod hash;
+mod info;
+mod keys;
+mod list;
+pub mod long_double;
+mod multi;
+pub mod num;
+mod reply;
+mod server_cmds;
+mod set;
+mod string;
+mod table;
+mod zset;
+
+pub use ctx::{Ctx, Kind};
+pub use info::info_text;
+pub use table::{lookup, CommandSpec, Flags, COMMANDS};
 
 use crate::resp::Frame;
-use crate::server::{Client, Gate, Outcome, Propagated, Server};
-
-/// Command flags that matter to the checks in [`process`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Flags {
-    /// May modify the keyspace (denied on read-only replicas, by min-replicas).
-    pub write: bool,
-    /// Served even while the master link is down with
-    /// `replica-serve-stale-data no` (Redis's CMD_STALE).
-    pub stale_ok: bool,
-    /// Run by the node's replication layer ([`Outcome::Repl`]).
-    pub repl: bool,
-}
-
-/// What a command looks like before it runs.
-pub struct CommandSpec {
-    /// Lower-case name.
-    pub name: &'static str,
-    /// Redis arity: `n` exactly n arguments (name included), `-n` at least n.
-    pub arity: i32,
-    /// Flags.
-    pub flags: Flags,
-    /// The implementation (unused for `repl` commands).
-    pub run: fn(&mut Ctx, &[Vec<u8>]) -> Frame,
-}
-
-/// What a command implementation sees.
-pub struct Ctx<'a> {
-    /// The server.
-    pub server: &'a mut Server,
-    /// The calling client (its selected db).
-    pub client: &'a mut Client,
-    /// Virtual time, Unix milliseconds.
-    pub now_ms: i64,
-    /// The gate (INFO reads the replication section from it).
-    pub gate: &'a Gate,
-    /// Writes to propagate, in order.
-    pub propagate: Vec<Propagated>,
-}
-
-impl Ctx<'_> {
-    /// Records a write for the replication stream on the client's db.
-    pub fn propagate<A: AsRef<[u8]>>(&mut self, argv: &[A]) {
-        let db = self.client.db;
-        self.propagate.push(Propagated::new(db, argv));
-    }
-}
-
-const W: Flags = Flags {
-    write: true,
-    stale_ok: false,
-    repl: false,
-};
-const R: Flags = Flags {
-    write: false,
-    stale_ok: false,
-    repl: false,
-};
-const S: Flags = Flags {
-    write: false,
-    stale_ok: true,
-    repl: false,
-};
-const REPL: Flags = Flags {
-    write: false,
-    stale_ok: true,
-    repl: true,
-};
-
-fn not_here(_: &mut Ctx, _: &[Vec<u8>]) -> Frame {
-    Frame::err("ERR this command is run by the replication layer")
-}
-
-/// The command table.
-pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "ping",
-        arity: -1,
-        flags: S,
-        run: ping,
-    },
-    CommandSpec {
-        name: "get",
-        arity: 2,
-        flags: R,
-        run: get,
-    },
-    CommandSpec {
-        name: "set",
-        arity: -3,
-        flags: W,
-        run: set,
-    },
-    CommandSpec {
-        name: "replicaof",
-        arity: 3,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "slaveof",
-        arity: 3,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "role",
-        arity: 1,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "wait",
-        arity: 3,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "replconf",
-        arity: -1,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "psync",
-        arity: -3,
-        flags: REPL,
-        run: not_here,
-    },
-    CommandSpec {
-        name: "sync",
-        arity: 1,
-        flags: REPL,
-        run: not_here,
-    },
-];
-
-/// Finds a command by name, case-insensitively.
-pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    COMMANDS
-        .iter()
-        .find(|c| c.name.as_bytes().eq_ignore_ascii_case(name))
-}
+use crate::server::{Client, ClientKind, Gate, Outcome, Propagated, Server};
 
 /// `processCommand`: lookup, arity, the gate, MULTI queueing, then run.
 pub fn process(
@@ -164,65 +64,161 @@ pub fn process(
         return Outcome::reply(Frame::err("ERR empty command"));
     };
     let Some(spec) = lookup(name) else {
-        return Outcome::reply(Frame::err(format!(
-            "ERR unknown command '{}', with args beginning with: ",
-            String::from_utf8_lossy(name)
-        )));
+        return reject(server, client, unknown_command(&argv));
     };
-    let n = argv.len() as i32;
-    if (spec.arity > 0 && n != spec.arity) || (spec.arity < 0 && n < -spec.arity) {
-        return Outcome::reply(Frame::err(format!(
-            "ERR wrong number of arguments for '{}' command",
-            spec.name
-        )));
+    if let Err(e) = check_arity(spec, &argv) {
+        return reject(server, client, e);
     }
     if spec.flags.repl {
         return Outcome::Repl(argv);
     }
-    if client.kind != crate::server::ClientKind::Master && spec.flags.write {
-        if let Some(e) = &gate.write_denied {
-            return Outcome::reply(Frame::err(e.clone()));
+    if let Some(e) = gate_error(spec, client, gate) {
+        if spec.name == "exec" && client.multi.is_some() {
+            multi::discard_transaction(client);
+            let msg = format!("EXECABORT Transaction discarded because of: {e}");
+            return reject(server, client, Frame::Error(msg));
+        }
+        return reject(server, client, Frame::err(e));
+    }
+    if !spec.flags.multi_ctl {
+        if let Some(queue) = client.multi.as_mut() {
+            queue.push(argv);
+            return Outcome::reply(Frame::Simple("QUEUED".into()));
         }
     }
-    server.stats.total_commands_processed += 1;
-    let mut ctx = Ctx {
-        server,
-        client,
-        now_ms,
-        gate,
-        propagate: Vec::new(),
-    };
-    let reply = (spec.run)(&mut ctx, &argv);
-    Outcome::Done {
-        reply,
-        propagate: ctx.propagate,
+    let mut ctx = Ctx::new(server, client, now_ms, gate);
+    let reply = ctx.call(spec, argv);
+    let propagate = ctx.finish_unit();
+    Outcome::Done { reply, propagate }
+}
+
+/// A command refused before running: counted as an error reply, and inside
+/// MULTI it dooms the transaction (`flagTransaction`).
+fn reject(server: &mut Server, client: &mut Client, reply: Frame) -> Outcome {
+    if client.multi.is_some() {
+        client.multi_dirty = true;
+    }
+    server.stats.count_error(&reply);
+    Outcome::reply(reply)
+}
+
+/// `unknown command '<name>', with args beginning with: '<a>' '<b>' `, the
+/// excerpt limited to about 128 bytes and CR/LF shown as spaces.
+fn unknown_command(argv: &[Vec<u8>]) -> Frame {
+    let name = argv.first().map(|n| &n[..n.len().min(128)]).unwrap_or(&[]);
+    let mut args = Vec::new();
+    for a in argv.iter().skip(1) {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        args.push(b'\'');
+        args.extend_from_slice(&a[..a.len().min(room)]);
+        args.extend_from_slice(b"' ");
+    }
+    let mut msg = b"ERR unknown command '".to_vec();
+    msg.extend_from_slice(name);
+    msg.extend_from_slice(b"', with args beginning with: ");
+    msg.extend_from_slice(&args);
+    for c in msg.iter_mut() {
+        if *c == b'\r' || *c == b'\n' {
+            *c = b' ';
+        }
+    }
+    Frame::Error(String::from_utf8_lossy(&msg).into_owned())
+}
+
+fn arity_ok(arity: i32, n: usize) -> bool {
+    let n = i32::try_from(n).unwrap_or(i32::MAX);
+    (arity > 0 && n == arity) || (arity < 0 && n >= -arity)
+}
+
+/// Arity of the command, then of its subcommand (`config|get`).
+fn check_arity(spec: &CommandSpec, argv: &[Vec<u8>]) -> Result<(), Frame> {
+    if !arity_ok(spec.arity, argv.len()) {
+        return Err(reply::arity_err(spec.name));
+    }
+    if spec.subcommands.is_empty() {
+        return Ok(());
+    }
+    let sub = argv.get(1).map(Vec::as_slice).unwrap_or(&[]);
+    match spec.subcommands.iter().find(|(n, _)| reply::is(sub, n)) {
+        Some((n, arity)) if !arity_ok(*arity, argv.len()) => {
+            Err(reply::arity_err(&format!("{}|{}", spec.name, n)))
+        }
+        Some(_) => Ok(()),
+        None => Err(Frame::Error(format!(
+            "ERR unknown subcommand '{}'. Try {} HELP.",
+            String::from_utf8_lossy(&sub[..sub.len().min(128)]),
+            spec.name.to_ascii_uppercase()
+        ))),
     }
 }
 
-fn ping(_: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    match argv.len() {
-        1 => Frame::Simple("PONG".into()),
-        2 => Frame::bulk(&argv[1]),
-        _ => Frame::err("ERR wrong number of arguments for 'ping' command"),
+/// Replication's verdict, in `processCommand`'s order: NOREPLICAS and
+/// READONLY for writes, then MASTERDOWN for commands that need fresh data.
+/// EXEC counts as a write (or as stale-sensitive) when what it queued does.
+fn gate_error<'g>(spec: &CommandSpec, client: &Client, gate: &'g Gate) -> Option<&'g str> {
+    if client.kind == ClientKind::Master {
+        return None;
+    }
+    let (mut write, mut deny_stale) = (spec.flags.write, !spec.flags.stale_ok);
+    if spec.name == "exec" {
+        for argv in client.multi.iter().flatten() {
+            if let Some(q) = argv.first().and_then(|n| lookup(n)) {
+                write |= q.flags.write;
+                deny_stale |= !q.flags.stale_ok;
+            }
+        }
+    }
+    if write {
+        if let Some(e) = &gate.write_denied {
+            return Some(e);
+        }
+    }
+    if deny_stale {
+        if let Some(e) = &gate.stale_denied {
+            return Some(e);
+        }
+    }
+    None
+}
+
+impl Ctx<'_> {
+    /// `call()`: runs one command, then moves its argv into the propagation
+    /// list if it asked to be propagated as sent.
+    pub fn call(&mut self, spec: &CommandSpec, argv: Vec<Vec<u8>>) -> Frame {
+        self.server.stats.total_commands_processed += 1;
+        let db = self.client.db;
+        self.self_at = None;
+        let reply = (spec.run)(self, &argv);
+        if let Some(i) = self.self_at.take() {
+            let at = i.min(self.propagate.len());
+            self.propagate.insert(at, Propagated { db, argv });
+        }
+        self.server.stats.count_error(&reply);
+        reply
+    }
+
+    /// The unit's writes, MULTI/EXEC-wrapped when there is more than one.
+    pub fn finish_unit(&mut self) -> Vec<Propagated> {
+        let mut ops = std::mem::take(&mut self.propagate);
+        self.server.stats.dirty += ops.len() as u64;
+        if self.server.is_replica {
+            return Vec::new();
+        }
+        wrap_multi(&mut ops);
+        ops
     }
 }
 
-fn get(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let db = &ctx.server.keyspace.dbs[ctx.client.db];
-    match db.dict.get(argv[1].as_slice()) {
-        Some(crate::db::Value::Str(s)) => Frame::bulk(s),
-        Some(_) => Frame::err("WRONGTYPE Operation against a key holding the wrong kind of value"),
-        None => Frame::Null,
+/// Wraps more than one write in MULTI/EXEC, as `propagatePendingCommands`.
+pub fn wrap_multi(ops: &mut Vec<Propagated>) {
+    if ops.len() < 2 {
+        return;
     }
-}
-
-fn set(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let db = &mut ctx.server.keyspace.dbs[ctx.client.db];
-    db.insert(
-        argv[1].as_slice().into(),
-        crate::db::Value::Str(argv[2].as_slice().into()),
-        false,
-    );
-    ctx.propagate(argv);
-    Frame::ok()
+    let first = ops.first().map_or(0, |p| p.db);
+    let last = ops.last().map_or(0, |p| p.db);
+    ops.insert(0, Propagated::new(first, &["MULTI"]));
+    ops.push(Propagated::new(last, &["EXEC"]));
 }

@@ -64,7 +64,7 @@ impl Db {
 
     /// Stores `value` at `key`, keeping or clearing the TTL as asked.
     pub fn insert(&mut self, key: Sds, value: Value, keep_ttl: bool) {
-        if !keep_ttl {
+        if !keep_ttl && !self.expires.is_empty() {
             self.expires.swap_remove(key.as_bytes());
         }
         self.dict.insert(key, value);
@@ -72,7 +72,9 @@ impl Db {
 
     /// Removes `key` and its TTL; returns the old value.
     pub fn remove(&mut self, key: &[u8]) -> Option<Value> {
-        self.expires.swap_remove(key);
+        if !self.expires.is_empty() {
+            self.expires.swap_remove(key);
+        }
         self.dict.swap_remove(key)
     }
 
@@ -91,6 +93,23 @@ impl Db {
     pub fn clear(&mut self) {
         self.dict.clear();
         self.expires.clear();
+    }
+
+    /// Bytes this database occupies: both tables at their capacity (entry,
+    /// stored hash, index slot and control byte per slot) plus what every
+    /// key and value owns on the heap. An estimate in the spirit of
+    /// Redis's `used_memory`, for INFO and the memory benchmark.
+    pub fn memory_bytes(&self) -> usize {
+        let slot = 8 + std::mem::size_of::<usize>() + 1;
+        let dict = self.dict.capacity() * (std::mem::size_of::<(Sds, Value)>() + slot);
+        let expires = self.expires.capacity() * (std::mem::size_of::<(Sds, i64)>() + slot);
+        let heap: usize = self
+            .dict
+            .iter()
+            .map(|(k, v)| k.heap_bytes() + v.heap_bytes())
+            .sum();
+        let expire_keys: usize = self.expires.keys().map(Sds::heap_bytes).sum();
+        dict + expires + heap + expire_keys
     }
 }
 
@@ -118,6 +137,11 @@ impl Keyspace {
     /// Total keys across all databases.
     pub fn key_count(&self) -> usize {
         self.dbs.iter().map(Db::len).sum()
+    }
+
+    /// Bytes used by all databases (see [`Db::memory_bytes`]).
+    pub fn memory_bytes(&self) -> usize {
+        self.dbs.iter().map(Db::memory_bytes).sum()
     }
 
     /// Empties every database (FLUSHALL, or a replica about to load an RDB).

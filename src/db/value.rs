@@ -38,6 +38,32 @@ impl Value {
             Value::ZSet(_) => "zset",
         }
     }
+
+    /// Heap bytes owned by this value beyond its own inline size (boxes,
+    /// tables at capacity, long strings), for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        const SDS: usize = std::mem::size_of::<Sds>();
+        // Per-slot cost of an IndexMap/IndexSet beyond the entry itself:
+        // the stored hash, the index and a control byte.
+        const SLOT: usize = 8 + std::mem::size_of::<usize>() + 1;
+        match self {
+            Value::Str(s) => s.heap_bytes(),
+            Value::List(l) => {
+                std::mem::size_of::<VecDeque<Sds>>() + l.capacity() * SDS + l.iter().map(Sds::heap_bytes).sum::<usize>()
+            }
+            Value::Hash(h) => {
+                std::mem::size_of::<Map<Sds, Sds>>()
+                    + h.capacity() * (2 * SDS + SLOT)
+                    + h.iter().map(|(k, v)| k.heap_bytes() + v.heap_bytes()).sum::<usize>()
+            }
+            Value::Set(s) => {
+                std::mem::size_of::<IndexSet<Sds, FastHash>>()
+                    + s.capacity() * (SDS + SLOT)
+                    + s.iter().map(Sds::heap_bytes).sum::<usize>()
+            }
+            Value::ZSet(z) => z.heap_bytes(),
+        }
+    }
 }
 
 /// A sorted set: members with scores, ordered by (score, member) as Redis's
@@ -114,6 +140,17 @@ impl ZSet {
             }
             None => false,
         }
+    }
+
+    /// Heap bytes: the member→score map and the ordered tree (a B-tree node
+    /// holds up to 11 entries; about two thirds full on average).
+    pub fn heap_bytes(&self) -> usize {
+        const SDS: usize = std::mem::size_of::<Sds>();
+        let members: usize = self.scores.keys().map(Sds::heap_bytes).sum();
+        std::mem::size_of::<ZSet>()
+            + self.scores.capacity() * (SDS + 8 + 17)
+            + self.ordered.len() * (SDS + 8) * 3 / 2
+            + 2 * members
     }
 
     /// Members with scores, lowest score first (ties by member bytes).

@@ -27,7 +27,11 @@ pub fn format_score(score: f64, out: &mut Vec<u8>) {
     } else if score.is_nan() {
         out.extend_from_slice(b"nan");
     } else if score == 0.0 {
-        out.extend_from_slice(if score.is_sign_negative() { b"-0" } else { b"0" });
+        out.extend_from_slice(if score.is_sign_negative() {
+            b"-0"
+        } else {
+            b"0"
+        });
     } else {
         format_g17(score, out);
     }
@@ -80,7 +84,9 @@ fn scientific(digits: &[u8], exp: i32, out: &mut Vec<u8>) {
         out.push(b'.');
         out.extend_from_slice(frac);
     }
-    out.extend_from_slice(format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()).as_bytes());
+    out.extend_from_slice(
+        format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs()).as_bytes(),
+    );
 }
 
 /// `bytes` without its trailing `'0'`s.

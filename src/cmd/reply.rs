@@ -1,0 +1,79 @@
+//! Shared reply texts and argument parsers, so every command words its
+//! errors exactly as Redis 7.0 does (`shared.*` objects in `server.c`).
+
+use super::num;
+use crate::resp::Frame;
+
+/// `shared.wrongtypeerr`.
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+/// `shared.syntaxerr`.
+pub const SYNTAX: &str = "ERR syntax error";
+/// Integer argument that does not parse or does not fit.
+pub const NOT_INT: &str = "ERR value is not an integer or out of range";
+/// Float argument that does not parse.
+pub const NOT_FLOAT: &str = "ERR value is not a valid float";
+/// `getPositiveLongFromObjectOrReply`'s default message.
+pub const NOT_POSITIVE: &str = "ERR value is out of range, must be positive";
+/// INCR family overflow.
+pub const OVERFLOW: &str = "ERR increment or decrement would overflow";
+/// `shared.nokeyerr`.
+pub const NO_KEY: &str = "ERR no such key";
+
+/// `+OK`.
+pub fn ok() -> Frame {
+    Frame::ok()
+}
+
+/// An error reply from a static text.
+pub fn err(msg: &str) -> Frame {
+    Frame::Error(msg.to_string())
+}
+
+/// `addReplyErrorArity`: `wrong number of arguments for '<name>' command`.
+pub fn arity_err(name: &str) -> Frame {
+    Frame::Error(format!("ERR wrong number of arguments for '{name}' command"))
+}
+
+/// `addReplyErrorExpireTime`: `invalid expire time in '<name>' command`.
+pub fn expire_time_err(name: &str) -> Frame {
+    Frame::Error(format!("ERR invalid expire time in '{name}' command"))
+}
+
+/// An integer argument (`getLongLongFromObjectOrReply`).
+pub fn int_arg(b: &[u8]) -> Result<i64, Frame> {
+    num::parse_i64(b).ok_or_else(|| err(NOT_INT))
+}
+
+/// A non-negative integer argument (`getPositiveLongFromObjectOrReply`).
+pub fn positive_arg(b: &[u8]) -> Result<i64, Frame> {
+    let n = int_arg(b)?;
+    if n < 0 {
+        return Err(err(NOT_POSITIVE));
+    }
+    Ok(n)
+}
+
+/// A float argument (`getDoubleFromObjectOrReply`).
+pub fn float_arg(b: &[u8]) -> Result<f64, Frame> {
+    num::parse_f64(b).ok_or_else(|| err(NOT_FLOAT))
+}
+
+/// A bulk reply holding an integer's decimal digits.
+pub fn bulk_i64(n: i64) -> Frame {
+    let mut buf = [0u8; 20];
+    Frame::bulk(num::fmt_i64(n, &mut buf))
+}
+
+/// An array of bulk strings.
+pub fn bulk_array<I, B>(items: I) -> Frame
+where
+    I: IntoIterator<Item = B>,
+    B: AsRef<[u8]>,
+{
+    Frame::Array(items.into_iter().map(Frame::bulk).collect())
+}
+
+/// Case-insensitive comparison of an argument with an option name.
+pub fn is(arg: &[u8], word: &str) -> bool {
+    arg.eq_ignore_ascii_case(word.as_bytes())
+}

@@ -1,0 +1,164 @@
+//! Set commands (`t_set.c`).
+//!
+//! Members are kept in insertion order. Redis 7.0 stores a set of up to 512
+//! integers as a sorted intset and anything else as a hash table (random
+//! order), so SMEMBERS answers sorted when every member is an integer and
+//! the set is intset-sized, and in insertion order otherwise.
+//!
+//! SPOP picks members with the server's seeded generator (real Redis uses
+//! `random()`), and propagates `SREM key member` per popped member (wrapped
+//! in MULTI/EXEC when there are several) or `DEL key` when the count takes
+//! the whole set.
+
+use super::reply::{err, positive_arg, SYNTAX};
+use super::{num, Ctx};
+use crate::db::{FastHash, Sds};
+use crate::resp::Frame;
+use indexmap::IndexSet;
+
+type Set = IndexSet<Sds, FastHash>;
+
+/// `set-max-intset-entries`.
+const INTSET_ENTRIES: usize = 512;
+
+/// SADD key member [member ...]
+pub fn sadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let set = match ctx.write_or_create::<Set>(&argv[1]) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let added = argv[2..].iter().filter(|m| set.insert(Sds::new(m))).count();
+    if added > 0 {
+        ctx.propagate_as_sent();
+    }
+    Frame::Integer(added as i64)
+}
+
+/// SREM key member [member ...]
+pub fn srem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let key = argv[1].as_slice();
+    let set = match ctx.write::<Set>(key) {
+        Ok(Some(s)) => s,
+        Ok(None) => return Frame::Integer(0),
+        Err(e) => return e,
+    };
+    let removed = argv[2..].iter().filter(|m| set.swap_remove(m.as_slice())).count();
+    ctx.remove_if_empty::<Set>(key);
+    if removed > 0 {
+        ctx.propagate_as_sent();
+    }
+    Frame::Integer(removed as i64)
+}
+
+/// The members in the order Redis 7.0 would list them (see module docs).
+pub fn members_in_redis_order(set: &Set) -> Vec<&Sds> {
+    let mut out: Vec<&Sds> = set.iter().collect();
+    if set.len() <= INTSET_ENTRIES {
+        let ints: Option<Vec<i64>> = out.iter().map(|m| num::parse_i64(m)).collect();
+        if let Some(ints) = ints {
+            let mut pairs: Vec<(i64, &Sds)> = ints.into_iter().zip(out).collect();
+            pairs.sort_unstable_by_key(|(n, _)| *n);
+            out = pairs.into_iter().map(|(_, m)| m).collect();
+        }
+    }
+    out
+}
+
+/// SMEMBERS key
+pub fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<Set>(&argv[1]) {
+        Ok(Some(s)) => Frame::Array(members_in_redis_order(s).into_iter().map(Frame::bulk).collect()),
+        Ok(None) => Frame::Array(Vec::new()),
+        Err(e) => e,
+    }
+}
+
+/// SISMEMBER key member
+pub fn sismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<Set>(&argv[1]) {
+        Ok(s) => Frame::Integer(i64::from(s.is_some_and(|s| s.contains(argv[2].as_slice())))),
+        Err(e) => e,
+    }
+}
+
+/// SMISMEMBER key member [member ...]
+pub fn smismember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<Set>(&argv[1]) {
+        Ok(s) => Frame::Array(
+            argv[2..]
+                .iter()
+                .map(|m| Frame::Integer(i64::from(s.is_some_and(|s| s.contains(m.as_slice())))))
+                .collect(),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// SCARD key
+pub fn scard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<Set>(&argv[1]) {
+        Ok(s) => Frame::Integer(s.map_or(0, |s| s.len() as i64)),
+        Err(e) => e,
+    }
+}
+
+/// SPOP key [count]
+pub fn spop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match argv.len() {
+        2 => spop_one(ctx, &argv[1]),
+        3 => match positive_arg(&argv[2]) {
+            Ok(n) => spop_count(ctx, &argv[1], usize::try_from(n).unwrap_or(usize::MAX)),
+            Err(e) => e,
+        },
+        _ => err(SYNTAX),
+    }
+}
+
+/// Removes one random member.
+fn pop_random(ctx: &mut Ctx, key: &[u8]) -> Option<Sds> {
+    let r = ctx.server.random_u64();
+    let set = ctx.write::<Set>(key).ok().flatten()?;
+    let i = (r % set.len().max(1) as u64) as usize;
+    set.swap_remove_index(i)
+}
+
+fn spop_one(ctx: &mut Ctx, key: &[u8]) -> Frame {
+    match ctx.write::<Set>(key) {
+        Ok(Some(_)) => {}
+        Ok(None) => return Frame::Null,
+        Err(e) => return e,
+    }
+    let Some(m) = pop_random(ctx, key) else {
+        return Frame::Null;
+    };
+    ctx.remove_if_empty::<Set>(key);
+    ctx.propagate(&[b"SREM", key, m.as_bytes()]);
+    Frame::bulk(&m)
+}
+
+fn spop_count(ctx: &mut Ctx, key: &[u8], count: usize) -> Frame {
+    let size = match ctx.write::<Set>(key) {
+        Ok(Some(s)) => s.len(),
+        Ok(None) => return Frame::Array(Vec::new()),
+        Err(e) => return e,
+    };
+    if count == 0 {
+        return Frame::Array(Vec::new());
+    }
+    if count >= size {
+        let all = match ctx.db().remove(key) {
+            Some(crate::db::Value::Set(s)) => members_in_redis_order(&s).into_iter().map(Frame::bulk).collect(),
+            _ => Vec::new(),
+        };
+        ctx.propagate(&[b"DEL", key]);
+        return Frame::Array(all);
+    }
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        if let Some(m) = pop_random(ctx, key) {
+            ctx.propagate(&[b"SREM", key, m.as_bytes()]);
+            out.push(Frame::bulk(&m));
+        }
+    }
+    Frame::Array(out)
+}

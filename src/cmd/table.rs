@@ -1,0 +1,226 @@
+//! The command table: every command's name, arity, flags and implementation,
+//! sorted by name so [`lookup`] is a binary search with no allocation.
+//!
+//! Arity and flags are copied from `COMMAND INFO` of a real 7.0.15 server:
+//! `write` (denied on read-only replicas and by min-replicas-to-write) and
+//! `stale` (still served by a replica whose link is down with
+//! `replica-serve-stale-data no`; PING, notably, is not).
+
+use super::{config, hash, keys, list, multi, server_cmds, set, string, zset, Ctx};
+use crate::resp::Frame;
+
+/// Command flags that matter to the checks in [`super::process`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flags {
+    /// May modify the keyspace (`write` in COMMAND INFO).
+    pub write: bool,
+    /// Served by a stale replica (`stale` in COMMAND INFO).
+    pub stale_ok: bool,
+    /// Run by the node's replication layer ([`crate::server::Outcome::Repl`]).
+    pub repl: bool,
+    /// Runs at once even inside MULTI (MULTI, EXEC, DISCARD).
+    pub multi_ctl: bool,
+}
+
+/// What a command looks like before it runs.
+pub struct CommandSpec {
+    /// Lower-case name.
+    pub name: &'static str,
+    /// Redis arity: `n` exactly n arguments (name included), `-n` at least n.
+    pub arity: i32,
+    /// Flags.
+    pub flags: Flags,
+    /// Subcommands with their own arity (CONFIG GET ...); empty for most.
+    pub subcommands: &'static [(&'static str, i32)],
+    /// The implementation (unused for `repl` commands).
+    pub run: fn(&mut Ctx, &[Vec<u8>]) -> Frame,
+}
+
+const fn flags(write: bool, stale_ok: bool, repl: bool, multi_ctl: bool) -> Flags {
+    Flags {
+        write,
+        stale_ok,
+        repl,
+        multi_ctl,
+    }
+}
+
+/// A write command.
+const W: Flags = flags(true, false, false, false);
+/// A read-only command.
+const R: Flags = flags(false, false, false, false);
+/// A command served even by a stale replica.
+const S: Flags = flags(false, true, false, false);
+/// MULTI / EXEC / DISCARD.
+const M: Flags = flags(false, true, false, true);
+/// Run by the replication layer (all stale-ok except WAIT, PSYNC, SYNC,
+/// which the node handles itself).
+const REPL: Flags = flags(false, true, true, false);
+
+const fn c(name: &'static str, arity: i32, flags: Flags, run: fn(&mut Ctx, &[Vec<u8>]) -> Frame) -> CommandSpec {
+    CommandSpec {
+        name,
+        arity,
+        flags,
+        subcommands: &[],
+        run,
+    }
+}
+
+fn run_by_node(_: &mut Ctx, _: &[Vec<u8>]) -> Frame {
+    Frame::err("ERR this command is run by the replication layer")
+}
+
+/// Every command, sorted by name (a unit test checks the order).
+pub static COMMANDS: &[CommandSpec] = &[
+    c("append", 3, W, string::append),
+    CommandSpec {
+        name: "config",
+        arity: -2,
+        flags: S,
+        subcommands: &[("get", -3), ("help", 2), ("resetstat", 2), ("rewrite", 2), ("set", -4)],
+        run: config::config,
+    },
+    c("dbsize", 1, R, server_cmds::dbsize),
+    c("debug", -2, S, server_cmds::debug),
+    c("decr", 2, W, string::decr),
+    c("decrby", 3, W, string::decrby),
+    c("del", -2, W, keys::del),
+    c("discard", 1, M, multi::discard),
+    c("echo", 2, S, server_cmds::echo),
+    c("exec", 1, M, multi::exec),
+    c("exists", -2, R, keys::exists),
+    c("expire", -3, W, keys::expire),
+    c("expireat", -3, W, keys::expireat),
+    c("expiretime", 2, R, keys::expiretime),
+    c("flushall", -1, W, server_cmds::flushall),
+    c("flushdb", -1, W, server_cmds::flushdb),
+    c("get", 2, R, string::get),
+    c("getdel", 2, W, string::getdel),
+    c("getex", -2, W, string::getex),
+    c("getrange", 4, R, string::getrange),
+    c("getset", 3, W, string::getset),
+    c("hdel", -3, W, hash::hdel),
+    c("hexists", 3, R, hash::hexists),
+    c("hget", 3, R, hash::hget),
+    c("hgetall", 2, R, hash::hgetall),
+    c("hincrby", 4, W, hash::hincrby),
+    c("hincrbyfloat", 4, W, hash::hincrbyfloat),
+    c("hkeys", 2, R, hash::hkeys),
+    c("hlen", 2, R, hash::hlen),
+    c("hmget", -3, R, hash::hmget),
+    c("hmset", -4, W, hash::hmset),
+    c("hset", -4, W, hash::hset),
+    c("hsetnx", 4, W, hash::hsetnx),
+    c("hstrlen", 3, R, hash::hstrlen),
+    c("hvals", 2, R, hash::hvals),
+    c("incr", 2, W, string::incr),
+    c("incrby", 3, W, string::incrby),
+    c("incrbyfloat", 3, W, string::incrbyfloat),
+    c("info", -1, S, server_cmds::info),
+    c("keys", 2, R, keys::keys),
+    c("lindex", 3, R, list::lindex),
+    c("llen", 2, R, list::llen),
+    c("lpop", -2, W, list::lpop),
+    c("lpush", -3, W, list::lpush),
+    c("lpushx", -3, W, list::lpushx),
+    c("lrange", 4, R, list::lrange),
+    c("lrem", 4, W, list::lrem),
+    c("lset", 4, W, list::lset),
+    c("ltrim", 4, W, list::ltrim),
+    c("mget", -2, R, string::mget),
+    c("mset", -3, W, string::mset),
+    c("msetnx", -3, W, string::msetnx),
+    c("multi", 1, M, multi::multi),
+    c("persist", 2, W, keys::persist),
+    c("pexpire", -3, W, keys::pexpire),
+    c("pexpireat", -3, W, keys::pexpireat),
+    c("pexpiretime", 2, R, keys::pexpiretime),
+    c("ping", -1, R, server_cmds::ping),
+    c("psetex", 4, W, string::psetex),
+    c("psync", -3, REPL, run_by_node),
+    c("pttl", 2, R, keys::pttl),
+    c("rename", 3, W, keys::rename),
+    c("renamenx", 3, W, keys::renamenx),
+    c("replconf", -1, REPL, run_by_node),
+    c("replicaof", 3, REPL, run_by_node),
+    c("role", 1, REPL, run_by_node),
+    c("rpop", -2, W, list::rpop),
+    c("rpush", -3, W, list::rpush),
+    c("rpushx", -3, W, list::rpushx),
+    c("sadd", -3, W, set::sadd),
+    c("scan", -2, R, keys::scan),
+    c("scard", 2, R, set::scard),
+    c("select", 2, S, server_cmds::select),
+    c("set", -3, W, string::set),
+    c("setex", 4, W, string::setex),
+    c("setnx", 3, W, string::setnx),
+    c("setrange", 4, W, string::setrange),
+    c("sismember", 3, R, set::sismember),
+    c("slaveof", 3, REPL, run_by_node),
+    c("smembers", 2, R, set::smembers),
+    c("smismember", -3, R, set::smismember),
+    c("spop", -2, W, set::spop),
+    c("srem", -3, W, set::srem),
+    c("strlen", 2, R, string::strlen),
+    c("sync", 1, REPL, run_by_node),
+    c("time", 1, S, server_cmds::time),
+    c("ttl", 2, R, keys::ttl),
+    c("type", 2, R, keys::type_),
+    c("unlink", -2, W, keys::unlink),
+    c("wait", 3, REPL, run_by_node),
+    c("zadd", -4, W, zset::zadd),
+    c("zcard", 2, R, zset::zcard),
+    c("zcount", 4, R, zset::zcount),
+    c("zincrby", 4, W, zset::zincrby),
+    c("zmscore", -3, R, zset::zmscore),
+    c("zrange", -4, R, zset::zrange),
+    c("zrangebyscore", -4, R, zset::zrangebyscore),
+    c("zrank", 3, R, zset::zrank),
+    c("zrem", -3, W, zset::zrem),
+    c("zrevrange", -4, R, zset::zrevrange),
+    c("zrevrangebyscore", -4, R, zset::zrevrangebyscore),
+    c("zrevrank", 3, R, zset::zrevrank),
+    c("zscore", 3, R, zset::zscore),
+];
+
+/// Longest command name; longer inputs cannot match.
+const MAX_NAME: usize = 16;
+
+/// Finds a command by name, case-insensitively, without allocating.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    if name.len() > MAX_NAME {
+        return None;
+    }
+    let mut buf = [0u8; MAX_NAME];
+    let lower = &mut buf[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    let lower = &*lower;
+    COMMANDS
+        .binary_search_by(|c| c.name.as_bytes().cmp(lower))
+        .ok()
+        .and_then(|i| COMMANDS.get(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_sorted_and_names_fit() {
+        for pair in COMMANDS.windows(2) {
+            assert!(pair[0].name < pair[1].name, "{} before {}", pair[0].name, pair[1].name);
+        }
+        assert!(COMMANDS.iter().all(|c| c.name.len() <= MAX_NAME));
+        assert!(COMMANDS.iter().all(|c| c.name == c.name.to_ascii_lowercase()));
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(lookup(b"SeT").map(|c| c.name), Some("set"));
+        assert_eq!(lookup(b"zrevrangebyscore").map(|c| c.arity), Some(-4));
+        assert!(lookup(b"nosuchcommand").is_none());
+        assert!(lookup(b"").is_none());
+    }
+}

@@ -1,0 +1,474 @@
+//! Sorted-set commands (`t_zset.c`): ZADD with NX/XX/GT/LT/CH/INCR,
+//! ZINCRBY, ZREM, the ZRANGE family (by rank, BYSCORE, BYLEX, REV, LIMIT,
+//! WITHSCORES), ZSCORE, ZMSCORE, ZCARD, ZRANK, ZCOUNT.
+//!
+//! Members are ordered by (score, member bytes), which is the order of both
+//! of Redis's encodings. Scores print with `%.17g`. ZADD and ZINCRBY
+//! propagate as sent, and only when a member was added or its score
+//! actually changed (so `ZINCRBY key 0 member` propagates nothing).
+
+use super::num::{self, fmt_g17};
+use super::reply::{err, float_arg, int_arg, is, SYNTAX};
+use super::Ctx;
+use crate::db::{Sds, ZSet};
+use crate::resp::Frame;
+
+/// ZADD's options (`zaddGenericCommand`).
+#[derive(Default)]
+struct AddFlags {
+    nx: bool,
+    xx: bool,
+    gt: bool,
+    lt: bool,
+    ch: bool,
+    incr: bool,
+}
+
+/// What adding one member did.
+enum AddResult {
+    Added(f64),
+    Updated(f64),
+    /// Present and allowed, but the score did not change.
+    Same(f64),
+    /// Refused by NX/XX/GT/LT.
+    Nop,
+}
+
+/// Parses the option words before the first score; returns the flags and
+/// the index of the first score.
+fn parse_add_flags(argv: &[Vec<u8>]) -> (AddFlags, usize) {
+    let mut f = AddFlags::default();
+    let mut i = 2;
+    while let Some(a) = argv.get(i) {
+        match () {
+            _ if is(a, "nx") => f.nx = true,
+            _ if is(a, "xx") => f.xx = true,
+            _ if is(a, "ch") => f.ch = true,
+            _ if is(a, "incr") => f.incr = true,
+            _ if is(a, "gt") => f.gt = true,
+            _ if is(a, "lt") => f.lt = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    (f, i)
+}
+
+fn check_add_flags(f: &AddFlags, pairs: usize) -> Result<(), Frame> {
+    if f.nx && f.xx {
+        return Err(err("ERR XX and NX options at the same time are not compatible"));
+    }
+    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
+        return Err(err("ERR GT, LT, and/or NX options at the same time are not compatible"));
+    }
+    if f.incr && pairs > 1 {
+        return Err(err("ERR INCR option supports a single increment-element pair"));
+    }
+    Ok(())
+}
+
+/// `zsetAdd` for one member.
+fn add_one(z: &mut ZSet, f: &AddFlags, score: f64, member: &[u8]) -> Result<AddResult, Frame> {
+    let Some(current) = z.score(member) else {
+        if f.xx {
+            return Ok(AddResult::Nop);
+        }
+        z.insert(Sds::new(member), score);
+        return Ok(AddResult::Added(score));
+    };
+    if f.nx {
+        return Ok(AddResult::Nop);
+    }
+    let new = if f.incr { current + score } else { score };
+    if new.is_nan() {
+        return Err(err("ERR resulting score is not a number (NaN)"));
+    }
+    if (f.lt && new >= current) || (f.gt && new <= current) {
+        return Ok(AddResult::Nop);
+    }
+    if new == current {
+        return Ok(AddResult::Same(new));
+    }
+    z.insert(Sds::new(member), new);
+    Ok(AddResult::Updated(new))
+}
+
+/// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
+pub fn zadd(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let (f, first) = parse_add_flags(argv);
+    zadd_generic(ctx, argv, f, first)
+}
+
+/// ZINCRBY key increment member
+pub fn zincrby(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let f = AddFlags {
+        incr: true,
+        ..AddFlags::default()
+    };
+    zadd_generic(ctx, argv, f, 2)
+}
+
+fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], f: AddFlags, first: usize) -> Frame {
+    let rest = &argv[first.min(argv.len())..];
+    if rest.is_empty() || rest.len() % 2 == 1 {
+        return err(SYNTAX);
+    }
+    if let Err(e) = check_add_flags(&f, rest.len() / 2) {
+        return e;
+    }
+    let mut scores = Vec::with_capacity(rest.len() / 2);
+    for pair in rest.chunks_exact(2) {
+        match float_arg(&pair[0]) {
+            Ok(s) => scores.push(s),
+            Err(e) => return e,
+        }
+    }
+    let key = argv[1].as_slice();
+    match ctx.write::<ZSet>(key) {
+        Ok(Some(_)) => {}
+        Ok(None) if f.xx => return if f.incr { Frame::Null } else { Frame::Integer(0) },
+        Ok(None) => {}
+        Err(e) => return e,
+    }
+    let z = match ctx.write_or_create::<ZSet>(key) {
+        Ok(z) => z,
+        Err(e) => return e,
+    };
+    let (mut added, mut updated, mut last) = (0i64, 0i64, None);
+    for (pair, score) in rest.chunks_exact(2).zip(scores) {
+        match add_one(z, &f, score, &pair[1]) {
+            Ok(AddResult::Added(s)) => (added, last) = (added + 1, Some(s)),
+            Ok(AddResult::Updated(s)) => (updated, last) = (updated + 1, Some(s)),
+            Ok(AddResult::Same(s)) => last = Some(s),
+            Ok(AddResult::Nop) => {}
+            Err(e) => {
+                ctx.remove_if_empty::<ZSet>(key);
+                return e;
+            }
+        }
+    }
+    ctx.remove_if_empty::<ZSet>(key);
+    if added + updated > 0 {
+        ctx.propagate_as_sent();
+    }
+    if f.incr {
+        last.map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s)))
+    } else {
+        Frame::Integer(if f.ch { added + updated } else { added })
+    }
+}
+
+/// ZREM key member [member ...]
+pub fn zrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let key = argv[1].as_slice();
+    let z = match ctx.write::<ZSet>(key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Integer(0),
+        Err(e) => return e,
+    };
+    let removed = argv[2..].iter().filter(|m| z.remove(m)).count();
+    ctx.remove_if_empty::<ZSet>(key);
+    if removed > 0 {
+        ctx.propagate_as_sent();
+    }
+    Frame::Integer(removed as i64)
+}
+
+/// ZSCORE key member
+pub fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<ZSet>(&argv[1]) {
+        Ok(z) => z.and_then(|z| z.score(&argv[2])).map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s))),
+        Err(e) => e,
+    }
+}
+
+/// ZMSCORE key member [member ...]
+pub fn zmscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<ZSet>(&argv[1]) {
+        Ok(z) => Frame::Array(
+            argv[2..]
+                .iter()
+                .map(|m| z.and_then(|z| z.score(m)).map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s))))
+                .collect(),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// ZCARD key
+pub fn zcard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match ctx.read::<ZSet>(&argv[1]) {
+        Ok(z) => Frame::Integer(z.map_or(0, |z| z.len() as i64)),
+        Err(e) => e,
+    }
+}
+
+fn rank(ctx: &mut Ctx, argv: &[Vec<u8>], reverse: bool) -> Frame {
+    let z = match ctx.read::<ZSet>(&argv[1]) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Null,
+        Err(e) => return e,
+    };
+    let member = argv[2].as_slice();
+    match z.iter().position(|(m, _)| m.as_bytes() == member) {
+        Some(i) if reverse => Frame::Integer((z.len() - 1 - i) as i64),
+        Some(i) => Frame::Integer(i as i64),
+        None => Frame::Null,
+    }
+}
+
+/// ZRANK key member
+pub fn zrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    rank(ctx, argv, false)
+}
+
+/// ZREVRANK key member
+pub fn zrevrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    rank(ctx, argv, true)
+}
+
+/// One end of a BYSCORE range: a value and whether it is excluded (`(`).
+#[derive(Clone, Copy)]
+struct ScoreBound {
+    value: f64,
+    exclusive: bool,
+}
+
+/// `zslParseRange` for one end: `(` for exclusive, strtod for the rest
+/// (leading spaces and an empty string, read as 0, are accepted as strtod
+/// accepts them; NaN is not).
+fn parse_score_bound(b: &[u8]) -> Option<ScoreBound> {
+    let (exclusive, body) = match b.first() {
+        Some(b'(') => (true, &b[1..]),
+        _ => (false, b),
+    };
+    let text = std::str::from_utf8(body).ok()?.trim_start();
+    let value = if text.is_empty() {
+        0.0
+    } else {
+        num::parse_f64(text.as_bytes()).or_else(|| text.parse::<f64>().ok().filter(|v| v.is_infinite()))?
+    };
+    Some(ScoreBound { value, exclusive })
+}
+
+impl ScoreBound {
+    fn above_min(&self, s: f64) -> bool {
+        if self.exclusive {
+            s > self.value
+        } else {
+            s >= self.value
+        }
+    }
+
+    fn below_max(&self, s: f64) -> bool {
+        if self.exclusive {
+            s < self.value
+        } else {
+            s <= self.value
+        }
+    }
+}
+
+/// One end of a BYLEX range.
+#[derive(Clone, Copy)]
+enum LexBound<'a> {
+    Min,
+    Max,
+    Inclusive(&'a [u8]),
+    Exclusive(&'a [u8]),
+}
+
+fn parse_lex_bound(b: &[u8]) -> Option<LexBound<'_>> {
+    match b.first() {
+        Some(b'-') if b.len() == 1 => Some(LexBound::Min),
+        Some(b'+') if b.len() == 1 => Some(LexBound::Max),
+        Some(b'[') => Some(LexBound::Inclusive(&b[1..])),
+        Some(b'(') => Some(LexBound::Exclusive(&b[1..])),
+        _ => None,
+    }
+}
+
+fn lex_above_min(bound: LexBound, m: &[u8]) -> bool {
+    match bound {
+        LexBound::Min => true,
+        LexBound::Max => false,
+        LexBound::Inclusive(v) => m >= v,
+        LexBound::Exclusive(v) => m > v,
+    }
+}
+
+fn lex_below_max(bound: LexBound, m: &[u8]) -> bool {
+    match bound {
+        LexBound::Min => false,
+        LexBound::Max => true,
+        LexBound::Inclusive(v) => m <= v,
+        LexBound::Exclusive(v) => m < v,
+    }
+}
+
+/// How a ZRANGE-family call selects members.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RangeType {
+    Auto,
+    Rank,
+    Score,
+    Lex,
+}
+
+/// Parsed options of the ZRANGE family.
+struct RangeOptions {
+    kind: RangeType,
+    reverse: bool,
+    withscores: bool,
+    limit: Option<(i64, i64)>,
+}
+
+/// Step 1 of `zrangeGenericCommand`: the words after `key min max`.
+fn parse_range_options(argv: &[Vec<u8>], mut o: RangeOptions, rev_fixed: bool) -> Result<RangeOptions, Frame> {
+    let mut j = 4;
+    while let Some(a) = argv.get(j) {
+        let left = argv.len() - j - 1;
+        if is(a, "withscores") {
+            o.withscores = true;
+        } else if is(a, "limit") && left >= 2 {
+            o.limit = Some((int_arg(&argv[j + 1])?, int_arg(&argv[j + 2])?));
+            j += 2;
+        } else if !rev_fixed && !o.reverse && is(a, "rev") {
+            o.reverse = true;
+        } else if o.kind == RangeType::Auto && is(a, "bylex") {
+            o.kind = RangeType::Lex;
+        } else if o.kind == RangeType::Auto && is(a, "byscore") {
+            o.kind = RangeType::Score;
+        } else {
+            return Err(err(SYNTAX));
+        }
+        j += 1;
+    }
+    if o.kind == RangeType::Auto {
+        o.kind = RangeType::Rank;
+    }
+    if o.limit.is_some() && o.kind == RangeType::Rank {
+        return Err(err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+    }
+    if o.withscores && o.kind == RangeType::Lex {
+        return Err(err("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
+    }
+    Ok(o)
+}
+
+/// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
+pub fn zrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, RangeType::Auto, None)
+}
+
+/// ZREVRANGE key start stop [WITHSCORES]
+pub fn zrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, RangeType::Rank, Some(true))
+}
+
+/// ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]
+pub fn zrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, RangeType::Score, Some(false))
+}
+
+/// ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]
+pub fn zrevrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, RangeType::Score, Some(true))
+}
+
+/// `zrangeGenericCommand`; `fixed_rev` is the direction imposed by the
+/// command name (ZREV*), `None` for ZRANGE's own REV option.
+fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType, fixed_rev: Option<bool>) -> Frame {
+    let start = RangeOptions {
+        kind,
+        reverse: fixed_rev.unwrap_or(false),
+        withscores: false,
+        limit: None,
+    };
+    let o = match parse_range_options(argv, start, fixed_rev.is_some()) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    // BYSCORE and BYLEX ranges are given as max, min when reversed.
+    let (lo, hi) = if o.reverse && o.kind != RangeType::Rank { (&argv[3], &argv[2]) } else { (&argv[2], &argv[3]) };
+    let selected = match o.kind {
+        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
+            (Some(a), Some(b)) => Selection::Score(a, b),
+            _ => return err("ERR min or max is not a float"),
+        },
+        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
+            (Some(a), Some(b)) => Selection::Lex(a, b),
+            _ => return err("ERR min or max not valid string range item"),
+        },
+        _ => match (int_arg(lo), int_arg(hi)) {
+            (Ok(a), Ok(b)) => Selection::Rank(a, b),
+            (Err(e), _) | (_, Err(e)) => return e,
+        },
+    };
+    let z = match ctx.read::<ZSet>(&argv[1]) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(Vec::new()),
+        Err(e) => return e,
+    };
+    let items = select(z, selected, o.reverse, o.limit);
+    let mut out = Vec::with_capacity(items.len() * if o.withscores { 2 } else { 1 });
+    for (m, s) in items {
+        out.push(Frame::bulk(m));
+        if o.withscores {
+            out.push(Frame::bulk(fmt_g17(s)));
+        }
+    }
+    Frame::Array(out)
+}
+
+/// The members a ZRANGE-family call asks for.
+enum Selection<'a> {
+    Rank(i64, i64),
+    Score(ScoreBound, ScoreBound),
+    Lex(LexBound<'a>, LexBound<'a>),
+}
+
+/// Walks the set in the requested direction and applies the selection and
+/// LIMIT (a negative offset selects nothing, a negative count means all).
+fn select<'z>(z: &'z ZSet, sel: Selection, reverse: bool, limit: Option<(i64, i64)>) -> Vec<(&'z Sds, f64)> {
+    let ordered: Box<dyn Iterator<Item = (&Sds, f64)>> = if reverse { Box::new(z.iter().rev()) } else { Box::new(z.iter()) };
+    let (offset, count) = limit.unwrap_or((0, -1));
+    if offset < 0 {
+        return Vec::new();
+    }
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    match sel {
+        Selection::Rank(start, end) => {
+            let len = z.len() as i64;
+            let start = if start < 0 { (start + len).max(0) } else { start };
+            let end = if end < 0 { end + len } else { end };
+            if start > end || start >= len {
+                return Vec::new();
+            }
+            let end = end.min(len - 1);
+            ordered.skip(start as usize).take((end - start + 1) as usize).collect()
+        }
+        Selection::Score(min, max) => ordered
+            .filter(|(_, s)| min.above_min(*s) && max.below_max(*s))
+            .skip(offset as usize)
+            .take(count)
+            .collect(),
+        Selection::Lex(min, max) => ordered
+            .filter(|(m, _)| lex_above_min(min, m) && lex_below_max(max, m))
+            .skip(offset as usize)
+            .take(count)
+            .collect(),
+    }
+}
+
+/// ZCOUNT key min max
+pub fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let (Some(min), Some(max)) = (parse_score_bound(&argv[2]), parse_score_bound(&argv[3])) else {
+        return err("ERR min or max is not a float");
+    };
+    match ctx.read::<ZSet>(&argv[1]) {
+        Ok(Some(z)) => Frame::Integer(z.iter().filter(|(_, s)| min.above_min(*s) && max.below_max(*s)).count() as i64),
+        Ok(None) => Frame::Integer(0),
+        Err(e) => e,
+    }
+}

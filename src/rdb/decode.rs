@@ -1,0 +1,222 @@
+//! Reading an RDB file into a new keyspace: the header and version check,
+//! the opcode loop of `rdbLoadRio`, the AUX fields, and the checksum.
+//!
+//! Decoding builds a fresh [`Keyspace`] and returns it only when the whole
+//! file, checksum included, is good; the caller swaps it in, so a failed
+//! load never leaves a half-loaded keyspace behind.
+
+use super::decode_value::read_value;
+use super::reader::Reader;
+use super::*;
+use crate::db::DB_COUNT;
+use crate::resp::parse_int;
+
+/// Decodes a complete RDB file.
+///
+/// Keys whose expiry has already passed are kept, as a replica keeps them;
+/// a master loading a file should then call [`remove_expired`]. Trailing
+/// bytes after the checksum are ignored, as Redis ignores them when it
+/// loads a file. Unknown AUX fields are ignored, as the format requires.
+pub fn decode(bytes: &[u8]) -> Result<(Keyspace, Aux), RdbError> {
+    let mut r = Reader::new(bytes);
+    let version = read_header(&mut r)?;
+    let mut ks = Keyspace::new();
+    let mut aux = Aux {
+        redis_ver: String::new(),
+        redis_bits: 0,
+        ..Aux::default()
+    };
+    let mut db = 0usize;
+    let mut expire: Option<i64> = None;
+    loop {
+        let at = r.pos();
+        match r.u8("an opcode or value type")? {
+            OP_EOF => break,
+            OP_SELECTDB => db = read_select(&mut r, at)?,
+            OP_RESIZEDB => read_resize(&mut r, &mut ks, db)?,
+            OP_EXPIRETIME_MS => expire = Some(i64::from_le_bytes(r.array("an expiry time")?)),
+            OP_EXPIRETIME => {
+                expire = Some(i64::from(i32::from_le_bytes(r.array("an expiry time")?)) * 1000)
+            }
+            OP_AUX => read_aux(&mut r, &mut aux)?,
+            OP_IDLE => {
+                r.len("an LRU idle time")?;
+            }
+            OP_FREQ => {
+                r.u8("an LFU frequency")?;
+            }
+            OP_FUNCTION2 => {
+                r.string("a function library")?;
+            }
+            OP_FUNCTION_PRE_GA => skip_pre_ga_function(&mut r)?,
+            OP_MODULE_AUX => return Err(r.error_at(
+                at,
+                "module auxiliary data (opcode 0xF7) is not supported: replscope has no modules",
+            )),
+            rdb_type => {
+                read_key(&mut r, &mut ks, db, rdb_type, expire.take())?;
+            }
+        }
+    }
+    check_crc(&mut r, version)?;
+    Ok((ks, aux))
+}
+
+/// The `REDIS` magic and the four-digit version; returns the version.
+fn read_header(r: &mut Reader) -> Result<u32, RdbError> {
+    let magic = r.take(9, "the REDIS signature and version")?;
+    if &magic[..5] != b"REDIS" {
+        return Err(r.error_at(
+            0,
+            "wrong signature: not an RDB file (it does not start with \"REDIS\")",
+        ));
+    }
+    let digits = &magic[5..];
+    let version = std::str::from_utf8(digits)
+        .ok()
+        .and_then(|s| s.parse::<u32>().ok());
+    match version {
+        Some(v) if (1..=RDB_VERSION).contains(&v) => Ok(v),
+        Some(v) => Err(r.error_at(
+            5,
+            format!(
+                "can't handle RDB format version {v} (Redis 7.0 reads versions 1 to {RDB_VERSION})"
+            ),
+        )),
+        None => Err(r.error_at(
+            5,
+            format!("invalid RDB version {:?}", String::from_utf8_lossy(digits)),
+        )),
+    }
+}
+
+/// SELECTDB: the database index, which must exist.
+fn read_select(r: &mut Reader, at: usize) -> Result<usize, RdbError> {
+    let index = r.len("a database index")?;
+    match usize::try_from(index) {
+        Ok(i) if i < DB_COUNT => Ok(i),
+        _ => Err(r.error_at(
+            at,
+            format!(
+                "SELECTDB {index}: the file needs more than the {DB_COUNT} databases a server has"
+            ),
+        )),
+    }
+}
+
+/// RESIZEDB: reserve room for the keys announced, but never more than the
+/// rest of the file could hold (a key takes at least three bytes).
+fn read_resize(r: &mut Reader, ks: &mut Keyspace, db: usize) -> Result<(), RdbError> {
+    let keys = r.len("the RESIZEDB key count")?;
+    let expires = r.len("the RESIZEDB expires count")?;
+    let cap = r.remaining() / 3;
+    let clamp = |n: u64| usize::try_from(n).unwrap_or(usize::MAX).min(cap);
+    if let Some(d) = ks.dbs.get_mut(db) {
+        d.dict.reserve(clamp(keys));
+        d.expires.reserve(clamp(expires));
+    }
+    Ok(())
+}
+
+/// One AUX field; the ones in [`Aux`] are kept, others skipped. Numbers are
+/// read leniently, as Redis's `strtoll` does: text that is not a number is 0.
+fn read_aux(r: &mut Reader, aux: &mut Aux) -> Result<(), RdbError> {
+    let name = r.string("an AUX field name")?;
+    let value = r.string("an AUX field value")?;
+    let int = || parse_int(&value).unwrap_or(0);
+    let text = || String::from_utf8_lossy(&value).into_owned();
+    match name.to_ascii_lowercase().as_slice() {
+        b"redis-ver" => aux.redis_ver = text(),
+        b"redis-bits" => aux.redis_bits = u32::try_from(int()).unwrap_or(0),
+        b"ctime" => aux.ctime = int(),
+        b"used-mem" => aux.used_mem = u64::try_from(int()).unwrap_or(0),
+        b"repl-stream-db" => aux.repl_stream_db = int(),
+        b"repl-id" => aux.repl_id = text(),
+        b"repl-offset" => aux.repl_offset = int(),
+        b"aof-base" => aux.aof_base = u8::from(int() != 0),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Skips a function library in the 7.0 release-candidate format: name,
+/// engine, optional description, code.
+fn skip_pre_ga_function(r: &mut Reader) -> Result<(), RdbError> {
+    r.string("a function library name")?;
+    r.string("a function engine name")?;
+    if r.len("a function description flag")? != 0 {
+        r.string("a function description")?;
+    }
+    r.string("a function library")?;
+    Ok(())
+}
+
+/// A key and its value, stored into database `db` with its expiry. Keys
+/// whose value is empty are skipped, as Redis 7.0 skips them.
+fn read_key(
+    r: &mut Reader,
+    ks: &mut Keyspace,
+    db: usize,
+    rdb_type: u8,
+    expire: Option<i64>,
+) -> Result<(), RdbError> {
+    let at = r.pos() - 1;
+    check_type(r, rdb_type, at)?;
+    let key = r.sds("a key")?;
+    let Some(value) = read_value(r, rdb_type)? else {
+        return Ok(());
+    };
+    let Some(d) = ks.dbs.get_mut(db) else {
+        return Err(r.error_at(at, format!("database {db} does not exist")));
+    };
+    if let Some(ms) = expire {
+        d.expires.insert(key.clone(), ms);
+    }
+    let (index, old) = d.dict.insert_full(key, value);
+    if old.is_some() {
+        let name = d
+            .dict
+            .get_index(index)
+            .map(|(k, _)| crate::cli::repr(k))
+            .unwrap_or_default();
+        return Err(r.error_at(at, format!("duplicate key {name} in db {db}")));
+    }
+    Ok(())
+}
+
+/// Rejects value types we cannot hold, before reading the key, so the
+/// error points at the type byte.
+fn check_type(r: &Reader, rdb_type: u8, at: usize) -> Result<(), RdbError> {
+    let message = match rdb_type {
+        TYPE_STRING..=TYPE_ZSET_2 | TYPE_LIST_ZIPLIST..=TYPE_LIST_QUICKLIST => return Ok(()),
+        TYPE_HASH_LISTPACK..=TYPE_LIST_QUICKLIST_2 => return Ok(()),
+        6 | 7 => {
+            format!("module values (type {rdb_type}) are not supported: replscope has no modules")
+        }
+        9 => "zipmap hashes (type 9, Redis 2.4 and older) are not supported".to_string(),
+        15 | 19 => {
+            format!("stream values (type {rdb_type}) are not supported: replscope has no streams")
+        }
+        _ => format!("unknown value type {rdb_type}"),
+    };
+    Err(r.error_at(at, message))
+}
+
+/// The trailing checksum (files of version 5 and later): CRC-64 of
+/// everything up to and including the EOF opcode; 0 means "not computed".
+fn check_crc(r: &mut Reader, version: u32) -> Result<(), RdbError> {
+    if version < 5 {
+        return Ok(());
+    }
+    let body = r.consumed();
+    let at = r.pos();
+    let stored = u64::from_le_bytes(r.array("the checksum")?);
+    let computed = crc64(body);
+    if stored != 0 && stored != computed {
+        return Err(r.error_at(
+            at,
+            format!("checksum mismatch: the file says {stored:016x}, its content hashes to {computed:016x}"),
+        ));
+    }
+    Ok(())
+}

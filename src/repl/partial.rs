@@ -1,0 +1,151 @@
+//! The PSYNC decision and replication IDs.
+//!
+//! A replica reconnecting sends `PSYNC <replid> <offset>`: "I have your
+//! history with this ID up to `offset - 1`, send me the rest". The master
+//! accepts (`+CONTINUE`) when it shares that history — the ID is its
+//! current one, or its previous one (`replid2`) and the offset is not past
+//! the point where that history ended (`second_repl_offset`) — *and* its
+//! backlog still holds every byte from `offset` on. Otherwise it answers
+//! `+FULLRESYNC` and sends a snapshot. This is
+//! `masterTryPartialResynchronization`, with the reason put into words for
+//! the trace.
+//!
+//! IDs change in three ways, all here: a new random ID when a backlog is
+//! created from scratch or freed (`changeReplicationId` +
+//! `clearReplicationId2`), and a shift on promotion (`shiftReplicationId`:
+//! the old ID becomes `replid2`, valid up to `master_repl_offset + 1`).
+
+use super::{Repl, ZERO_ID};
+use crate::sim::rng::Rng;
+
+/// The master's answer to a PSYNC request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// True for `+CONTINUE`.
+    pub partial: bool,
+    /// Why, in words.
+    pub reason: String,
+    /// The offset the replica asked for (0 when it was not a number).
+    pub offset: i64,
+}
+
+impl Repl {
+    /// `masterTryPartialResynchronization` without its side effects.
+    pub fn psync_decision(&self, replid: &str, offset_arg: &[u8]) -> Decision {
+        let offset = crate::resp::parse_int(offset_arg);
+        let full = |reason: String| Decision {
+            partial: false,
+            reason,
+            offset: offset.unwrap_or(0),
+        };
+        if replid == "?" {
+            return full("the replica asked for a full resync (PSYNC ? -1)".into());
+        }
+        let Some(offset) = offset else {
+            return full("the offset is not an integer".into());
+        };
+        let same_id = replid.eq_ignore_ascii_case(&self.replid);
+        let old_id = replid.eq_ignore_ascii_case(&self.replid2);
+        if !same_id && !old_id {
+            return full(format!(
+                "replication ID mismatch: the replica asked for {replid}, my IDs are {} and {}",
+                self.replid, self.replid2
+            ));
+        }
+        if !same_id && offset > self.second_repl_offset {
+            return full(format!(
+                "offset {offset} is past the end of the history of ID {replid} (it ended at {})",
+                self.second_repl_offset
+            ));
+        }
+        self.backlog_decision(offset)
+    }
+
+    /// The backlog half of the decision.
+    fn backlog_decision(&self, offset: i64) -> Decision {
+        let Some(backlog) = &self.backlog else {
+            return Decision {
+                partial: false,
+                reason: "no backlog".into(),
+                offset,
+            };
+        };
+        let first = backlog.first_byte_offset();
+        let end = first + backlog.histlen() as i64;
+        let (partial, reason) = if offset < first {
+            (false, format!("offset {offset} is before the backlog {first}..{end} (lack of backlog)"))
+        } else if offset > end {
+            (false, format!("offset {offset} is after my offset {}", self.master_repl_offset))
+        } else {
+            (true, format!("offset {offset} is inside the backlog {first}..{end}"))
+        };
+        Decision { partial, reason, offset }
+    }
+
+    /// `changeReplicationId`: a new random history.
+    pub fn change_replication_id(&mut self, rng: &mut Rng) {
+        self.replid = rng.hex(40);
+    }
+
+    /// `clearReplicationId2`: no previous history.
+    pub fn clear_replication_id2(&mut self) {
+        self.replid2 = ZERO_ID.to_string();
+        self.second_repl_offset = -1;
+    }
+
+    /// `shiftReplicationId`: keep the current history as the secondary one
+    /// (valid up to the next byte), start a new one.
+    pub fn shift_replication_id(&mut self, rng: &mut Rng) {
+        self.replid2 = std::mem::take(&mut self.replid);
+        self.second_repl_offset = self.master_repl_offset + 1;
+        self.change_replication_id(rng);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repl::backlog::Backlog;
+
+    fn master_at(offset: i64) -> Repl {
+        let mut r = Repl::new("a".repeat(40), 0);
+        let mut b = Backlog::new(0);
+        b.feed(&vec![b'x'; offset as usize], 1 << 20);
+        r.backlog = Some(b);
+        r.master_repl_offset = offset;
+        r
+    }
+
+    #[test]
+    fn live_example_offset_530() {
+        // [live] offset 530, backlog from 1: 531 and 1 continue, 532 and 0 do not.
+        let r = master_at(530);
+        let id = "a".repeat(40);
+        assert!(r.psync_decision(&id, b"531").partial);
+        assert!(r.psync_decision(&id, b"1").partial);
+        let d = r.psync_decision(&id, b"532");
+        assert!(!d.partial);
+        assert_eq!(d.reason, "offset 532 is after my offset 530");
+        let d = r.psync_decision(&id, b"0");
+        assert_eq!(d.reason, "offset 0 is before the backlog 1..531 (lack of backlog)");
+    }
+
+    #[test]
+    fn question_mark_and_id_mismatch_are_full() {
+        let r = master_at(10);
+        assert!(!r.psync_decision("?", b"-1").partial);
+        let d = r.psync_decision(&"b".repeat(40), b"5");
+        assert!(d.reason.starts_with("replication ID mismatch"));
+    }
+
+    #[test]
+    fn replid2_valid_up_to_second_offset() {
+        let mut r = master_at(639);
+        let mut rng = Rng::new(1);
+        r.shift_replication_id(&mut rng);
+        assert_eq!((r.replid2.as_str(), r.second_repl_offset), ("a".repeat(40).as_str(), 640));
+        let old = "a".repeat(40);
+        assert!(r.psync_decision(&old, b"640").partial);
+        assert!(!r.psync_decision(&old, b"641").partial);
+    }
+}

@@ -1,0 +1,256 @@
+//! The replication stream: from a master's writes to a replica's data.
+//!
+//! A top-level master turns each write into RESP bytes, preceded by
+//! `SELECT <db>` when the db differs from the last one selected in the
+//! stream (`replicationFeedSlaves`). The bytes enter the backlog — moving
+//! `master_repl_offset` by exactly their length — and go to every replica:
+//! straight to the connection once it is streaming, into its buffer while
+//! it waits for or receives its snapshot. A master without backlog and
+//! without replicas streams nothing and its offset does not move (7.0).
+//!
+//! A replica applies what it receives, command by command, and moves its
+//! offset by the bytes of each command applied (a MULTI block counts when
+//! its EXEC is applied). It never builds a stream of its own: it forwards
+//! exactly the bytes it applied to its backlog and its own replicas
+//! (`replicationFeedStreamFromMasterStream`), so a whole cascade shows the
+//! same offsets.
+//!
+//! A replica whose pending output (buffer plus bytes not yet on the wire)
+//! passes `client-output-buffer-limit replica <hard> <soft> <seconds>` is
+//! dropped — the root of the endless full-resync loop.
+
+use super::{describe, frame_argv, SlaveState};
+use crate::node::{Cx, Node};
+use crate::resp::{encode_command, parse_frame};
+use crate::server::{Gate, Outcome, Propagated};
+use crate::sim::links::{ConnId, Payload};
+use crate::sim::trace::{Kind, Phase};
+
+impl Node {
+    /// A top-level master's writes enter the stream; a replica's own writes
+    /// (writable replica) do not.
+    pub fn propagate(&mut self, writes: &[Propagated], cx: &mut Cx) {
+        if self.repl.link.is_some() {
+            return;
+        }
+        for w in writes {
+            self.feed_command(w.db as i64, &w.argv, cx);
+        }
+    }
+
+    /// `replicationFeedSlaves`: one command (and a SELECT if needed).
+    pub fn feed_command<A: AsRef<[u8]>>(&mut self, db: i64, argv: &[A], cx: &mut Cx) {
+        if self.repl.link.is_some() || (self.repl.backlog.is_none() && self.repl.slaves.is_empty()) {
+            return;
+        }
+        if self.repl.slaveseldb != db {
+            let select = encode_command(&["SELECT".to_string(), db.to_string()]);
+            self.feed_stream(&select, || format!("SELECT {db}"), db, cx);
+        }
+        self.repl.slaveseldb = db;
+        let bytes = encode_command(argv);
+        let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_ref().to_vec()).collect();
+        self.feed_stream(&bytes, || describe(&argv), db, cx);
+    }
+
+    /// Appends stream bytes to the backlog (moving the offset) and to every
+    /// replica that is past `wait_bgsave_start`.
+    pub fn feed_stream(&mut self, bytes: &[u8], text: impl Fn() -> String, db: i64, cx: &mut Cx) {
+        let limit = self.backlog_limit();
+        let Some(backlog) = &mut self.repl.backlog else {
+            return;
+        };
+        let trimmed = backlog.feed(bytes, limit);
+        self.repl.master_repl_offset += bytes.len() as i64;
+        let (first, histlen) = (backlog.first_byte_offset(), backlog.histlen());
+        let top_level = self.repl.link.is_none();
+        if top_level || !self.repl.slaves.is_empty() {
+            let kind = Kind::Propagate {
+                command: text(),
+                db,
+                bytes: bytes.len() as u64,
+                offset: self.repl.master_repl_offset,
+            };
+            cx.trace(None, Phase::Streaming, kind);
+        }
+        if trimmed > 0 {
+            let kind = Kind::BacklogTrimmed {
+                trimmed,
+                first_byte_offset: first,
+                histlen,
+            };
+            cx.trace(None, Phase::Streaming, kind);
+        }
+        for conn in self.repl.slaves.clone() {
+            self.feed_slave(conn, bytes, &text, cx);
+        }
+    }
+
+    /// Sends or buffers stream bytes for one replica, then checks its limit.
+    fn feed_slave(&mut self, conn: ConnId, bytes: &[u8], text: &impl Fn() -> String, cx: &mut Cx) {
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        let Some(slave) = &mut peer.slave else {
+            return;
+        };
+        if slave.state == SlaveState::WaitBgsaveStart {
+            return;
+        }
+        if slave.streaming {
+            cx.send(conn, bytes.to_vec(), Payload::Command);
+        } else {
+            slave.buffer.extend_from_slice(bytes);
+            slave.buffered_commands += 1;
+            let phase = if slave.state == SlaveState::WaitBgsaveEnd { Phase::Snapshot } else { Phase::Transfer };
+            let kind = Kind::Buffered {
+                command: text(),
+                bytes: bytes.len() as u64,
+                pending_bytes: slave.buffer.len() as u64,
+            };
+            let name = peer.name.clone();
+            cx.trace(Some(&name), phase, kind);
+        }
+        let extra = if self.peers.get(&conn).and_then(|p| p.slave.as_ref()).is_some_and(|s| s.streaming) {
+            bytes.len() as u64
+        } else {
+            0
+        };
+        self.check_output_limit(conn, extra, cx);
+    }
+
+    /// `closeClientOnOutputBufferLimitReached` for a replica: pending output
+    /// is its buffer plus what it has not put on the wire yet.
+    pub fn check_output_limit(&mut self, conn: ConnId, extra: u64, cx: &mut Cx) {
+        let limits = self.server.config.replica_output_limit;
+        let now_s = cx.unix_s();
+        let unsent = cx.links.unsent(conn, cx.node) + extra;
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        let Some(slave) = &mut peer.slave else {
+            return;
+        };
+        let used = slave.buffer.len() as u64 + unsent;
+        let hard = limits.hard_bytes > 0 && used >= limits.hard_bytes;
+        let mut soft = limits.soft_bytes > 0 && used >= limits.soft_bytes;
+        if soft {
+            if slave.soft_since_s == 0 {
+                slave.soft_since_s = now_s;
+                soft = false;
+            } else if now_s - slave.soft_since_s <= limits.soft_seconds as i64 {
+                soft = false;
+            }
+        } else {
+            slave.soft_since_s = 0;
+        }
+        if hard || soft {
+            let name = peer.name.clone();
+            let limit = if hard { "hard" } else { "soft" };
+            let kind = Kind::OutputBufferLimit {
+                bytes: used,
+                limit: limit.to_string(),
+            };
+            cx.trace(Some(&name), Phase::None, kind);
+            self.free_peer(conn, "output buffer limit", cx);
+            cx.trace(Some(&name), Phase::None, Kind::ConnClosed {
+                peer: name.clone(),
+                reason: format!("client-output-buffer-limit replica ({limit} limit)"),
+            });
+        }
+    }
+
+    /// A replica reads its master's stream: parse, apply, forward.
+    pub fn replica_process_stream(&mut self, cx: &mut Cx) {
+        loop {
+            let Some(link) = &mut self.repl.link else {
+                return;
+            };
+            let pending = link.inbuf.pending();
+            if pending.is_empty() {
+                return;
+            }
+            let (argv, bytes) = if pending[0] == b'\n' {
+                (Vec::new(), b"\n".to_vec())
+            } else {
+                match parse_frame(pending) {
+                    Ok(Some((frame, used))) => {
+                        let bytes = pending[..used].to_vec();
+                        (frame_argv(frame).unwrap_or_default(), bytes)
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let reason = format!("protocol error from master: {}", e.message);
+                        self.drop_master_link(&reason, cx);
+                        return;
+                    }
+                }
+            };
+            link.inbuf.consume(bytes.len());
+            self.apply_from_master(argv, bytes, cx);
+        }
+    }
+
+    /// Applies one command from the master and, once it is applied (not
+    /// inside MULTI), moves the offset and forwards its bytes.
+    fn apply_from_master(&mut self, argv: Vec<Vec<u8>>, bytes: Vec<u8>, cx: &mut Cx) {
+        let text = describe(&argv);
+        let Some(master) = self.repl.link.as_mut().and_then(|l| l.master.as_mut()) else {
+            return;
+        };
+        master.unapplied.extend_from_slice(&bytes);
+        let ack_offset = master.reploff;
+        let mut client = std::mem::take(&mut master.client);
+        let outcome = if argv.is_empty() {
+            None
+        } else {
+            Some(self.server.process(&mut client, argv, cx.unix_ms(), &Gate::default()))
+        };
+        if let Some(Outcome::Repl(argv)) = outcome {
+            self.master_repl_command(&argv, ack_offset, cx);
+        }
+        let Some(master) = self.repl.link.as_mut().and_then(|l| l.master.as_mut()) else {
+            return;
+        };
+        let in_multi = client.multi.is_some();
+        master.client = client;
+        if in_multi {
+            return;
+        }
+        let applied = std::mem::take(&mut master.unapplied);
+        master.reploff += applied.len() as i64;
+        let replay = master.reploff <= master.replay_until;
+        let offset = master.reploff;
+        let name = self.name.clone();
+        let phase = if replay { Phase::Replay } else { Phase::Streaming };
+        let kind = Kind::Applied {
+            command: text.clone(),
+            bytes: applied.len() as u64,
+            offset,
+        };
+        cx.trace(Some(&name), phase, kind);
+        let db = master.client.db as i64;
+        self.feed_stream(&applied, || text.clone(), db, cx);
+    }
+
+    /// Replication commands in the master's stream: `REPLCONF GETACK`.
+    fn master_repl_command(&mut self, argv: &[Vec<u8>], ack_offset: i64, cx: &mut Cx) {
+        let is_getack = argv.len() >= 2
+            && argv[0].eq_ignore_ascii_case(b"replconf")
+            && argv[1].eq_ignore_ascii_case(b"getack");
+        if is_getack {
+            self.send_ack(ack_offset, cx);
+        }
+    }
+
+    /// `replicationSendAck`: `REPLCONF ACK <offset>` to the master.
+    pub fn send_ack(&mut self, offset: i64, cx: &mut Cx) {
+        let Some(conn) = self.repl.link.as_ref().and_then(|l| l.conn) else {
+            return;
+        };
+        let bytes = encode_command(&["REPLCONF".to_string(), "ACK".to_string(), offset.to_string()]);
+        cx.send(conn, bytes, Payload::Command);
+        let name = self.name.clone();
+        cx.trace(Some(&name), Phase::Streaming, Kind::AckSent { offset });
+    }
+}

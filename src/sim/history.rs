@@ -1,0 +1,149 @@
+//! The input log and checkpoints, for exporting a session as a script and
+//! for stepping back.
+//!
+//! Every public action on a [`Sim`](super::Sim) is an [`Input`], appended
+//! to the log. Before every [`CHECKPOINT_EVERY`]-th input the world is
+//! cloned into a bounded ring of checkpoints. Stepping back restores the
+//! newest checkpoint at or before the previous input and replays the
+//! inputs after it; determinism (one seed, one clock) makes the replay
+//! exact, down to the trace hash.
+//!
+//! # Limits
+//!
+//! - At most [`MAX_CHECKPOINTS`] checkpoints are kept, so step back reaches
+//!   at most `MAX_CHECKPOINTS * CHECKPOINT_EVERY` inputs into the past.
+//! - The log keeps at most [`MAX_INPUTS`] inputs; past that the oldest are
+//!   dropped and [`History::truncated`] says the export is incomplete.
+
+use super::trace::Mark;
+use super::world::World;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// A checkpoint is taken before every this-many inputs.
+pub const CHECKPOINT_EVERY: u64 = 16;
+
+/// Checkpoints kept (the oldest are dropped first).
+pub const MAX_CHECKPOINTS: usize = 32;
+
+/// Inputs kept in the log.
+pub const MAX_INPUTS: usize = 100_000;
+
+/// One user action, as recorded in the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Input {
+    /// `node A`.
+    AddNode { name: String },
+    /// A node removed.
+    RemoveNode { name: String },
+    /// `A> <command>` (REPLICAOF already resolved to a node name and port).
+    Command { node: String, argv: Vec<Vec<u8>> },
+    /// `link A B down`.
+    LinkDown { a: String, b: String },
+    /// `link A B up`.
+    LinkUp { a: String, b: String },
+    /// Only `from` → `to` cut.
+    LinkDownOneWay { from: String, to: String },
+    /// `link A B latency <ms>`.
+    Latency { a: String, b: String, ms: u64 },
+    /// `link A B bandwidth <bytes/s>` (`None` = unlimited).
+    Bandwidth {
+        a: String,
+        b: String,
+        bytes_per_s: Option<u64>,
+    },
+    /// One step.
+    Step,
+    /// `wait <ms>`.
+    RunFor { ms: u64 },
+    /// Run until a replica's sync phase changes.
+    RunUntilPhaseChange { max_ms: u64 },
+    /// `settle`.
+    Settle,
+    /// A forced full sync on a replica (`PSYNC ? -1`, or legacy `SYNC`).
+    Resync { node: String, legacy: bool },
+}
+
+/// A saved world and where the log and trace stood.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    /// Inputs applied before it was taken.
+    index: u64,
+    world: World,
+    mark: Mark,
+}
+
+/// The log and the checkpoints.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    inputs: VecDeque<Input>,
+    /// Absolute index of `inputs[0]`.
+    first: u64,
+    checkpoints: VecDeque<Checkpoint>,
+}
+
+impl History {
+    /// Logs an input about to be applied to `world` (checkpointing first
+    /// when it is time).
+    pub fn record(&mut self, input: Input, world: &World, mark: Mark) {
+        let index = self.len();
+        let have = self.checkpoints.back().is_some_and(|c| c.index == index);
+        if index % CHECKPOINT_EVERY == 0 && !have {
+            if self.checkpoints.len() == MAX_CHECKPOINTS {
+                self.checkpoints.pop_front();
+            }
+            self.checkpoints.push_back(Checkpoint {
+                index,
+                world: world.clone(),
+                mark,
+            });
+        }
+        if self.inputs.len() == MAX_INPUTS {
+            self.inputs.pop_front();
+            self.first += 1;
+        }
+        self.inputs.push_back(input);
+    }
+
+    /// Absolute number of inputs ever applied (and not stepped back).
+    pub fn len(&self) -> u64 {
+        self.first + self.inputs.len() as u64
+    }
+
+    /// True when nothing was done yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when the oldest inputs were dropped from the log.
+    pub fn truncated(&self) -> bool {
+        self.first > 0
+    }
+
+    /// The log, oldest first.
+    pub fn inputs(&mut self) -> &[Input] {
+        self.inputs.make_contiguous()
+    }
+
+    /// Forgets the last input: returns the world to restore and the trace
+    /// mark to rewind to, and the inputs to apply again (they are removed
+    /// from the log and will be recorded anew). `None` if there is nothing
+    /// to undo or the last input is older than every checkpoint.
+    pub fn undo_last(&mut self) -> Option<(World, Mark, Vec<Input>)> {
+        let target = self.len().checked_sub(1)?;
+        while self.checkpoints.back().is_some_and(|c| c.index > target) {
+            self.checkpoints.pop_back();
+        }
+        let cp = self.checkpoints.back()?;
+        if cp.index < self.first {
+            return None;
+        }
+        let from = (cp.index - self.first) as usize;
+        let to = (target - self.first) as usize;
+        let replay: Vec<Input> = self.inputs.range(from..to).cloned().collect();
+        let restored = (cp.world.clone(), cp.mark);
+        self.inputs.truncate(from);
+        Some((restored.0, restored.1, replay))
+    }
+}

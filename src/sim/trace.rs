@@ -1,0 +1,346 @@
+//! The trace: one typed event for everything a teacher wants to show.
+//!
+//! Every event is stamped with a sequence number, the virtual time, the node
+//! it happened on, the replica it concerns (if any) and the [`Phase`] of a
+//! sync it belongs to, so the page can draw a per-replica timeline of the
+//! full-sync steps (handshake → snapshot → transfer → load → replay →
+//! streaming) and the tests can assert their order.
+//!
+//! Real Redis has no such trace; the events correspond to its log lines
+//! (`Full resync requested by replica`, `Starting BGSAVE for SYNC with
+//! target: replicas sockets`, `MASTER <-> REPLICA sync: Flushing old data`,
+//! ...) and to the bytes on the wire.
+//!
+//! # Limits
+//!
+//! The trace is a ring of at most [`TRACE_CAP`] events: older events are
+//! dropped, but `seq` keeps counting and the [trace hash](Trace::hash) covers
+//! every event ever recorded, so determinism checks see the whole history.
+
+use crate::db::FxHasher;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+
+/// How many events the trace keeps (older ones are dropped first).
+pub const TRACE_CAP: usize = 50_000;
+
+/// Which step of a sync an event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Not part of a sync: console commands, link changes, nodes coming and going.
+    None,
+    /// Connect, PING, REPLCONF, PSYNC and the master's decision.
+    Handshake,
+    /// Full sync: the master's BGSAVE, a point-in-time snapshot; writes made
+    /// meanwhile are buffered for the waiting replicas.
+    Snapshot,
+    /// Full sync: the RDB crossing the link, chunk by chunk.
+    Transfer,
+    /// Full sync: the replica flushes its old data and loads the RDB.
+    Load,
+    /// The replica catches up: the buffered writes after a full sync, or the
+    /// backlog bytes after `+CONTINUE`.
+    Replay,
+    /// Online: every write propagated incrementally, offsets moving by its bytes.
+    Streaming,
+}
+
+/// One event of the trace.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Event {
+    /// Position in the whole history (never reused, keeps counting past the cap).
+    pub seq: u64,
+    /// Virtual milliseconds since the simulation started.
+    pub time_ms: u64,
+    /// The node where it happened.
+    pub node: String,
+    /// The replica it concerns: the replica itself for replica-side events,
+    /// the replica being served for master-side ones; `None` for events about
+    /// the whole node (a propagated write, a console command).
+    pub replica: Option<String>,
+    /// The sync step it belongs to.
+    pub phase: Phase,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: Kind,
+}
+
+/// What happened. Field names are part of the page's contract (see `view`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    /// A node joined the world.
+    NodeAdded { port: u16 },
+    /// A node left the world (its connections closed).
+    NodeRemoved,
+    /// A command typed on a node's console, and its reply as redis-cli prints it.
+    Command { command: String, reply: String },
+    /// A link was cut (both ways, or only `node` → `peer`).
+    LinkDown { peer: String, one_way: bool },
+    /// A link was healed in both directions.
+    LinkUp { peer: String },
+    /// A link's latency changed.
+    LinkLatency { peer: String, latency_ms: u64 },
+    /// A link's bandwidth changed (`None` = unlimited).
+    LinkBandwidth { peer: String, bytes_per_s: Option<u64> },
+    /// This node saw a connection close.
+    ConnClosed { peer: String, reason: String },
+    /// `REPLICAOF host port` / `REPLICAOF NO ONE` took effect.
+    RoleChanged { role: String, master: Option<String> },
+    /// The replica's link state machine moved (Redis's `repl_state`, lower case).
+    ReplState { from: String, to: String },
+    /// The replica could not connect to its master.
+    ConnectFailed { master: String, error: String },
+    /// The replica sent a handshake command (PING, REPLCONF, PSYNC, SYNC).
+    HandshakeSent { command: String },
+    /// The replica read a handshake reply.
+    HandshakeReply { reply: String },
+    /// The master's state for one replica moved (wait_bgsave_start,
+    /// wait_bgsave_end, send_bulk, online).
+    SlaveState { from: String, to: String },
+    /// The master decided between a partial and a full resync.
+    PsyncDecision {
+        /// The replication ID the replica asked for (`?` = none).
+        replid: String,
+        /// The offset it asked to continue from.
+        offset: i64,
+        /// `continue` or `fullresync`.
+        result: String,
+        /// Why, in words ("offset 1201 is inside the backlog 1..5000").
+        reason: String,
+    },
+    /// The master answered `+FULLRESYNC <replid> <offset>`.
+    FullResync { replid: String, offset: i64 },
+    /// The master answered `+CONTINUE [<replid>]` and sent the backlog from `offset`.
+    Continue { replid: String, offset: i64, backlog_bytes: u64 },
+    /// The replica received `+CONTINUE` with a new ID: it shifted its IDs.
+    ReplidChanged {
+        replid: String,
+        replid2: String,
+        second_repl_offset: i64,
+        why: String,
+    },
+    /// A replication backlog was created; its first byte will be `first_byte_offset`.
+    BacklogCreated { first_byte_offset: i64 },
+    /// The backlog was freed.
+    BacklogFreed { why: String },
+    /// Old bytes fell out of the backlog (it keeps `repl-backlog-size` bytes).
+    BacklogTrimmed {
+        trimmed: u64,
+        first_byte_offset: i64,
+        histlen: u64,
+    },
+    /// A diskless sync waits `repl-diskless-sync-delay` for more replicas.
+    BgsaveDelayed { delay_s: u64 },
+    /// A replica joined a disk BGSAVE already running for another replica.
+    BgsaveAttached { to: String },
+    /// A replica must wait for the next BGSAVE.
+    BgsaveWaitNext { why: String },
+    /// The fork: a point-in-time RDB snapshot for these replicas.
+    BgsaveStarted {
+        /// `disk` or `sockets` (diskless).
+        target: String,
+        replicas: Vec<String>,
+        keys: u64,
+        rdb_bytes: u64,
+    },
+    /// The BGSAVE child finished (disk: the file is written; sockets: all sent).
+    BgsaveDone { target: String, rdb_bytes: u64 },
+    /// The BGSAVE child was killed (diskless, every target replica dropped).
+    BgsaveKilled { why: String },
+    /// The master started writing the RDB payload to a replica.
+    RdbSendStarted { bytes: u64, preamble: String },
+    /// A chunk of the RDB payload reached the replica.
+    RdbChunk { bytes: u64, received: u64, total: u64 },
+    /// The replica read the payload header: `$<len>` or `$EOF:<mark>`.
+    TransferStarted { preamble: String },
+    /// The replica discarded its old data before loading.
+    Flush { keys: u64 },
+    /// The replica loaded the RDB.
+    Loaded { keys: u64, rdb_bytes: u64 },
+    /// The RDB could not be loaded (the old data is already gone).
+    LoadFailed { error: String },
+    /// The replica dropped its own replicas (they must resync with it).
+    SubReplicasDropped { count: u64, why: String },
+    /// A write was kept for a replica that is not streaming yet.
+    Buffered { command: String, bytes: u64, pending_bytes: u64 },
+    /// The kept writes were sent to a replica now online.
+    BufferFlushed { bytes: u64, commands: u64 },
+    /// A write entered this master's replication stream (`offset` is
+    /// master_repl_offset after it).
+    Propagate {
+        command: String,
+        db: i64,
+        bytes: u64,
+        offset: i64,
+    },
+    /// A replica applied a command from its master (`offset` is its
+    /// replication offset after it).
+    Applied {
+        command: String,
+        bytes: u64,
+        offset: i64,
+    },
+    /// The once-a-second `\n` to a replica waiting for its RDB (not counted).
+    Keepalive,
+    /// The replica sent `REPLCONF ACK <offset>`.
+    AckSent { offset: i64 },
+    /// The master read `REPLCONF ACK <offset>`.
+    AckReceived { offset: i64 },
+    /// A WAIT blocked until `numreplicas` acknowledge `offset`.
+    WaitBlocked {
+        numreplicas: i64,
+        offset: i64,
+        timeout_ms: i64,
+    },
+    /// A WAIT answered.
+    WaitDone { acked: i64 },
+    /// The master dropped a replica whose pending output grew past the limit.
+    OutputBufferLimit {
+        bytes: u64,
+        limit: String,
+    },
+    /// The replica's cached master (what it will PSYNC with later).
+    CachedMaster { replid: String, offset: i64 },
+}
+
+/// The bounded trace with a running hash of everything ever recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    events: VecDeque<Event>,
+    next_seq: u64,
+    hash: u64,
+}
+
+/// A position in a trace, to come back to (step back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    next_seq: u64,
+    hash: u64,
+}
+
+impl Trace {
+    /// An empty trace.
+    pub fn new() -> Trace {
+        Trace::default()
+    }
+
+    /// Records an event, giving it the next sequence number.
+    pub fn push(
+        &mut self,
+        time_ms: u64,
+        node: &str,
+        replica: Option<&str>,
+        phase: Phase,
+        kind: Kind,
+    ) {
+        let event = Event {
+            seq: self.next_seq,
+            time_ms,
+            node: node.to_string(),
+            replica: replica.map(str::to_string),
+            phase,
+            kind,
+        };
+        self.next_seq += 1;
+        let mut h = FxHasher::default();
+        self.hash.hash(&mut h);
+        event.hash(&mut h);
+        self.hash = h.finish();
+        if self.events.len() == TRACE_CAP {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+    }
+
+    /// The events still held, oldest first.
+    pub fn events(&mut self) -> &[Event] {
+        self.events.make_contiguous()
+    }
+
+    /// The events still held, as two slices (oldest first), without
+    /// needing `&mut`.
+    pub fn slices(&self) -> (&[Event], &[Event]) {
+        self.events.as_slices()
+    }
+
+    /// Events with `seq >= from`.
+    pub fn since(&self, from: u64) -> Vec<Event> {
+        let first = self.events.front().map_or(self.next_seq, |e| e.seq);
+        let skip = from.saturating_sub(first) as usize;
+        self.events.iter().skip(skip).cloned().collect()
+    }
+
+    /// Number of events held (at most [`TRACE_CAP`]).
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// True when nothing was recorded (or everything was dropped).
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The sequence number the next event will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// A hash of every event ever recorded, in order.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// Where the trace is now.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            next_seq: self.next_seq,
+            hash: self.hash,
+        }
+    }
+
+    /// Forgets every event recorded after `mark` (used by step back, which
+    /// then replays the inputs and records them again).
+    pub fn rewind(&mut self, mark: Mark) {
+        while self.events.back().is_some_and(|e| e.seq >= mark.next_seq) {
+            self.events.pop_back();
+        }
+        self.next_seq = mark.next_seq;
+        self.hash = mark.hash;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push_n(t: &mut Trace, n: u64) {
+        for i in 0..n {
+            t.push(i, "A", None, Phase::None, Kind::Keepalive);
+        }
+    }
+
+    #[test]
+    fn ring_drops_oldest_but_seq_and_hash_keep_going() {
+        let mut t = Trace::new();
+        push_n(&mut t, TRACE_CAP as u64 + 5);
+        assert_eq!(t.len(), TRACE_CAP);
+        assert_eq!(t.next_seq(), TRACE_CAP as u64 + 5);
+        assert_eq!(t.events()[0].seq, 5);
+        assert_eq!(t.since(TRACE_CAP as u64 + 3).len(), 2);
+    }
+
+    #[test]
+    fn rewind_restores_seq_and_hash() {
+        let mut t = Trace::new();
+        push_n(&mut t, 3);
+        let m = t.mark();
+        let h = t.hash();
+        push_n(&mut t, 4);
+        assert_ne!(t.hash(), h);
+        t.rewind(m);
+        assert_eq!((t.len(), t.next_seq(), t.hash()), (3, 3, h));
+    }
+}

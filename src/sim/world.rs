@@ -1,0 +1,304 @@
+//! The world: nodes, links, the event queue, the clock and the RNG, and the
+//! loop that delivers one event to one node and applies its effects.
+//!
+//! The world is `Clone` (a checkpoint is a clone) and holds no trace: trace
+//! events are handed to the caller's [`Trace`], so a checkpoint does not
+//! copy the whole history of events.
+
+use crate::node::{Cx, Effect, Node};
+use crate::repl::{ReplState, SlaveState};
+use crate::resp::Frame;
+use crate::sim::links::{ConnId, Links, NodeId, Payload};
+use crate::sim::queue::{Ev, Queue};
+use crate::sim::rng::Rng;
+use crate::sim::trace::{Kind, Phase, Trace};
+use std::collections::BTreeMap;
+
+/// The last PSYNC decision a master made for a replica.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastPsync {
+    /// The master that decided.
+    pub master: String,
+    /// `continue` or `fullresync`.
+    pub result: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Everything that exists in a simulation, except its trace.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// Virtual milliseconds since the start.
+    pub now_ms: u64,
+    /// The one RNG.
+    pub rng: Rng,
+    /// Nodes by id (ids grow with creation, so this is creation order).
+    pub nodes: BTreeMap<NodeId, Node>,
+    /// The id the next node gets.
+    pub next_node: NodeId,
+    /// Links and connections.
+    pub links: Links,
+    /// What will happen.
+    pub queue: Queue,
+    /// Connection id allocator.
+    pub next_conn: ConnId,
+    /// Replies of console commands that blocked.
+    pub console_replies: BTreeMap<NodeId, Frame>,
+    /// The last PSYNC decision per replica name.
+    pub last_psync: BTreeMap<String, LastPsync>,
+}
+
+impl World {
+    /// An empty world.
+    pub fn new(seed: u64) -> World {
+        World {
+            now_ms: 0,
+            rng: Rng::new(seed),
+            nodes: BTreeMap::new(),
+            next_node: 0,
+            links: Links::default(),
+            queue: Queue::default(),
+            next_conn: 0,
+            console_replies: BTreeMap::new(),
+            last_psync: BTreeMap::new(),
+        }
+    }
+
+    /// The id of the node called `name`.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.nodes.iter().find(|(_, n)| n.name == name).map(|(id, _)| *id)
+    }
+
+    /// Adds a node (port 6379 + its creation number).
+    pub fn add_node(&mut self, name: &str, trace: &mut Trace) -> NodeId {
+        let id = self.next_node;
+        self.next_node += 1;
+        let port = 6379u16.saturating_add(id as u16);
+        let mut cx = Cx {
+            now_ms: self.now_ms,
+            rng: &mut self.rng,
+            links: &self.links,
+            node: id,
+            next_conn: &mut self.next_conn,
+            out: Vec::new(),
+        };
+        let node = Node::new(name, id, port, &mut cx);
+        let out = cx.out;
+        self.nodes.insert(id, node);
+        self.apply(id, out, trace);
+        id
+    }
+
+    /// Removes a node; its peers see their connections close.
+    pub fn remove_node(&mut self, id: NodeId, trace: &mut Trace) {
+        let Some(node) = self.nodes.remove(&id) else {
+            return;
+        };
+        trace.push(self.now_ms, &node.name, None, Phase::None, Kind::NodeRemoved);
+        for c in self.links.remove_node(id) {
+            self.with_node(c.node, trace, |n, cx| n.on_closed(c.conn, "connection lost", cx));
+        }
+    }
+
+    /// Runs `f` on node `id` with a fresh context, then applies its effects.
+    pub fn with_node<R>(
+        &mut self,
+        id: NodeId,
+        trace: &mut Trace,
+        f: impl FnOnce(&mut Node, &mut Cx) -> R,
+    ) -> Option<R> {
+        let node = self.nodes.get_mut(&id)?;
+        let mut cx = Cx {
+            now_ms: self.now_ms,
+            rng: &mut self.rng,
+            links: &self.links,
+            node: id,
+            next_conn: &mut self.next_conn,
+            out: Vec::new(),
+        };
+        let r = f(node, &mut cx);
+        let out = cx.out;
+        self.apply(id, out, trace);
+        Some(r)
+    }
+
+    /// Applies a node's effects in order.
+    fn apply(&mut self, id: NodeId, effects: Vec<Effect>, trace: &mut Trace) {
+        let now = self.now_ms;
+        for e in effects {
+            match e {
+                Effect::Send { conn, bytes, payload, notify } => {
+                    self.links.send(&mut self.queue, now, conn, id, bytes, payload, notify)
+                }
+                Effect::Open { conn, to } => {
+                    let server = self.node_id(&to);
+                    self.links.connect(&mut self.queue, now, conn, id, server);
+                }
+                Effect::Close { conn } => self.links.close(&mut self.queue, now, conn, id),
+                Effect::Timer { at_ms, timer } => self.queue.push(at_ms, Ev::Timer { node: id, timer }),
+                Effect::Trace { replica, phase, kind } => self.record(id, replica, phase, kind, trace),
+                Effect::ConsoleReply(frame) => {
+                    self.console_replies.insert(id, frame);
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, id: NodeId, replica: Option<String>, phase: Phase, kind: Kind, trace: &mut Trace) {
+        let name = self.nodes.get(&id).map_or("", |n| n.name.as_str());
+        if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, &replica) {
+            let last = LastPsync {
+                master: name.to_string(),
+                result: result.clone(),
+                reason: reason.clone(),
+            };
+            self.last_psync.insert(r.clone(), last);
+        }
+        trace.push(self.now_ms, name, replica.as_deref(), phase, kind);
+    }
+
+    /// Processes the next event; false when nothing is scheduled.
+    pub fn step_event(&mut self, trace: &mut Trace) -> bool {
+        let Some((t, ev)) = self.queue.pop() else {
+            return false;
+        };
+        self.now_ms = self.now_ms.max(t);
+        match ev {
+            Ev::Timer { node, timer } => {
+                self.with_node(node, trace, |n, cx| n.on_timer(timer, cx));
+            }
+            Ev::Accept { conn } => self.accept(conn, trace),
+            Ev::Connected { conn } => {
+                if let Some(c) = self.links.conns.get(&conn).filter(|c| c.client_open) {
+                    let client = c.client;
+                    self.with_node(client, trace, |n, cx| n.on_connected(conn, cx));
+                }
+            }
+            Ev::ConnectFailed { conn, node, error } => {
+                self.with_node(node, trace, |n, cx| n.on_connect_failed(conn, &error, cx));
+            }
+            Ev::TxDone { link, dir, serial } => self.links.tx_done(&mut self.queue, self.now_ms, link, dir, serial),
+            Ev::Deliver { link, dir, serial } => self.deliver(link, dir, serial, trace),
+            Ev::Sent { node, conn, token } => {
+                if self.links.is_open_at(conn, node) {
+                    self.with_node(node, trace, |n, cx| n.on_sent(conn, token, cx));
+                }
+            }
+        }
+        true
+    }
+
+    fn accept(&mut self, conn: ConnId, trace: &mut Trace) {
+        let Some((client, server)) = self.links.accept(conn) else {
+            return;
+        };
+        let peer = self.nodes.get(&client).map(|n| n.name.clone()).unwrap_or_default();
+        self.with_node(server, trace, |n, cx| n.on_accept(conn, &peer, cx));
+    }
+
+    fn deliver(&mut self, key: (NodeId, NodeId), dir: usize, serial: u64, trace: &mut Trace) {
+        let Some(f) = self.links.deliver(key, dir, serial) else {
+            return;
+        };
+        let to = Links::receiver(key, dir);
+        if f.fin {
+            if self.links.fin_arrived(f.conn, to) {
+                let conn = f.conn;
+                self.with_node(to, trace, |n, cx| n.on_closed(conn, "connection closed by peer", cx));
+            }
+        } else if self.links.is_open_at(f.conn, to) {
+            self.with_node(to, trace, |n, cx| n.on_data(f.conn, &f.bytes, f.payload, f.progress, cx));
+        }
+    }
+
+    /// Cuts the link between `a` and `b` both ways.
+    pub fn cut(&mut self, a: NodeId, b: NodeId, trace: &mut Trace) {
+        for c in self.links.cut(a, b) {
+            self.with_node(c.node, trace, |n, cx| n.on_closed(c.conn, "link cut", cx));
+        }
+    }
+
+    /// The sync phase of every replica, by name (for phase-change detection).
+    pub fn phases(&self) -> BTreeMap<String, Phase> {
+        self.nodes.values().map(|n| (n.name.clone(), self.sync_phase(n))).collect()
+    }
+
+    /// Which step of a sync `replica` is in, from both sides' states.
+    pub fn sync_phase(&self, replica: &Node) -> Phase {
+        let Some(link) = &replica.repl.link else {
+            return Phase::None;
+        };
+        let master = self.node_id(&link.host).and_then(|id| self.nodes.get(&id).map(|m| (id, m)));
+        let slave = master.and_then(|(_, m)| link.conn.and_then(|c| m.peers.get(&c)?.slave.as_ref()));
+        let carries = |p: Payload| {
+            matches!((link.conn, master), (Some(c), Some((mid, _))) if self.links.carries(c, mid, p))
+        };
+        match link.state {
+            ReplState::Transfer if link.transfer.started || carries(Payload::Rdb) => Phase::Transfer,
+            ReplState::Transfer => Phase::Snapshot,
+            ReplState::ReceivePsyncReply if slave.is_some() => Phase::Snapshot,
+            ReplState::Connected => {
+                let m = link.master.as_ref();
+                if slave.is_some_and(|s| !s.streaming) {
+                    Phase::Load
+                } else if carries(Payload::Replay) || m.is_some_and(|m| m.reploff < m.replay_until) {
+                    Phase::Replay
+                } else {
+                    Phase::Streaming
+                }
+            }
+            _ => Phase::Handshake,
+        }
+    }
+
+    /// `Ok` when nothing is left to happen: no BGSAVE, and every replica
+    /// that can reach its master is online at its master's offset with
+    /// nothing in flight towards it. Otherwise, why not.
+    pub fn quiet(&self) -> Result<(), String> {
+        for n in self.nodes.values() {
+            if n.repl.bgsave.is_some() {
+                return Err(format!("{} is running a BGSAVE", n.name));
+            }
+            self.replica_quiet(n)?;
+        }
+        Ok(())
+    }
+
+    fn replica_quiet(&self, n: &Node) -> Result<(), String> {
+        let Some(link) = &n.repl.link else {
+            return Ok(());
+        };
+        let Some(mid) = self.node_id(&link.host) else {
+            return Ok(());
+        };
+        if !self.links.is_up(n.id, mid) {
+            return Ok(());
+        }
+        let (Some(master), Some(conn)) = (self.nodes.get(&mid), link.conn) else {
+            return Err(format!("{} is not connected to {} (state {})", n.name, link.host, link.state.name()));
+        };
+        if link.state != ReplState::Connected {
+            return Err(format!("{} is syncing with {} (state {})", n.name, link.host, link.state.name()));
+        }
+        let online = master
+            .peers
+            .get(&conn)
+            .and_then(|p| p.slave.as_ref())
+            .is_some_and(|s| s.state == SlaveState::Online && s.streaming);
+        if !online {
+            return Err(format!("{} has not put {} online yet", link.host, n.name));
+        }
+        if self.links.in_flight_from(conn, mid) {
+            return Err(format!("bytes are in flight from {} to {}", link.host, n.name));
+        }
+        let m = link.master.as_ref();
+        let offset = m.map_or(-1, |m| m.reploff);
+        if m.is_some_and(|m| !m.pre_psync) && offset != master.repl.master_repl_offset {
+            return Err(format!(
+                "{} is at offset {offset}, {} at {}",
+                n.name, link.host, master.repl.master_repl_offset
+            ));
+        }
+        Ok(())
+    }
+}

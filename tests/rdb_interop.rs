@@ -1,0 +1,555 @@
+//! RDB interop with a real `redis-server` 7.0.15, both ways.
+//!
+//! - A file we encode is copied into a fresh directory as `dump.rdb`, a real
+//!   server started there loads it, and every key, type, value and TTL is
+//!   checked through commands.
+//! - A real server is filled so that it uses every encoding of the five
+//!   types, SAVEs, and its `dump.rdb` is decoded and compared key by key
+//!   with what the server answers; re-encoding it gives the same bytes.
+//!
+//! Set `RDB_FIXTURES_UPDATE=1` to also store those real dumps under
+//! `tests/fixtures/rdb/` (the files `rdb_fixtures.rs` and the fuzzer use).
+
+mod rdb_support;
+mod support;
+
+use rdb_support::{random_keyspace, Rng};
+use replscope::db::{Keyspace, Map, Sds, Value, ZSet};
+use replscope::rdb::{self, Aux};
+use replscope::resp::Frame;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use support::RealRedis;
+
+/// Wall-clock Unix milliseconds: the real server expires keys by wall time.
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A directory holding one `dump.rdb`, removed on drop.
+struct DumpDir(PathBuf);
+
+impl DumpDir {
+    fn new(bytes: &[u8]) -> DumpDir {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("replscope-rdb-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("dump.rdb"), bytes).expect("write dump.rdb");
+        DumpDir(dir)
+    }
+}
+
+impl Drop for DumpDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts a real server in a directory holding `bytes` as `dump.rdb`, so
+/// it loads the file at startup. A later `--dir` overrides the harness's.
+fn start_loading(bytes: &[u8]) -> (RealRedis, DumpDir) {
+    let dir = DumpDir::new(bytes);
+    let path = dir.0.to_string_lossy().into_owned();
+    let mut r = RealRedis::start(&["--dir", &path, "--dbfilename", "dump.rdb"]);
+    let ready = r.wait_until(Duration::from_secs(30), |r| {
+        r.cmd(&["PING"]) == Frame::Simple("PONG".into())
+    });
+    assert!(ready, "the server did not finish loading");
+    (r, dir)
+}
+
+/// The elements of an array reply of bulk strings.
+fn bulks(frame: Frame) -> Vec<Vec<u8>> {
+    match frame {
+        Frame::Array(items) => items
+            .into_iter()
+            .map(|f| match f {
+                Frame::Bulk(b) => b,
+                other => panic!("expected a bulk string, got {other:?}"),
+            })
+            .collect(),
+        other => panic!("expected an array, got {other:?}"),
+    }
+}
+
+/// True when Redis 7.0 keeps this hash as a listpack (so HGETALL answers
+/// in insertion order).
+fn is_small_hash(h: &Map<Sds, Sds>) -> bool {
+    h.len() <= 128 && h.iter().all(|(f, v)| f.len() <= 64 && v.len() <= 64)
+}
+
+/// Asserts that the server answers, for every key of `ks` not already
+/// expired at `loaded_at_ms`, the same type, value and TTL, and that each
+/// database holds exactly those keys.
+fn assert_server_holds(r: &mut RealRedis, ks: &Keyspace, loaded_at_ms: i64) {
+    for (i, db) in ks.dbs.iter().enumerate() {
+        assert_eq!(r.cmd(&["SELECT", &i.to_string()]), Frame::ok());
+        let live: Vec<(&Sds, &Value)> = db
+            .dict
+            .iter()
+            .filter(|(k, _)| !matches!(db.expire_at(k), Some(t) if t <= loaded_at_ms))
+            .collect();
+        assert_eq!(
+            r.cmd(&["DBSIZE"]),
+            Frame::Integer(live.len() as i64),
+            "DBSIZE of db {i}"
+        );
+        for (key, value) in live {
+            assert_value(r, key, value, i);
+            assert_ttl(r, key, db.expire_at(key), i);
+        }
+    }
+}
+
+/// Checks TYPE and the value of one key.
+fn assert_value(r: &mut RealRedis, key: &Sds, value: &Value, db: usize) {
+    let k = key.as_bytes();
+    let ctx = format!("db {db} key {key:?}");
+    assert_eq!(
+        r.cmd(&[&b"TYPE"[..], k]),
+        Frame::Simple(value.type_name().into()),
+        "{ctx}"
+    );
+    match value {
+        Value::Str(s) => assert_eq!(r.cmd(&[&b"GET"[..], k]), Frame::Bulk(s.to_vec()), "{ctx}"),
+        Value::List(l) => {
+            let got = bulks(r.cmd(&[&b"LRANGE"[..], k, b"0", b"-1"]));
+            assert!(
+                got.iter()
+                    .map(Vec::as_slice)
+                    .eq(l.iter().map(Sds::as_bytes)),
+                "{ctx}"
+            );
+        }
+        Value::Hash(h) => {
+            let flat = bulks(r.cmd(&[&b"HGETALL"[..], k]));
+            let mut got: Vec<(&[u8], &[u8])> =
+                flat.chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
+            let mut want: Vec<(&[u8], &[u8])> = h
+                .iter()
+                .map(|(f, v)| (f.as_bytes(), v.as_bytes()))
+                .collect();
+            if !is_small_hash(h) {
+                got.sort();
+                want.sort();
+            }
+            assert_eq!(got, want, "{ctx}");
+        }
+        Value::Set(s) => {
+            let mut got = bulks(r.cmd(&[&b"SMEMBERS"[..], k]));
+            let mut want: Vec<Vec<u8>> = s.iter().map(|m| m.to_vec()).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{ctx}");
+        }
+        Value::ZSet(z) => assert_zset(r, k, z, &ctx),
+    }
+}
+
+/// ZRANGE WITHSCORES: same members in the same order, same scores.
+fn assert_zset(r: &mut RealRedis, key: &[u8], z: &ZSet, ctx: &str) {
+    let flat = bulks(r.cmd(&[&b"ZRANGE"[..], key, b"0", b"-1", b"WITHSCORES"]));
+    let got: Vec<(Vec<u8>, f64)> = flat
+        .chunks(2)
+        .map(|p| {
+            (
+                p[0].clone(),
+                String::from_utf8_lossy(&p[1]).parse().expect("score"),
+            )
+        })
+        .collect();
+    let want: Vec<(Vec<u8>, f64)> = z.iter().map(|(m, s)| (m.to_vec(), s)).collect();
+    assert_eq!(got, want, "{ctx}");
+}
+
+/// PTTL: -1 without an expiry; with one, what is left of it (allowing for
+/// the time the test takes).
+fn assert_ttl(r: &mut RealRedis, key: &Sds, expire: Option<i64>, db: usize) {
+    let before = now_ms();
+    let Frame::Integer(pttl) = r.cmd(&[&b"PTTL"[..], key.as_bytes()]) else {
+        panic!("PTTL did not answer an integer");
+    };
+    match expire {
+        None => assert_eq!(pttl, -1, "db {db} key {key:?} should have no TTL"),
+        Some(at) => {
+            let left = at - before;
+            assert!(
+                pttl <= left + 5 && pttl >= left - 10_000,
+                "db {db} key {key:?}: PTTL {pttl}, expected about {left}"
+            );
+        }
+    }
+}
+
+/// A keyspace that needs every encoding decision, with TTLs an hour ahead
+/// and one key that expired an hour ago (a master drops it at load).
+fn every_encoding_keyspace(now: i64) -> Keyspace {
+    let mut ks = Keyspace::new();
+    let mut rng = Rng::new(7);
+    let db = &mut ks.dbs[0];
+    let strings: [(&str, Sds); 9] = [
+        ("s:small", Sds::from("hello")),
+        ("s:int8", Sds::from("-128")),
+        ("s:int32", Sds::from("2147483647")),
+        ("s:beyond-int32", Sds::from("12345678901")),
+        ("s:zero-padded", Sds::from("007")),
+        ("s:empty", Sds::EMPTY),
+        ("s:binary", Sds::from(&b"\x00\xff\r\n\x01"[..])),
+        ("s:lzf", Sds::from("abc".repeat(700))),
+        ("s:random", Sds::from(rng.bytes(300))),
+    ];
+    for (k, v) in strings {
+        db.insert(Sds::from(k), Value::Str(v), false);
+    }
+    let list =
+        |items: Vec<String>| Value::List(Box::new(items.into_iter().map(Sds::from).collect()));
+    db.insert(
+        Sds::from("l:small"),
+        list(vec!["a".into(), "1".into(), "-70000".into(), String::new()]),
+        false,
+    );
+    db.insert(
+        Sds::from("l:nodes"),
+        list((0..3000).map(|i| format!("item:{i:05}")).collect()),
+        false,
+    );
+    db.insert(
+        Sds::from("l:big-item"),
+        list(vec!["a".into(), "x".repeat(9000), "b".into()]),
+        false,
+    );
+    let hash = |n: usize, vlen: usize| {
+        let h: Map<Sds, Sds> = (0..n)
+            .map(|i| (Sds::from(format!("f{i}")), Sds::from(format!("{i:0vlen$}"))))
+            .collect();
+        Value::Hash(Box::new(h))
+    };
+    db.insert(Sds::from("h:listpack"), hash(128, 64), false);
+    db.insert(Sds::from("h:many"), hash(129, 3), false);
+    db.insert(Sds::from("h:long-value"), hash(2, 65), false);
+    let set =
+        |members: Vec<String>| Value::Set(Box::new(members.into_iter().map(Sds::from).collect()));
+    db.insert(
+        Sds::from("set:intset"),
+        set((0..512)
+            .map(|i| (i * 9_000_000_011i64 - 7).to_string())
+            .collect()),
+        false,
+    );
+    db.insert(
+        Sds::from("set:513"),
+        set((0..513).map(|i| i.to_string()).collect()),
+        false,
+    );
+    db.insert(
+        Sds::from("set:strings"),
+        set(vec!["a".into(), "1".into(), "b".into()]),
+        false,
+    );
+    let zset = |n: usize, mlen: usize| {
+        let mut z = ZSet::new();
+        for i in 0..n {
+            z.insert(
+                Sds::from(format!("{i:0mlen$}")),
+                [0.1, -2.0, 1e17, 5e18, f64::INFINITY][i % 5] * (i + 1) as f64,
+            );
+        }
+        Value::ZSet(Box::new(z))
+    };
+    db.insert(Sds::from("z:listpack"), zset(128, 64), false);
+    db.insert(Sds::from("z:many"), zset(129, 2), false);
+    db.insert(Sds::from("z:long-member"), zset(3, 65), false);
+    db.set_expire(b"s:small", now + 3_600_000);
+    db.set_expire(b"l:nodes", now + 7_200_000);
+    db.set_expire(b"s:empty", now - 3_600_000);
+    ks.dbs[3].insert(Sds::from("other-db"), Value::Str(Sds::from("3")), false);
+    ks.dbs[15].insert(Sds::from("last-db"), hash(3, 1), false);
+    ks.dbs[15].set_expire(b"last-db", now + 60_000);
+    ks
+}
+
+#[test]
+fn a_file_we_write_loads_in_real_redis_with_every_key_intact() {
+    let now = now_ms();
+    let ks = every_encoding_keyspace(now);
+    let bytes = rdb::encode(
+        &ks,
+        &Aux {
+            ctime: now / 1000,
+            ..Aux::default()
+        },
+        now,
+    );
+    let (mut r, _dir) = start_loading(&bytes);
+    assert_eq!(
+        r.info_field("persistence", "rdb_last_load_keys_expired")
+            .as_deref(),
+        Some("1")
+    );
+    assert_server_holds(&mut r, &ks, now);
+}
+
+#[test]
+fn generated_keyspaces_load_in_real_redis() {
+    for seed in 0..6 {
+        // Expiries between 1000 s and 11000 s ahead: none passes mid-test.
+        let ks = random_keyspace(seed, now_ms() + 6_000_000);
+        let bytes = rdb::encode(&ks, &Aux::default(), now_ms());
+        let (mut r, _dir) = start_loading(&bytes);
+        assert_server_holds(&mut r, &ks, now_ms());
+    }
+}
+
+/// Sends a command that must not fail.
+fn run<A: AsRef<[u8]>>(r: &mut RealRedis, argv: &[A]) {
+    let reply = r.cmd(argv);
+    assert!(
+        !reply.is_error(),
+        "{:?} failed: {reply:?}",
+        String::from_utf8_lossy(argv[0].as_ref())
+    );
+}
+
+/// A command with a fixed head and generated arguments.
+fn run_with(r: &mut RealRedis, head: &[&str], args: impl IntoIterator<Item = String>) {
+    let argv: Vec<Vec<u8>> = head
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .chain(args.into_iter().map(String::into_bytes))
+        .collect();
+    run(r, &argv);
+}
+
+/// Fills a real server so that it uses every encoding of the five types.
+fn fill_every_encoding(r: &mut RealRedis) {
+    let mut rng = Rng::new(11);
+    run(r, &["SET", "s:embstr", "hello"]);
+    run(r, &["SET", "s:int", "-12345"]);
+    run(r, &["SET", "s:long-int", "9223372036854775807"]);
+    run(r, &["SET", "s:empty", ""]);
+    run(r, &[&b"SET"[..], b"s:binary", b"\x00\xff\r\n"]);
+    run_with(r, &["SET", "s:lzf"], ["xyz".repeat(500)]);
+    run(r, &[b"SET".to_vec(), b"s:random".to_vec(), rng.bytes(200)]);
+    run(r, &["SET", "s:ttl", "soon", "EX", "3600"]);
+    run(r, &["APPEND", "s:raw", "appended makes it raw"]);
+    run(
+        r,
+        &[
+            "RPUSH",
+            "l:small",
+            "a",
+            "1",
+            "-70000",
+            "4611686018427387904",
+        ],
+    );
+    run_with(
+        r,
+        &["RPUSH", "l:nodes"],
+        (0..1500).map(|i| format!("item:{i:05}-{}", "abcdefgh")),
+    );
+    run_with(
+        r,
+        &["RPUSH", "l:ints"],
+        (0..3000).map(|i| (i * 37).to_string()),
+    );
+    run_with(
+        r,
+        &["RPUSH", "l:big-item"],
+        ["a".to_string(), "z".repeat(9000), "b".to_string()],
+    );
+    run(r, &["PEXPIRE", "l:small", "7200000"]);
+    run(
+        r,
+        &[
+            "HSET",
+            "h:listpack",
+            "f1",
+            "v1",
+            "f2",
+            "123",
+            "f3",
+            "-1",
+            "f4",
+            "",
+        ],
+    );
+    run_with(
+        r,
+        &["HSET", "h:hashtable"],
+        (0..150).flat_map(|i| [format!("field:{i}"), format!("value:{i}")]),
+    );
+    run_with(r, &["HSET", "h:long-value", "f"], ["v".repeat(100)]);
+    run(r, &["EXPIRE", "h:listpack", "86400"]);
+    run(
+        r,
+        &[
+            "SADD",
+            "set:intset",
+            "1",
+            "2",
+            "3",
+            "-5",
+            "100000",
+            "5000000000",
+        ],
+    );
+    run(r, &["SADD", "set:strings", "a", "b", "c", "1"]);
+    run_with(
+        r,
+        &["SADD", "set:big"],
+        (0..600).map(|i| (i * 1_000_003).to_string()),
+    );
+    run(
+        r,
+        &[
+            "ZADD",
+            "z:listpack",
+            "1",
+            "a",
+            "2.5",
+            "b",
+            "-inf",
+            "c",
+            "0.1",
+            "d",
+            "1e17",
+            "e",
+        ],
+    );
+    run_with(
+        r,
+        &["ZADD", "z:skiplist"],
+        (0..150).flat_map(|i| [format!("{}", i as f64 * 1.5), format!("m{i}")]),
+    );
+    run_with(r, &["ZADD", "z:long-member", "1"], ["m".repeat(100)]);
+    run(r, &["SELECT", "1"]);
+    run(r, &["SET", "db1:key", "one", "PX", "5000000"]);
+    run(r, &["RPUSH", "db1:list", "x"]);
+    run(r, &["SELECT", "15"]);
+    run(r, &["HSET", "db15:hash", "k", "v"]);
+    run(r, &["SELECT", "0"]);
+}
+
+/// The encodings `fill_every_encoding` must have produced (OBJECT ENCODING).
+const EXPECTED_ENCODINGS: [(&str, &str); 13] = [
+    ("s:embstr", "embstr"),
+    ("s:int", "int"),
+    ("s:lzf", "raw"),
+    ("s:raw", "raw"),
+    ("l:nodes", "quicklist"),
+    ("h:listpack", "listpack"),
+    ("h:hashtable", "hashtable"),
+    ("h:long-value", "hashtable"),
+    ("set:intset", "intset"),
+    ("set:big", "hashtable"),
+    ("z:listpack", "listpack"),
+    ("z:skiplist", "skiplist"),
+    ("z:long-member", "skiplist"),
+];
+
+/// SAVEs and returns the server's dump.
+fn save(r: &mut RealRedis) -> Vec<u8> {
+    assert_eq!(r.cmd(&["SAVE"]), Frame::ok());
+    std::fs::read(r.dir.join("dump.rdb")).expect("dump.rdb")
+}
+
+/// Stores a real dump as a fixture when `RDB_FIXTURES_UPDATE` is set.
+fn maybe_store_fixture(name: &str, bytes: &[u8]) {
+    if std::env::var_os("RDB_FIXTURES_UPDATE").is_some() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rdb");
+        std::fs::create_dir_all(&dir).expect("fixture dir");
+        std::fs::write(dir.join(name), bytes).expect("write fixture");
+    }
+}
+
+#[test]
+fn a_real_dump_of_every_encoding_decodes_to_what_the_server_answers() {
+    let mut r = RealRedis::start(&[]);
+    fill_every_encoding(&mut r);
+    for (key, encoding) in EXPECTED_ENCODINGS {
+        assert_eq!(
+            r.cmd(&["OBJECT", "ENCODING", key]),
+            Frame::Bulk(encoding.into()),
+            "{key}"
+        );
+    }
+    let now = now_ms();
+    let dump = save(&mut r);
+    let (ks, aux) = rdb::decode(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (aux.redis_ver.as_str(), aux.redis_bits, aux.aof_base),
+        ("7.0.15", 64, 0)
+    );
+    assert!((aux.ctime - now / 1000).abs() <= 5, "ctime {}", aux.ctime);
+    assert_server_holds(&mut r, &ks, now);
+    assert_eq!(
+        rdb::encode(&ks, &aux, now),
+        dump,
+        "re-encoding the real dump must give its exact bytes"
+    );
+    maybe_store_fixture("all-types.rdb", &dump);
+}
+
+#[test]
+fn a_real_dump_with_replication_info_round_trips_exactly() {
+    let mut master = RealRedis::start(&[]);
+    let port = master.port.to_string();
+    let mut replica = RealRedis::start(&["--replicaof", "127.0.0.1", &port]);
+    let linked = replica.wait_until(Duration::from_secs(20), |r| {
+        r.info_field("replication", "master_link_status").as_deref() == Some("up")
+    });
+    assert!(linked, "the replica did not sync");
+    run(&mut master, &["SET", "k", "v"]);
+    run(&mut master, &["SELECT", "2"]);
+    run(&mut master, &["RPUSH", "l", "a", "b"]);
+    let dump = save(&mut master);
+    let (ks, aux) = rdb::decode(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        Some(aux.repl_id.clone()),
+        master.info_field("replication", "master_replid")
+    );
+    let offset = master
+        .info_field("replication", "master_repl_offset")
+        .and_then(|o| o.parse().ok());
+    assert_eq!(Some(aux.repl_offset), offset);
+    assert_eq!(aux.repl_stream_db, 2);
+    assert_eq!(rdb::encode(&ks, &aux, 0), dump);
+    assert_server_holds(&mut master, &ks, now_ms());
+    maybe_store_fixture("replication.rdb", &dump);
+}
+
+#[test]
+fn real_dumps_with_functions_and_eviction_hints_decode() {
+    let library =
+        "#!lua name=mylib\nredis.register_function('myfunc', function(keys, args) return 1 end)";
+    let cases: [(&str, &[&str]); 3] = [
+        ("functions.rdb", &[]),
+        ("lru.rdb", &["--maxmemory-policy", "allkeys-lru"]),
+        ("lfu.rdb", &["--maxmemory-policy", "allkeys-lfu"]),
+    ];
+    for (name, args) in cases {
+        let mut r = RealRedis::start(args);
+        if name == "functions.rdb" {
+            run(&mut r, &["FUNCTION", "LOAD", library]);
+        }
+        run(&mut r, &["SET", "k", "v"]);
+        run(&mut r, &["HSET", "h", "f", "1"]);
+        run(&mut r, &["SADD", "s", "7"]);
+        let dump = save(&mut r);
+        let (ks, _) = rdb::decode(&dump).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_server_holds(&mut r, &ks, now_ms());
+        // The function library or the eviction hints make the file longer
+        // than what we write for the same keys.
+        assert!(
+            rdb::encode(&ks, &rdb::decode(&dump).unwrap().1, 0).len() < dump.len(),
+            "{name}"
+        );
+        maybe_store_fixture(name, &dump);
+    }
+    let mut r = RealRedis::start(&[]);
+    maybe_store_fixture("empty.rdb", &save(&mut r));
+}
