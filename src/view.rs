@@ -1,1 +1,359 @@
-//! view: to be written.
+//! The snapshot the page renders from: one serde value describing the whole
+//! world at the current virtual time.
+//!
+//! The page never computes replication state itself; it reads this. Field
+//! names below are the JSON names (the page's TypeScript mirrors them; keep
+//! both in step when changing one).
+//!
+//! ```text
+//! View      { seed, time_ms, unix_ms, nodes: NodeView[], links: LinkView[],
+//!             trace_len, next_seq, trace_hash (string: a u64 does not fit a JS number) }
+//! NodeView  { name, port, role ("master" | "slave"), master (name | null),
+//!             link_status ("up" | "down" | null), repl_state (Redis state,
+//!             lower case: "none", "connect", ..., "transfer", "connected"),
+//!             replid, replid2, master_repl_offset, second_repl_offset,
+//!             slave_repl_offset (null on masters), keys, dbs: DbView[],
+//!             replicas: ReplicaView[], backlog: BacklogView | null,
+//!             bgsave: BgsaveView | null, sync_phase, last_psync: PsyncView | null,
+//!             transfer: TransferView | null, sync_full, sync_partial_ok,
+//!             sync_partial_err, wait_blocked }
+//! DbView    { db, keys, expires }
+//! ReplicaView { name, state ("wait_bgsave_start" | "wait_bgsave_end" | "send_bulk" | "online"),
+//!             info_state (as INFO shows it: "wait_bgsave" | "send_bulk" | "online"),
+//!             streaming, ack_offset, lag_s, buffered_bytes, buffered_commands,
+//!             pending_output_bytes }
+//! BacklogView { first_byte_offset, histlen, size }
+//! BgsaveView  { target ("disk" | "sockets"), started_ms }
+//! PsyncView { master, result ("continue" | "fullresync"), reason }
+//! TransferView { received, total (-1 before the header, 0 for diskless) }
+//! LinkView  { a, b, up_ab, up_ba, latency_ms, bandwidth_bytes_per_s (null = unlimited),
+//!             queued_ab_bytes, queued_ba_bytes, messages: MessageView[] }
+//! MessageView { from, to, payload ("command" | "reply" | "rdb" | "replay" | "keepalive"),
+//!             fin (a connection close), text, bytes, progress (0..1, RDB only, else null),
+//!             position (0 = just left `from`, 1 = arriving at `to`), depart_ms, arrive_ms }
+//! ```
+//!
+//! `sync_phase` is one of `none`, `handshake`, `snapshot`, `transfer`,
+//! `load`, `replay`, `streaming` (see `sim::trace::Phase`).
+
+use crate::node::Node;
+use crate::repl::ReplState;
+use crate::resp::parse_frame;
+use crate::sim::links::{Flight, Payload};
+use crate::sim::trace::Phase;
+use crate::sim::world::World;
+use crate::sim::Sim;
+use serde::Serialize;
+
+/// The whole world.
+#[derive(Clone, Debug, Serialize)]
+pub struct View {
+    pub seed: u64,
+    pub time_ms: u64,
+    pub unix_ms: i64,
+    pub nodes: Vec<NodeView>,
+    pub links: Vec<LinkView>,
+    pub trace_len: usize,
+    pub next_seq: u64,
+    pub trace_hash: String,
+}
+
+/// One node.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeView {
+    pub name: String,
+    pub port: u16,
+    pub role: String,
+    pub master: Option<String>,
+    pub link_status: Option<String>,
+    pub repl_state: String,
+    pub replid: String,
+    pub replid2: String,
+    pub master_repl_offset: i64,
+    pub second_repl_offset: i64,
+    pub slave_repl_offset: Option<i64>,
+    pub keys: u64,
+    pub dbs: Vec<DbView>,
+    pub replicas: Vec<ReplicaView>,
+    pub backlog: Option<BacklogView>,
+    pub bgsave: Option<BgsaveView>,
+    pub sync_phase: Phase,
+    pub last_psync: Option<PsyncView>,
+    pub transfer: Option<TransferView>,
+    pub sync_full: u64,
+    pub sync_partial_ok: u64,
+    pub sync_partial_err: u64,
+    pub wait_blocked: bool,
+}
+
+/// Keys of one non-empty database.
+#[derive(Clone, Debug, Serialize)]
+pub struct DbView {
+    pub db: usize,
+    pub keys: u64,
+    pub expires: u64,
+}
+
+/// A master's view of one replica.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReplicaView {
+    pub name: String,
+    pub state: String,
+    pub info_state: String,
+    pub streaming: bool,
+    pub ack_offset: i64,
+    pub lag_s: i64,
+    pub buffered_bytes: u64,
+    pub buffered_commands: u64,
+    pub pending_output_bytes: u64,
+}
+
+/// The backlog's window.
+#[derive(Clone, Debug, Serialize)]
+pub struct BacklogView {
+    pub first_byte_offset: i64,
+    pub histlen: u64,
+    pub size: u64,
+}
+
+/// A running BGSAVE.
+#[derive(Clone, Debug, Serialize)]
+pub struct BgsaveView {
+    pub target: String,
+    pub started_ms: u64,
+}
+
+/// The last PSYNC decision about a replica.
+#[derive(Clone, Debug, Serialize)]
+pub struct PsyncView {
+    pub master: String,
+    pub result: String,
+    pub reason: String,
+}
+
+/// An RDB being received.
+#[derive(Clone, Debug, Serialize)]
+pub struct TransferView {
+    pub received: u64,
+    pub total: i64,
+}
+
+/// A link and what is on it.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub a: String,
+    pub b: String,
+    pub up_ab: bool,
+    pub up_ba: bool,
+    pub latency_ms: u64,
+    pub bandwidth_bytes_per_s: Option<u64>,
+    pub queued_ab_bytes: u64,
+    pub queued_ba_bytes: u64,
+    pub messages: Vec<MessageView>,
+}
+
+/// Bytes on the wire.
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageView {
+    pub from: String,
+    pub to: String,
+    pub payload: Payload,
+    pub fin: bool,
+    pub text: String,
+    pub bytes: u64,
+    pub progress: Option<f64>,
+    pub position: f64,
+    pub depart_ms: u64,
+    pub arrive_ms: u64,
+}
+
+impl View {
+    /// The snapshot of `sim` now.
+    pub fn of(sim: &Sim) -> View {
+        let world = sim.world();
+        let trace = sim.trace_ref();
+        View {
+            seed: sim.seed(),
+            time_ms: world.now_ms,
+            unix_ms: crate::sim::EPOCH_UNIX_MS + world.now_ms as i64,
+            nodes: world.nodes.values().map(|n| node_view(world, n)).collect(),
+            links: link_views(world),
+            trace_len: trace.len(),
+            next_seq: trace.next_seq(),
+            trace_hash: format!("{:016x}", trace.hash()),
+        }
+    }
+}
+
+fn node_view(world: &World, n: &Node) -> NodeView {
+    let r = &n.repl;
+    let link = r.link.as_ref();
+    let master_client = link.and_then(|l| l.master.as_ref().or(l.cached.as_ref()));
+    let stats = &n.server.stats;
+    NodeView {
+        name: n.name.clone(),
+        port: n.server.config.port,
+        role: if link.is_some() { "slave" } else { "master" }.into(),
+        master: link.map(|l| l.host.clone()),
+        link_status: link.map(|l| if l.state == ReplState::Connected { "up" } else { "down" }.into()),
+        repl_state: r.state().name().into(),
+        replid: r.replid.clone(),
+        replid2: r.replid2.clone(),
+        master_repl_offset: r.master_repl_offset,
+        second_repl_offset: r.second_repl_offset,
+        slave_repl_offset: link.map(|_| master_client.map_or(1, |m| m.reploff)),
+        keys: n.server.keyspace.key_count() as u64,
+        dbs: db_views(n),
+        replicas: replica_views(world, n),
+        backlog: r.backlog.as_ref().map(|b| BacklogView {
+            first_byte_offset: b.first_byte_offset(),
+            histlen: b.histlen(),
+            size: n.backlog_limit(),
+        }),
+        bgsave: r.bgsave.as_ref().map(|b| BgsaveView {
+            target: b.target.name().into(),
+            started_ms: b.started_ms,
+        }),
+        sync_phase: world.sync_phase(n),
+        last_psync: world.last_psync.get(&n.name).map(|p| PsyncView {
+            master: p.master.clone(),
+            result: p.result.clone(),
+            reason: p.reason.clone(),
+        }),
+        transfer: link.filter(|l| l.state == ReplState::Transfer).map(|l| TransferView {
+            received: l.transfer.read,
+            total: l.transfer.size,
+        }),
+        sync_full: stats.sync_full,
+        sync_partial_ok: stats.sync_partial_ok,
+        sync_partial_err: stats.sync_partial_err,
+        wait_blocked: n.wait.is_some(),
+    }
+}
+
+fn db_views(n: &Node) -> Vec<DbView> {
+    n.server
+        .keyspace
+        .dbs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(i, d)| DbView {
+            db: i,
+            keys: d.len() as u64,
+            expires: d.expires.len() as u64,
+        })
+        .collect()
+}
+
+fn replica_views(world: &World, n: &Node) -> Vec<ReplicaView> {
+    n.repl
+        .slaves
+        .iter()
+        .filter_map(|c| n.peers.get(c).map(|p| (c, p)))
+        .filter_map(|(c, p)| p.slave.as_ref().map(|s| (c, p, s)))
+        .map(|(c, p, s)| {
+            let lag = if s.state == crate::repl::SlaveState::Online {
+                crate::sim::EPOCH_UNIX_MS.saturating_add(world.now_ms as i64).div_euclid(1000) - s.ack_time_s
+            } else {
+                0
+            };
+            ReplicaView {
+                name: p.name.clone(),
+                state: s.state.name().into(),
+                info_state: s.state.info_name().into(),
+                streaming: s.streaming,
+                ack_offset: s.ack_off,
+                lag_s: lag,
+                buffered_bytes: s.buffer.len() as u64,
+                buffered_commands: s.buffered_commands,
+                pending_output_bytes: s.buffer.len() as u64 + world.links.unsent(*c, n.id),
+            }
+        })
+        .collect()
+}
+
+fn link_views(world: &World) -> Vec<LinkView> {
+    let name = |id| world.nodes.get(&id).map(|n: &Node| n.name.clone());
+    world
+        .links
+        .all()
+        .filter_map(|(&(a, b), l)| {
+            let (na, nb) = (name(a)?, name(b)?);
+            let queued = |dir: usize| world.links.queued((a, b), dir).iter().map(|q| q.2).sum();
+            let mut messages = Vec::new();
+            for (dir, (from, to)) in [(&na, &nb), (&nb, &na)].into_iter().enumerate() {
+                for f in &l.dirs[dir].flights {
+                    messages.push(message_view(f, from, to, world.now_ms));
+                }
+            }
+            Some(LinkView {
+                a: na.clone(),
+                b: nb.clone(),
+                up_ab: l.dirs[0].up,
+                up_ba: l.dirs[1].up,
+                latency_ms: l.latency_ms,
+                bandwidth_bytes_per_s: l.bandwidth,
+                queued_ab_bytes: queued(0),
+                queued_ba_bytes: queued(1),
+                messages,
+            })
+        })
+        .collect()
+}
+
+fn message_view(f: &Flight, from: &str, to: &str, now: u64) -> MessageView {
+    let span = f.arrive_ms.saturating_sub(f.depart_ms);
+    let position = if span == 0 {
+        1.0
+    } else {
+        (now.saturating_sub(f.depart_ms) as f64 / span as f64).clamp(0.0, 1.0)
+    };
+    MessageView {
+        from: from.to_string(),
+        to: to.to_string(),
+        payload: f.payload,
+        fin: f.fin,
+        text: message_text(f),
+        bytes: f.bytes.len() as u64,
+        progress: f.progress.map(|(done, total)| if total == 0 { 1.0 } else { done as f64 / total as f64 }),
+        position,
+        depart_ms: f.depart_ms,
+        arrive_ms: f.arrive_ms,
+    }
+}
+
+/// What a chunk says, in a few words.
+fn message_text(f: &Flight) -> String {
+    if f.fin {
+        return "connection closed".into();
+    }
+    match f.payload {
+        Payload::Rdb => match f.progress {
+            Some((done, total)) => format!("RDB {done}/{total} bytes"),
+            None => "RDB".into(),
+        },
+        Payload::Keepalive => "\\n".into(),
+        Payload::Reply => String::from_utf8_lossy(&f.bytes).trim_end().to_string(),
+        Payload::Command | Payload::Replay => commands_text(&f.bytes),
+    }
+}
+
+/// `SET foo bar` or `SET foo bar (+3 more)` for the commands in `bytes`.
+fn commands_text(bytes: &[u8]) -> String {
+    let mut first = None;
+    let mut count = 0usize;
+    let mut pos = 0;
+    while let Ok(Some((frame, used))) = parse_frame(&bytes[pos..]) {
+        pos += used;
+        count += 1;
+        if first.is_none() {
+            first = crate::repl::frame_argv(frame).map(|a| crate::repl::describe(&a));
+        }
+    }
+    match (first, count) {
+        (Some(t), 1) => t,
+        (Some(t), n) => format!("{t} (+{} more)", n - 1),
+        _ => String::from_utf8_lossy(bytes).chars().take(40).collect(),
+    }
+}

@@ -11,9 +11,11 @@
 mod conformance_support;
 mod support;
 
-use conformance_support::compare::{record, Transcript};
+use conformance_support::compare::{compare, record, Transcript};
 use conformance_support::real::RealWorld;
 use replscope::scenario::{parse, Script};
+use replscope::sim::Sim;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -66,15 +68,22 @@ fn check_file(path: &Path) -> Outcome {
     };
     let mut problems = Vec::new();
     let (real, real_ports) = run_real(&script);
+    let (sim, sim_ports) = run_sim(&script);
     let mut shown = String::new();
     if std::env::var("CONFORMANCE_SHOW").is_ok() {
         shown.push_str(&show("real", &real, real_ports.clone()));
+        shown.push_str(&show("sim", &sim, sim_ports.clone()));
     }
+    // The scenario's own expectations must hold on real Redis: they pin
+    // what real Redis answers, whatever the simulator does.
     for f in &real.expect_failures {
         problems.push(format!("real Redis: {f}"));
     }
     if let Some(e) = &real.error {
         problems.push(format!("real Redis stopped at {e}"));
+    }
+    for m in compare(&real, real_ports, &sim, sim_ports) {
+        problems.push(format!("line {}: {}", m.line, m.message));
     }
     Outcome {
         file,
@@ -84,7 +93,7 @@ fn check_file(path: &Path) -> Outcome {
 }
 
 /// One side's replies, normalized as the comparison sees them.
-fn show(side: &str, t: &Transcript, ports: std::collections::BTreeMap<u16, String>) -> String {
+fn show(side: &str, t: &Transcript, ports: BTreeMap<u16, String>) -> String {
     let mut norm = conformance_support::compare::Normalizer::new(ports);
     let mut out = format!("  --- {side}\n");
     for e in &t.entries {
@@ -97,7 +106,20 @@ fn show(side: &str, t: &Transcript, ports: std::collections::BTreeMap<u16, Strin
     out
 }
 
-fn run_real(script: &Script) -> (Transcript, std::collections::BTreeMap<u16, String>) {
+/// Runs the script on a fresh simulator (seed 0), returning the ports its
+/// nodes report (to read ROLE back as node names).
+fn run_sim(script: &Script) -> (Transcript, BTreeMap<u16, String>) {
+    let mut sim = Sim::new(0);
+    let transcript = record(script, &mut sim);
+    let ports = sim
+        .node_names()
+        .into_iter()
+        .filter_map(|n| sim.node(&n).map(|node| (node.server.config.port, n)))
+        .collect();
+    (transcript, ports)
+}
+
+fn run_real(script: &Script) -> (Transcript, BTreeMap<u16, String>) {
     let mut world = RealWorld::default();
     let transcript = record(script, &mut world);
     let ports = world.port_names();

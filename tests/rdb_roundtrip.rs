@@ -91,10 +91,10 @@ fn containers_past_every_size_limit_round_trip() {
         Value::List(Box::new(huge)),
         false,
     );
-    let hash: Map<Sds, Sds> = (0..129)
+    let hash: Map<Sds, Sds> = (0..513)
         .map(|i| (Sds::from(format!("f{i}")), Sds::from(i.to_string())))
         .collect();
-    db.insert(Sds::from("hash-129"), Value::Hash(Box::new(hash)), false);
+    db.insert(Sds::from("hash-513"), Value::Hash(Box::new(hash)), false);
     let mut long_value = Map::with_hasher(FastHash::default());
     long_value.insert(Sds::from("f"), Sds::from(vec![b'v'; 65]));
     db.insert(

@@ -44,24 +44,15 @@ pub fn int_arg(b: &[u8]) -> Result<i64, Frame> {
     num::parse_i64(b).ok_or_else(|| err(NOT_INT))
 }
 
-/// A non-negative integer argument (`getPositiveLongFromObjectOrReply`).
+/// A non-negative integer argument (`getPositiveLongFromObjectOrReply`:
+/// anything else, even a non-number, is "out of range, must be positive").
 pub fn positive_arg(b: &[u8]) -> Result<i64, Frame> {
-    let n = int_arg(b)?;
-    if n < 0 {
-        return Err(err(NOT_POSITIVE));
-    }
-    Ok(n)
+    num::parse_i64(b).filter(|n| *n >= 0).ok_or_else(|| err(NOT_POSITIVE))
 }
 
 /// A float argument (`getDoubleFromObjectOrReply`).
 pub fn float_arg(b: &[u8]) -> Result<f64, Frame> {
     num::parse_f64(b).ok_or_else(|| err(NOT_FLOAT))
-}
-
-/// A bulk reply holding an integer's decimal digits.
-pub fn bulk_i64(n: i64) -> Frame {
-    let mut buf = [0u8; 20];
-    Frame::bulk(num::fmt_i64(n, &mut buf))
 }
 
 /// An array of bulk strings.

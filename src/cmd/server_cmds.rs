@@ -27,9 +27,12 @@ pub fn echo(_: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 
 /// SELECT index
 pub fn select(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let Some(id) = num::parse_i64(&argv[1]).filter(|n| i32::try_from(*n).is_ok()) else {
+    let Some(id) = num::parse_i64(&argv[1]) else {
         return err(NOT_INT);
     };
+    if i32::try_from(id).is_err() {
+        return err("ERR value is out of range, value must between -2147483648 and 2147483647");
+    }
     match usize::try_from(id) {
         Ok(i) if i < DB_COUNT => {
             ctx.client.db = i;

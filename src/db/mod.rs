@@ -193,6 +193,11 @@ impl std::hash::Hasher for FxHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        // The last multiply leaves the low bits (which hashbrown uses to pick
+        // a bucket) depending only on the low bits of the last word, which
+        // barely vary across keys like "key:1234567": a million of them took
+        // 8 s to insert. Rotating brings the well-mixed high bits down, as
+        // rustc-hash 2 does (0.5 s).
+        self.hash.rotate_left(26)
     }
 }

@@ -27,8 +27,8 @@ const LIST_PLAIN_THRESHOLD: usize = 1 << 30;
 const CONTAINER_PLAIN: u64 = 1;
 /// Quicklist node container: a listpack.
 const CONTAINER_PACKED: u64 = 2;
-/// `hash-max-listpack-entries`.
-const HASH_MAX_LISTPACK_ENTRIES: usize = 128;
+/// `hash-max-listpack-entries` (512 in 7.0, unlike the zset limit).
+const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
 /// `hash-max-listpack-value`.
 const HASH_MAX_LISTPACK_VALUE: usize = 64;
 /// `zset-max-listpack-entries`.

@@ -1,7 +1,7 @@
 //! LZF, the compression Redis applies to long strings in RDB files.
 //!
-//! The compressor is a port of `lzf_c.c` (liblzf 3.6) with the options Redis
-//! builds it with: `HLOG 16`, `VERY_FAST`, no `ULTRA_FAST`. Matching its
+//! The compressor is a port of Redis's `lzf_c.c` (liblzf 3.6), built the
+//! way Redis builds it: `HLOG 16`, `VERY_FAST`, no `ULTRA_FAST`. Matching its
 //! hash function, match search and output-length checks step for step is
 //! what makes our compressed bytes, and so our RDB files, the same as a
 //! real server's.
@@ -174,18 +174,16 @@ impl Compressor {
 }
 
 /// The position a hash slot points to, if it is a usable match for `ip`:
-/// in this input, after position 0, within reach, not too close to the
-/// end, and starting with the same three bytes.
+/// in this input, after position 0, within reach, and starting with the
+/// same three bytes. (liblzf 3.5 also refused matches in the last four
+/// bytes; 3.6, which Redis ships, does not.)
 #[inline]
 fn reference(input: &[u8], base: u32, stored: u32, ip: usize) -> Option<usize> {
     if stored <= base {
         return None;
     }
     let r = (stored - base) as usize;
-    let usable = r < ip
-        && ip - r - 1 < MAX_OFF
-        && ip + 4 < input.len()
-        && input.get(r..r + 3) == input.get(ip..ip + 3);
+    let usable = r < ip && ip - r - 1 < MAX_OFF && input.get(r..r + 3) == input.get(ip..ip + 3);
     usable.then_some(r)
 }
 
@@ -307,7 +305,9 @@ mod tests {
     fn round_trips_varied_inputs_and_forgets_earlier_ones() {
         let mut c = Compressor::new();
         for n in [30usize, 64, 300, 5000, 70_000] {
-            let data: Vec<u8> = (0..n).map(|i| b"abcabcxyz"[i % 9] ^ ((i / 100) as u8 & 1)).collect();
+            let data: Vec<u8> = (0..n)
+                .map(|i| b"abcabcxyz"[i % 9] ^ ((i / 100) as u8 & 1))
+                .collect();
             let packed = c.compress(&data, n - 4).unwrap().to_vec();
             assert_eq!(decompress(&packed, n).unwrap(), data);
             // A fresh compressor gives the same bytes: no state leaks between calls.

@@ -23,7 +23,7 @@
 //! 32 bits as INT8/16/32, strings longer than 20 bytes LZF-compressed when
 //! that saves at least 4 bytes (the same LZF bytes; see [`lzf`]); lists as
 //! quicklists of listpack nodes (type 18) filled up to
-//! `list-max-listpack-size -2` (8 KiB); hashes of ≤ 128 fields with fields
+//! `list-max-listpack-size -2` (8 KiB); hashes of ≤ 512 fields with fields
 //! and values ≤ 64 bytes as one listpack (16), else a plain hash (4); sorted
 //! sets of ≤ 128 members ≤ 64 bytes as a listpack (17), else type 5 with
 //! binary scores, highest first; sets of ≤ 512 integers as an intset (11),

@@ -35,18 +35,20 @@
 //! the expected text, which is how INFO fields are checked.
 //!
 //! Extensions over the format, all optional: `link A B down oneway`,
-//! `bandwidth unlimited`, the `~>` expectation, and `step`, `phase` and
-//! `remove node A`, which exist so that any input the page can make (single
-//! steps, running to the next phase, removing a node) can be exported.
+//! `bandwidth unlimited`, the `~>` expectation, and `step [N]`,
+//! `phase [MS]`, `resync B [legacy]` and `remove node A`, which exist so
+//! that any input the page can make (single steps, running to the next
+//! phase, forcing a full sync, removing a node) can be exported.
 
 mod json;
 mod parse;
 mod print;
 mod run;
+mod sim_target;
 
 pub use json::reply_json;
 pub use parse::parse;
-pub use print::{print, quote_arg};
+pub use print::{from_inputs, print, quote_arg};
 pub use run::{run, ExpectFailure, RunError, RunSummary, StepReply, Target};
 
 use std::fmt;
@@ -94,6 +96,14 @@ pub enum Action {
         b: String,
         /// The change.
         change: LinkChange,
+    },
+    /// `resync B` / `resync B legacy`: replica B drops its link and asks
+    /// for a full sync (`PSYNC ? -1`, or the legacy `SYNC`).
+    Resync {
+        /// The replica.
+        node: String,
+        /// Use `SYNC` instead of `PSYNC ? -1`.
+        legacy: bool,
     },
     /// `expect A> GET foo => "bar"`: run a command and check its reply.
     Expect {

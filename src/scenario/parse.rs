@@ -19,8 +19,10 @@ const MAX_WAIT_MS: u64 = 86_400_000;
 const DEFAULT_PHASE_MS: u64 = 600_000;
 /// The most events one `step` line may ask for.
 const MAX_STEP_EVENTS: u64 = 1_000_000;
-/// Node names are short identifiers, so they fit the page's boxes.
-const MAX_NODE_NAME: usize = 32;
+/// Node names: the simulator's own limit.
+const MAX_NODE_NAME: usize = 64;
+/// How many nodes a script may declare: the simulator's own limit.
+const MAX_NODES: usize = crate::sim::MAX_NODES;
 
 /// Parses a whole script. Nodes must be declared (`node A`) before a line
 /// names them; `REPLICAOF X` must name a declared node (or be `NO ONE`).
@@ -109,12 +111,13 @@ impl Parser {
             "phase" => Action::Phase(number(line, first, args, Some(DEFAULT_PHASE_MS), MAX_WAIT_MS)?),
             "link" => self.link(line, first, args)?,
             "expect" => self.expect(line, first)?,
+            "resync" => self.resync(line, first, args)?,
             other => {
                 return Err(line.err(
                     first.at,
                     format!(
                         "unknown directive '{other}' (expected node, wait, settle, link, expect, \
-                         step, phase, remove node, or NODE> command)"
+                         step, phase, resync, remove node, or NODE> command)"
                     ),
                 ))
             }
@@ -130,6 +133,9 @@ impl Parser {
         check_name(line, *name)?;
         if self.nodes.iter().any(|n| n == name.text) {
             return Err(line.err(name.at, format!("node '{}' is already declared", name.text)));
+        }
+        if self.nodes.len() >= MAX_NODES {
+            return Err(line.err(name.at, format!("too many nodes (at most {MAX_NODES})")));
         }
         let action = no_more(line, &args[1..], Action::Node(name.text.to_string()))?;
         self.nodes.push(name.text.to_string());
@@ -147,6 +153,19 @@ impl Parser {
             }
             _ => Err(line.err(first.at, "expected 'remove node NAME'")),
         }
+    }
+
+    /// `resync B` / `resync B legacy`.
+    fn resync(&self, line: &Line, first: Word, args: &[Word]) -> Result<Action, ScriptError> {
+        let Some(name) = args.first() else {
+            return Err(line.err(first.at + first.text.len(), "missing node name after 'resync'"));
+        };
+        let node = self.known(line, *name)?;
+        let (legacy, rest) = match &args[1..] {
+            [w, rest @ ..] if w.text == "legacy" => (true, rest),
+            rest => (false, rest),
+        };
+        no_more(line, rest, Action::Resync { node, legacy })
     }
 
     /// `link A B down|down oneway|up|latency MS|bandwidth N|bandwidth unlimited`.
@@ -279,13 +298,14 @@ impl Parser {
     }
 }
 
-/// Node names: 1 to 32 ASCII letters, digits, `_`, `-` or `.`.
+/// Node names: 1 to 64 ASCII letters, digits, `_` or `-` (what the
+/// simulator accepts).
 fn check_name(line: &Line, word: Word) -> Result<(), ScriptError> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-');
     if let Some((i, c)) = word.text.char_indices().find(|(_, c)| !ok_char(*c)) {
         return Err(line.err(
             word.at + i,
-            format!("'{c}' is not allowed in a node name (use letters, digits, '_', '-', '.')"),
+            format!("'{c}' is not allowed in a node name (use letters, digits, '_', '-')"),
         ));
     }
     if word.text.len() > MAX_NODE_NAME {

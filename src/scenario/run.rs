@@ -27,6 +27,8 @@ pub trait Target {
     fn step_events(&mut self, n: u64) -> Result<(), String>;
     /// `phase MS`: run until a sync phase changes, at most MS.
     fn phase(&mut self, max_ms: u64) -> Result<(), String>;
+    /// `resync B [legacy]`: force a full sync on replica B.
+    fn resync(&mut self, node: &str, legacy: bool) -> Result<(), String>;
 }
 
 /// One command's outcome, handed to the caller as soon as it is known.
@@ -181,6 +183,7 @@ fn run_world_step<T: Target + ?Sized>(action: &Action, target: &mut T) -> Result
         Action::Settle => target.settle(),
         Action::StepEvents(n) => target.step_events(*n),
         Action::Phase(ms) => target.phase(*ms),
+        Action::Resync { node, legacy } => target.resync(node, *legacy),
         Action::Link { a, b, change } => target.link(a, b, *change),
         // Commands are handled by the caller; nothing else remains.
         Action::Command(_) | Action::Expect { .. } => Ok(()),

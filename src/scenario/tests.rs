@@ -129,7 +129,7 @@ fn parses_extensions_and_comment_edges() {
 #[test]
 fn reports_line_and_column() {
     let cases: &[(&str, (usize, usize, &str))] = &[
-        ("node A\nfrob x", (2, 1, "unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, remove node, or NODE> command)")),
+        ("node A\nfrob x", (2, 1, "unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)")),
         ("node A\n  B> GET x", (2, 3, "no node named 'B' (declare it first with 'node B')")),
         ("node A\nwait 1.5", (2, 6, "'1.5' is not a whole number")),
         ("wait", (1, 5, "missing a number after 'wait'")),
@@ -141,7 +141,9 @@ fn reports_line_and_column() {
         ("node A\nA>   # nothing", (2, 3, "missing command after 'A>'")),
         ("node A\n> GET k", (2, 1, "missing node name before '>'")),
         ("node A\nnode A", (2, 6, "node 'A' is already declared")),
-        ("node A/B", (1, 7, "'/' is not allowed in a node name (use letters, digits, '_', '-', '.')")),
+        ("node A/B", (1, 7, "'/' is not allowed in a node name (use letters, digits, '_', '-')")),
+        ("node A\nresync", (2, 7, "missing node name after 'resync'")),
+        ("node A\nresync A now", (2, 10, "unexpected 'now' at the end of the line")),
         ("node", (1, 5, "missing node name after 'node'")),
         ("node A\nlink A A down", (2, 8, "a link joins two different nodes")),
         ("node A\nnode B\nlink A B sideways", (3, 10, "unknown link change 'sideways': expected 'link A B down|up|latency MS|bandwidth BYTES_PER_S'")),
@@ -161,7 +163,7 @@ fn reports_line_and_column() {
         assert_eq!(error(text), (*line, *column, message.to_string()), "script {text:?}");
     }
     let e = parse("node A\nfrob").unwrap_err();
-    assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, remove node, or NODE> command)");
+    assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)");
 }
 
 #[test]
@@ -265,6 +267,10 @@ impl Target for Recorder {
     }
     fn phase(&mut self, max_ms: u64) -> Result<(), String> {
         self.calls.push(format!("phase {max_ms}"));
+        Ok(())
+    }
+    fn resync(&mut self, node: &str, legacy: bool) -> Result<(), String> {
+        self.calls.push(format!("resync {node} {legacy}"));
         Ok(())
     }
 }

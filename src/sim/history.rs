@@ -12,8 +12,8 @@
 //!
 //! - At most [`MAX_CHECKPOINTS`] checkpoints are kept, so step back reaches
 //!   at most `MAX_CHECKPOINTS * CHECKPOINT_EVERY` inputs into the past.
-//! - The log keeps at most [`MAX_INPUTS`] inputs; past that the oldest are
-//!   dropped and [`History::truncated`] says the export is incomplete.
+//! - The log keeps at most [`MAX_INPUTS`] inputs; past that the oldest
+//!   tenth is dropped and [`History::truncated`] says the export is incomplete.
 
 use super::trace::Mark;
 use super::world::World;
@@ -77,7 +77,7 @@ struct Checkpoint {
 /// The log and the checkpoints.
 #[derive(Clone, Debug, Default)]
 pub struct History {
-    inputs: VecDeque<Input>,
+    inputs: Vec<Input>,
     /// Absolute index of `inputs[0]`.
     first: u64,
     checkpoints: VecDeque<Checkpoint>,
@@ -99,11 +99,11 @@ impl History {
                 mark,
             });
         }
-        if self.inputs.len() == MAX_INPUTS {
-            self.inputs.pop_front();
-            self.first += 1;
+        if self.inputs.len() >= MAX_INPUTS {
+            self.inputs.drain(..MAX_INPUTS / 10);
+            self.first += (MAX_INPUTS / 10) as u64;
         }
-        self.inputs.push_back(input);
+        self.inputs.push(input);
     }
 
     /// Absolute number of inputs ever applied (and not stepped back).
@@ -122,8 +122,8 @@ impl History {
     }
 
     /// The log, oldest first.
-    pub fn inputs(&mut self) -> &[Input] {
-        self.inputs.make_contiguous()
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
     }
 
     /// Forgets the last input: returns the world to restore and the trace
@@ -141,7 +141,7 @@ impl History {
         }
         let from = (cp.index - self.first) as usize;
         let to = (target - self.first) as usize;
-        let replay: Vec<Input> = self.inputs.range(from..to).cloned().collect();
+        let replay: Vec<Input> = self.inputs[from..to].to_vec();
         let restored = (cp.world.clone(), cp.mark);
         self.inputs.truncate(from);
         Some((restored.0, restored.1, replay))

@@ -13,13 +13,13 @@
 //!
 //! # Limits
 //!
-//! The trace is a ring of at most [`TRACE_CAP`] events: older events are
-//! dropped, but `seq` keeps counting and the [trace hash](Trace::hash) covers
-//! every event ever recorded, so determinism checks see the whole history.
+//! The trace holds at most [`TRACE_CAP`] events: when it is full the oldest
+//! tenth is dropped at once (so the rest stays one contiguous slice), but
+//! `seq` keeps counting and the [trace hash](Trace::hash) covers every event
+//! ever recorded, so determinism checks see the whole history.
 
 use crate::db::FxHasher;
 use serde::Serialize;
-use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 /// How many events the trace keeps (older ones are dropped first).
@@ -209,7 +209,7 @@ pub enum Kind {
 /// The bounded trace with a running hash of everything ever recorded.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    events: VecDeque<Event>,
+    events: Vec<Event>,
     next_seq: u64,
     hash: u64,
 }
@@ -249,28 +249,22 @@ impl Trace {
         self.hash.hash(&mut h);
         event.hash(&mut h);
         self.hash = h.finish();
-        if self.events.len() == TRACE_CAP {
-            self.events.pop_front();
+        if self.events.len() >= TRACE_CAP {
+            self.events.drain(..TRACE_CAP / 10);
         }
-        self.events.push_back(event);
+        self.events.push(event);
     }
 
     /// The events still held, oldest first.
-    pub fn events(&mut self) -> &[Event] {
-        self.events.make_contiguous()
-    }
-
-    /// The events still held, as two slices (oldest first), without
-    /// needing `&mut`.
-    pub fn slices(&self) -> (&[Event], &[Event]) {
-        self.events.as_slices()
+    pub fn events(&self) -> &[Event] {
+        &self.events
     }
 
     /// Events with `seq >= from`.
     pub fn since(&self, from: u64) -> Vec<Event> {
-        let first = self.events.front().map_or(self.next_seq, |e| e.seq);
-        let skip = from.saturating_sub(first) as usize;
-        self.events.iter().skip(skip).cloned().collect()
+        let first = self.events.first().map_or(self.next_seq, |e| e.seq);
+        let skip = (from.saturating_sub(first) as usize).min(self.events.len());
+        self.events[skip..].to_vec()
     }
 
     /// Number of events held (at most [`TRACE_CAP`]).
@@ -304,9 +298,8 @@ impl Trace {
     /// Forgets every event recorded after `mark` (used by step back, which
     /// then replays the inputs and records them again).
     pub fn rewind(&mut self, mark: Mark) {
-        while self.events.back().is_some_and(|e| e.seq >= mark.next_seq) {
-            self.events.pop_back();
-        }
+        let keep = self.events.partition_point(|e| e.seq < mark.next_seq);
+        self.events.truncate(keep);
         self.next_seq = mark.next_seq;
         self.hash = mark.hash;
     }
@@ -326,9 +319,9 @@ mod tests {
     fn ring_drops_oldest_but_seq_and_hash_keep_going() {
         let mut t = Trace::new();
         push_n(&mut t, TRACE_CAP as u64 + 5);
-        assert_eq!(t.len(), TRACE_CAP);
+        assert_eq!(t.len(), TRACE_CAP - TRACE_CAP / 10 + 5);
         assert_eq!(t.next_seq(), TRACE_CAP as u64 + 5);
-        assert_eq!(t.events()[0].seq, 5);
+        assert_eq!(t.events()[0].seq, TRACE_CAP as u64 / 10);
         assert_eq!(t.since(TRACE_CAP as u64 + 3).len(), 2);
     }
 

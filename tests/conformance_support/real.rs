@@ -264,6 +264,10 @@ impl Target for RealWorld {
     fn phase(&mut self, _max_ms: u64) -> Result<(), String> {
         Err("'phase' needs the simulator: real servers have no sync phases".into())
     }
+
+    fn resync(&mut self, _node: &str, _legacy: bool) -> Result<(), String> {
+        Err("'resync' needs the simulator: a console cannot make a real replica resync".into())
+    }
 }
 
 impl Drop for RealWorld {

@@ -111,7 +111,7 @@ pub fn random_keyspace(seed: u64, expiry_base_ms: i64) -> Keyspace {
             if rng.below(3) == 0 {
                 db.set_expire(
                     &key,
-                    1_700_000_000_000 + rng.below(10_000_000) as i64 - 5_000_000,
+                    expiry_base_ms + rng.below(10_000_000) as i64 - 5_000_000,
                 );
             }
         }
