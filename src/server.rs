@@ -171,9 +171,9 @@ pub const EXPIRE_MAX_ROUNDS: usize = 16;
 
 /// A 64-bit seed from the run id (FNV-1a), never zero.
 fn seed_from(run_id: &str) -> u64 {
-    let h = run_id
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let h = run_id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     h.max(1)
 }
 
@@ -259,7 +259,12 @@ impl Server {
 
     /// One round of [`Server::active_expire_cycle`] on one db: returns
     /// (keys sampled, keys expired).
-    fn expire_round(&mut self, db: usize, now_ms: i64, dels: &mut Vec<Propagated>) -> (usize, usize) {
+    fn expire_round(
+        &mut self,
+        db: usize,
+        now_ms: i64,
+        dels: &mut Vec<Propagated>,
+    ) -> (usize, usize) {
         let (mut sampled, mut expired) = (0, 0);
         let Some(cursor) = self.expire_cursor.get(db).copied() else {
             return (0, 0);

@@ -11,7 +11,8 @@ struct TempScript(PathBuf);
 
 impl TempScript {
     fn new(name: &str, text: &str) -> TempScript {
-        let path = std::env::temp_dir().join(format!("replscope-cli-{}-{name}.scen", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("replscope-cli-{}-{name}.scen", std::process::id()));
         std::fs::write(&path, text).expect("write script");
         TempScript(path)
     }
@@ -147,7 +148,11 @@ fn bad_script_exits_2_with_line_and_column() {
             script.path()
         )
     );
-    assert_eq!(stdout(&out), "", "nothing runs when the script does not parse");
+    assert_eq!(
+        stdout(&out),
+        "",
+        "nothing runs when the script does not parse"
+    );
 
     let out = replscope(&["run", "-"], Some("node A\nA> SET k \"unclosed\n"));
     assert_eq!(out.status.code(), Some(2));
@@ -168,7 +173,10 @@ fn a_step_that_cannot_finish_exits_1() {
         err.starts_with("-: line 7: settle: did not settle within 10 virtual minutes: "),
         "stderr: {err}"
     );
-    assert!(!stdout(&out).contains("PING"), "the run stops at the failed step");
+    assert!(
+        !stdout(&out).contains("PING"),
+        "the run stops at the failed step"
+    );
 }
 
 #[test]
@@ -178,18 +186,36 @@ fn bad_arguments_print_usage_and_exit_2() {
         (&[], "replscope: missing command\n"),
         (&["walk", "x"], "replscope: unknown command 'walk'\n"),
         (&["run"], "replscope: missing FILE\n"),
-        (&["run", script.path(), "--fast"], "replscope: unknown option '--fast'\n"),
-        (&["run", script.path(), "extra"], "replscope: unexpected argument 'extra'\n"),
-        (&["run", script.path(), "--seed"], "replscope: --seed needs a number\n"),
-        (&["run", script.path(), "--seed", "x1"], "replscope: --seed: 'x1' is not a number\n"),
-        (&["run", script.path(), "--trace"], "replscope: --trace needs a file name\n"),
+        (
+            &["run", script.path(), "--fast"],
+            "replscope: unknown option '--fast'\n",
+        ),
+        (
+            &["run", script.path(), "extra"],
+            "replscope: unexpected argument 'extra'\n",
+        ),
+        (
+            &["run", script.path(), "--seed"],
+            "replscope: --seed needs a number\n",
+        ),
+        (
+            &["run", script.path(), "--seed", "x1"],
+            "replscope: --seed: 'x1' is not a number\n",
+        ),
+        (
+            &["run", script.path(), "--trace"],
+            "replscope: --trace needs a file name\n",
+        ),
     ];
     for (args, first_line) in cases {
         let out = replscope(args, None);
         assert_eq!(out.status.code(), Some(2), "args {args:?}");
         let err = stderr(&out);
         assert!(err.starts_with(first_line), "args {args:?}: {err}");
-        assert!(err.contains("usage: replscope run FILE [--json] [--trace FILE] [--seed N]"), "args {args:?}");
+        assert!(
+            err.contains("usage: replscope run FILE [--json] [--trace FILE] [--seed N]"),
+            "args {args:?}"
+        );
         assert_eq!(stdout(&out), "");
     }
 }
@@ -235,12 +261,18 @@ fn seed_picks_the_replication_ids() {
         let out = replscope(args, Some(text));
         assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
         let s = stdout(&out);
-        let id = s.lines().find_map(|l| l.strip_prefix("master_replid:")).map(str::to_string);
+        let id = s
+            .lines()
+            .find_map(|l| l.strip_prefix("master_replid:"))
+            .map(str::to_string);
         id.expect("INFO shows master_replid")
     };
     let zero = replid(&["run", "-"]);
     assert_eq!(zero, replid(&["run", "-", "--seed", "0"]));
-    assert_eq!(replid(&["run", "-", "--seed", "7"]), replid(&["run", "--seed", "7", "-"]));
+    assert_eq!(
+        replid(&["run", "-", "--seed", "7"]),
+        replid(&["run", "--seed", "7", "-"])
+    );
     assert_ne!(zero, replid(&["run", "-", "--seed", "7"]));
     assert_eq!(zero.len(), 40);
 }

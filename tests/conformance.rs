@@ -49,7 +49,9 @@ fn scenario_files() -> Vec<PathBuf> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Runs one file on both sides and lists every problem.
@@ -153,7 +155,11 @@ fn scenarios_agree_with_real_redis() {
     let files = scenario_files();
     if std::env::var("CONFORMANCE_ONLY").is_err() {
         // The issue asks for at least 20 scenarios covering the facts file.
-        assert!(files.len() >= 20, "expected at least 20 scenarios, found {}", files.len());
+        assert!(
+            files.len() >= 20,
+            "expected at least 20 scenarios, found {}",
+            files.len()
+        );
     }
     let mut report = String::new();
     let mut unexpected = 0;

@@ -636,9 +636,17 @@ fn every_reply_matches_real_redis() {
         };
         compared += 1;
         if !same {
-            failures.push(format!("line {}: {text}\n   real: {theirs:?}\n   ours: {mine:?}", n + 1));
+            failures.push(format!(
+                "line {}: {text}\n   real: {theirs:?}\n   ours: {mine:?}",
+                n + 1
+            ));
         }
     }
     assert!(compared > 400, "only {compared} commands compared");
-    assert!(failures.is_empty(), "{} differences:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

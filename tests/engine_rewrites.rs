@@ -240,7 +240,10 @@ impl RawReplica {
     fn attach(port: u16) -> RawReplica {
         let sock = TcpStream::connect(("127.0.0.1", port)).expect("connect to master");
         sock.set_read_timeout(Some(Duration::from_millis(200))).ok();
-        let mut r = RawReplica { sock, buf: Vec::new() };
+        let mut r = RawReplica {
+            sock,
+            buf: Vec::new(),
+        };
         r.send(&["REPLCONF", "capa", "eof", "capa", "psync2"]);
         r.fill_until(|b| b.ends_with(b"+OK\r\n"));
         r.buf.clear();
@@ -258,7 +261,11 @@ impl RawReplica {
         let deadline = Instant::now() + Duration::from_secs(20);
         let mut chunk = [0u8; 65536];
         while !done(&self.buf) {
-            assert!(Instant::now() < deadline, "timed out; have {:?}", String::from_utf8_lossy(&self.buf));
+            assert!(
+                Instant::now() < deadline,
+                "timed out; have {:?}",
+                String::from_utf8_lossy(&self.buf)
+            );
             match self.sock.read(&mut chunk) {
                 Ok(0) => panic!("master closed the replication link"),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
@@ -272,11 +279,13 @@ impl RawReplica {
         self.fill_until(|b| b.starts_with(b"+FULLRESYNC") && b.windows(2).any(|w| w == b"\r\n"));
         let line_end = self.buf.windows(2).position(|w| w == b"\r\n").unwrap_or(0) + 2;
         self.buf.drain(..line_end);
-        self.fill_until(|b| b.iter().any(|c| *c == b'$') && has_len_line(b));
+        self.fill_until(has_len_line);
         let start = self.buf.iter().position(|c| *c == b'$').unwrap_or(0);
         self.buf.drain(..start);
         let eol = self.buf.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
-        let len: usize = String::from_utf8_lossy(&self.buf[1..eol]).parse().expect("rdb length");
+        let len: usize = String::from_utf8_lossy(&self.buf[1..eol])
+            .parse()
+            .expect("rdb length");
         self.fill_until(|b| b.len() >= eol + 2 + len);
         self.buf.drain(..eol + 2 + len);
     }
@@ -326,12 +335,19 @@ fn same_arg(a: &[u8], b: &[u8]) -> bool {
     if a == b {
         return true;
     }
-    let num = |x: &[u8]| (x.len() == 13).then(|| std::str::from_utf8(x).ok()?.parse::<i64>().ok()).flatten();
+    let num = |x: &[u8]| {
+        (x.len() == 13)
+            .then(|| std::str::from_utf8(x).ok()?.parse::<i64>().ok())
+            .flatten()
+    };
     matches!((num(a), num(b)), (Some(x), Some(y)) if (x - y).abs() <= 2000)
 }
 
 fn show(cmd: &[Vec<u8>]) -> String {
-    cmd.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")
+    cmd.iter()
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -372,14 +388,27 @@ fn propagated_stream_matches_real_master() {
     let (theirs_cmds, mine_cmds) = (commands(&replica.buf), commands(&mine));
     for (i, (t, m)) in theirs_cmds.iter().zip(&mine_cmds).enumerate() {
         let same = t.len() == m.len() && t.iter().zip(m).all(|(a, b)| same_arg(a, b));
-        assert!(same, "command #{i} differs:\n real: {}\n ours: {}", show(t), show(m));
+        assert!(
+            same,
+            "command #{i} differs:\n real: {}\n ours: {}",
+            show(t),
+            show(m)
+        );
     }
     assert_eq!(
         theirs_cmds.len(),
         mine_cmds.len(),
         "command counts differ; real tail: {:?}",
-        theirs_cmds.iter().skip(mine_cmds.len()).map(|c| show(c)).collect::<Vec<_>>()
+        theirs_cmds
+            .iter()
+            .skip(mine_cmds.len())
+            .map(|c| show(c))
+            .collect::<Vec<_>>()
     );
     assert_eq!(replica.buf.len(), mine.len(), "stream byte lengths differ");
-    assert!(theirs_cmds.len() > 100, "stream too short: {}", theirs_cmds.len());
+    assert!(
+        theirs_cmds.len() > 100,
+        "stream too short: {}",
+        theirs_cmds.len()
+    );
 }

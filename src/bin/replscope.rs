@@ -62,10 +62,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--json" => options.json = true,
-            "--trace" => options.trace = Some(it.next().ok_or("--trace needs a file name")?.clone()),
+            "--trace" => {
+                options.trace = Some(it.next().ok_or("--trace needs a file name")?.clone())
+            }
             "--seed" => {
                 let n = it.next().ok_or("--seed needs a number")?;
-                options.seed = n.parse().map_err(|_| format!("--seed: '{n}' is not a number"))?;
+                options.seed = n
+                    .parse()
+                    .map_err(|_| format!("--seed: '{n}' is not a number"))?;
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option '{flag}'")),
             name if file.is_none() => file = Some(name.to_string()),
@@ -95,7 +99,9 @@ fn run(options: &Options) -> u8 {
     let mut sim = Sim::new(options.seed);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let result = scenario::run(&script, &mut sim, &mut |r| print_reply(&mut out, r, options.json));
+    let result = scenario::run(&script, &mut sim, &mut |r| {
+        print_reply(&mut out, r, options.json)
+    });
     let _ = out.flush();
     let mut status = match result {
         Ok(summary) if summary.failures.is_empty() => 0,
@@ -152,7 +158,13 @@ fn print_reply(out: &mut impl Write, r: &StepReply, json: bool) {
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
     } else {
-        writeln!(out, "{}> {}\n{}", r.command.node, r.command.line(), r.rendered)
+        writeln!(
+            out,
+            "{}> {}\n{}",
+            r.command.node,
+            r.command.line(),
+            r.rendered
+        )
     };
 }
 

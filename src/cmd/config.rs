@@ -79,23 +79,87 @@ static PARAMS: &[Param] = &[
         alias: None,
         kind: Kind::Port,
     },
-    int!("repl-backlog-size", None, repl_backlog_size, 1, LLONG_MAX, true),
-    int!("repl-backlog-ttl", None, repl_backlog_ttl, 0, LLONG_MAX, false),
-    int!("repl-ping-replica-period", Some("repl-ping-slave-period"), repl_ping_replica_period, 1, INT_MAX, false),
+    int!(
+        "repl-backlog-size",
+        None,
+        repl_backlog_size,
+        1,
+        LLONG_MAX,
+        true
+    ),
+    int!(
+        "repl-backlog-ttl",
+        None,
+        repl_backlog_ttl,
+        0,
+        LLONG_MAX,
+        false
+    ),
+    int!(
+        "repl-ping-replica-period",
+        Some("repl-ping-slave-period"),
+        repl_ping_replica_period,
+        1,
+        INT_MAX,
+        false
+    ),
     int!("repl-timeout", None, repl_timeout, 1, INT_MAX, false),
     boolean!("repl-diskless-sync", None, repl_diskless_sync),
-    int!("repl-diskless-sync-delay", None, repl_diskless_sync_delay, 0, INT_MAX, false),
-    int!("repl-diskless-sync-max-replicas", None, repl_diskless_sync_max_replicas, 0, INT_MAX, false),
+    int!(
+        "repl-diskless-sync-delay",
+        None,
+        repl_diskless_sync_delay,
+        0,
+        INT_MAX,
+        false
+    ),
+    int!(
+        "repl-diskless-sync-max-replicas",
+        None,
+        repl_diskless_sync_max_replicas,
+        0,
+        INT_MAX,
+        false
+    ),
     Param {
         name: "repl-diskless-load",
         alias: None,
         kind: Kind::DisklessLoad,
     },
-    int!("min-replicas-to-write", Some("min-slaves-to-write"), min_replicas_to_write, 0, INT_MAX, false),
-    int!("min-replicas-max-lag", Some("min-slaves-max-lag"), min_replicas_max_lag, 0, INT_MAX, false),
-    boolean!("replica-read-only", Some("slave-read-only"), replica_read_only),
-    boolean!("replica-serve-stale-data", Some("slave-serve-stale-data"), replica_serve_stale_data),
-    int!("replica-priority", Some("slave-priority"), replica_priority, 0, INT_MAX, false),
+    int!(
+        "min-replicas-to-write",
+        Some("min-slaves-to-write"),
+        min_replicas_to_write,
+        0,
+        INT_MAX,
+        false
+    ),
+    int!(
+        "min-replicas-max-lag",
+        Some("min-slaves-max-lag"),
+        min_replicas_max_lag,
+        0,
+        INT_MAX,
+        false
+    ),
+    boolean!(
+        "replica-read-only",
+        Some("slave-read-only"),
+        replica_read_only
+    ),
+    boolean!(
+        "replica-serve-stale-data",
+        Some("slave-serve-stale-data"),
+        replica_serve_stale_data
+    ),
+    int!(
+        "replica-priority",
+        Some("slave-priority"),
+        replica_priority,
+        0,
+        INT_MAX,
+        false
+    ),
     Param {
         name: "client-output-buffer-limit",
         alias: None,
@@ -160,7 +224,10 @@ fn config_get(config: &Config, patterns: &[Vec<u8>]) -> Frame {
     for pat in patterns {
         if !is_glob(pat) {
             if let Some(p) = find(pat) {
-                push(String::from_utf8_lossy(pat).into_owned(), value_of(config, p));
+                push(
+                    String::from_utf8_lossy(pat).into_owned(),
+                    value_of(config, p),
+                );
             }
             continue;
         }
@@ -172,7 +239,11 @@ fn config_get(config: &Config, patterns: &[Vec<u8>]) -> Frame {
             }
         }
     }
-    Frame::Array(out.into_iter().flat_map(|(n, v)| [Frame::bulk(n), Frame::bulk(v)]).collect())
+    Frame::Array(
+        out.into_iter()
+            .flat_map(|(n, v)| [Frame::bulk(n), Frame::bulk(v)])
+            .collect(),
+    )
 }
 
 /// The text CONFIG GET shows for a setting.
@@ -183,7 +254,9 @@ fn value_of(c: &Config, p: &Param) -> String {
         Kind::Port => c.port.to_string(),
         Kind::DisklessLoad => c.repl_diskless_load.clone(),
         Kind::OutputLimits => {
-            let l = |o: &OutputBufferLimit| format!("{} {} {}", o.hard_bytes, o.soft_bytes, o.soft_seconds);
+            let l = |o: &OutputBufferLimit| {
+                format!("{} {} {}", o.hard_bytes, o.soft_bytes, o.soft_seconds)
+            };
             format!(
                 "normal {} slave {} pubsub {}",
                 l(&c.normal_output_limit),
@@ -259,7 +332,10 @@ fn apply(c: &mut Config, p: &Param, v: &[u8]) -> Result<(), String> {
         Kind::Port => c.port = parse_number(v, 0, 65535, false)? as u16,
         Kind::DisklessLoad => {
             let Some(w) = DISKLESS_LOAD.iter().find(|w| is(v, w)) else {
-                return Err("argument(s) must be one of the following: disabled, on-empty-db, swapdb".into());
+                return Err(
+                    "argument(s) must be one of the following: disabled, on-empty-db, swapdb"
+                        .into(),
+                );
             };
             c.repl_diskless_load = w.to_string();
         }
@@ -286,7 +362,9 @@ fn parse_number(v: &[u8], min: u64, max: u64, memory: bool) -> Result<u64, Strin
         i128::from(super::num::parse_i64(v).ok_or("argument couldn't be parsed into an integer")?)
     };
     if n < i128::from(min) || n > i128::from(max) {
-        return Err(format!("argument must be between {min} and {max} inclusive"));
+        return Err(format!(
+            "argument must be between {min} and {max} inclusive"
+        ));
     }
     Ok(n as u64)
 }
@@ -305,14 +383,19 @@ pub fn parse_memory(v: &[u8]) -> Option<u64> {
         b"gb" => 1024 * 1024 * 1024,
         _ => return None,
     };
-    let n: u64 = if num.is_empty() { 0 } else { std::str::from_utf8(num).ok()?.parse().ok()? };
+    let n: u64 = if num.is_empty() {
+        0
+    } else {
+        std::str::from_utf8(num).ok()?.parse().ok()?
+    };
     n.checked_mul(mul)
 }
 
 /// `client-output-buffer-limit <class> <hard> <soft> <seconds> ...`.
 fn set_output_limits(c: &mut Config, v: &[u8]) -> Result<(), String> {
     let text = String::from_utf8_lossy(v);
-    let words = crate::cli::split_args(&text).map_err(|_| "Wrong number of arguments in buffer limit configuration.")?;
+    let words = crate::cli::split_args(&text)
+        .map_err(|_| "Wrong number of arguments in buffer limit configuration.")?;
     if words.len() % 4 != 0 {
         return Err("Wrong number of arguments in buffer limit configuration.".into());
     }
@@ -323,10 +406,15 @@ fn set_output_limits(c: &mut Config, v: &[u8]) -> Result<(), String> {
             b"normal" => &mut next.normal_output_limit,
             b"slave" | b"replica" => &mut next.replica_output_limit,
             b"pubsub" => &mut next.pubsub_output_limit,
-            _ => return Err("Invalid client class specified in buffer limit configuration.".into()),
+            _ => {
+                return Err("Invalid client class specified in buffer limit configuration.".into())
+            }
         };
-        let Some([hard, soft, secs]) = nums.as_deref().and_then(|n| <[u64; 3]>::try_from(n).ok()) else {
-            return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration.".into());
+        let Some([hard, soft, secs]) = nums.as_deref().and_then(|n| <[u64; 3]>::try_from(n).ok())
+        else {
+            return Err(
+                "Error in hard, soft or soft_seconds setting in buffer limit configuration.".into(),
+            );
         };
         *slot = OutputBufferLimit {
             hard_bytes: hard,

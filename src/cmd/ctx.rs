@@ -82,7 +82,12 @@ kind!(ZSet, ZSet, ZSet::new());
 
 impl<'a> Ctx<'a> {
     /// A context for one unit (a command, or a whole EXEC).
-    pub fn new(server: &'a mut Server, client: &'a mut Client, now_ms: i64, gate: &'a Gate) -> Self {
+    pub fn new(
+        server: &'a mut Server,
+        client: &'a mut Client,
+        now_ms: i64,
+        gate: &'a Gate,
+    ) -> Self {
         Ctx {
             server,
             client,
@@ -132,7 +137,8 @@ impl<'a> Ctx<'a> {
         self.server.keyspace.dbs[db_index].remove(key);
         self.server.stats.expired_keys += 1;
         if !self.server.is_replica {
-            self.propagate.push(Propagated::new(db_index, &[b"DEL", key]));
+            self.propagate
+                .push(Propagated::new(db_index, &[b"DEL", key]));
         }
         true
     }
@@ -204,7 +210,12 @@ impl<'a> Ctx<'a> {
     /// Deletes `key` if it holds an empty container (Redis never keeps one).
     pub fn remove_if_empty<T: Kind>(&mut self, key: &[u8]) {
         let db = self.db();
-        if db.dict.get(key).and_then(T::of).is_some_and(|c| c.count() == 0) {
+        if db
+            .dict
+            .get(key)
+            .and_then(T::of)
+            .is_some_and(|c| c.count() == 0)
+        {
             db.remove(key);
         }
     }

@@ -26,7 +26,10 @@ fn set_fields(ctx: &mut Ctx, argv: &[Vec<u8>], name: &str) -> Result<i64, Frame>
     let hash = ctx.write_or_create::<Hash>(&argv[1])?;
     let mut added = 0;
     for pair in argv[2..].chunks_exact(2) {
-        if hash.insert(Sds::new(&pair[0]), Sds::new(&pair[1])).is_none() {
+        if hash
+            .insert(Sds::new(&pair[0]), Sds::new(&pair[1]))
+            .is_none()
+        {
             added += 1;
         }
     }
@@ -61,7 +64,9 @@ pub fn hsetnx(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// HGET key field
 pub fn hget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     match ctx.read::<Hash>(&argv[1]) {
-        Ok(h) => h.and_then(|h| h.get(argv[2].as_slice())).map_or(Frame::Null, Frame::bulk),
+        Ok(h) => h
+            .and_then(|h| h.get(argv[2].as_slice()))
+            .map_or(Frame::Null, Frame::bulk),
         Err(e) => e,
     }
 }
@@ -72,7 +77,10 @@ pub fn hmget(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Ok(h) => Frame::Array(
             argv[2..]
                 .iter()
-                .map(|f| h.and_then(|h| h.get(f.as_slice())).map_or(Frame::Null, Frame::bulk))
+                .map(|f| {
+                    h.and_then(|h| h.get(f.as_slice()))
+                        .map_or(Frame::Null, Frame::bulk)
+                })
                 .collect(),
         ),
         Err(e) => e,
@@ -148,7 +156,9 @@ pub fn hlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// HEXISTS key field
 pub fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     match ctx.read::<Hash>(&argv[1]) {
-        Ok(h) => Frame::Integer(i64::from(h.is_some_and(|h| h.contains_key(argv[2].as_slice())))),
+        Ok(h) => Frame::Integer(i64::from(
+            h.is_some_and(|h| h.contains_key(argv[2].as_slice())),
+        )),
         Err(e) => e,
     }
 }
@@ -156,7 +166,10 @@ pub fn hexists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// HSTRLEN key field
 pub fn hstrlen(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     match ctx.read::<Hash>(&argv[1]) {
-        Ok(h) => Frame::Integer(h.and_then(|h| h.get(argv[2].as_slice())).map_or(0, |v| v.len() as i64)),
+        Ok(h) => Frame::Integer(
+            h.and_then(|h| h.get(argv[2].as_slice()))
+                .map_or(0, |v| v.len() as i64),
+        ),
         Err(e) => e,
     }
 }
@@ -206,7 +219,7 @@ pub fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let Some(current) = current else {
         return err("ERR hash value is not a float");
     };
-    let sum = match current.add(incr) {
+    let sum = match current.checked_add(incr) {
         Some(s) if s.is_finite() => s.to_human(),
         _ => return err("ERR increment would produce NaN or Infinity"),
     };

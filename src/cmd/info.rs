@@ -32,7 +32,12 @@ const SECTIONS: [(&str, bool); 13] = [
 
 /// Builds the INFO reply for the given section arguments (empty = default).
 /// `replication` is the body of `# Replication` if the node supplied one.
-pub fn info_text(server: &Server, args: &[&[u8]], now_ms: i64, replication: Option<&str>) -> String {
+pub fn info_text(
+    server: &Server,
+    args: &[&[u8]],
+    now_ms: i64,
+    replication: Option<&str>,
+) -> String {
     let wanted = |name: &str, default: bool| {
         if args.is_empty() {
             return default;
@@ -323,9 +328,23 @@ fn keyspace_section(out: &mut String, s: &Server, now_ms: i64) {
         if db.is_empty() {
             continue;
         }
-        let live: Vec<i64> = db.expires.values().map(|at| at - now_ms).filter(|t| *t > 0).collect();
-        let avg = if live.is_empty() { 0 } else { live.iter().sum::<i64>() / live.len() as i64 };
-        let _ = write!(out, "db{i}:keys={},expires={},avg_ttl={avg}\r\n", db.len(), db.expires.len());
+        let live: Vec<i64> = db
+            .expires
+            .values()
+            .map(|at| at - now_ms)
+            .filter(|t| *t > 0)
+            .collect();
+        let avg = if live.is_empty() {
+            0
+        } else {
+            live.iter().sum::<i64>() / live.len() as i64
+        };
+        let _ = write!(
+            out,
+            "db{i}:keys={},expires={},avg_ttl={avg}\r\n",
+            db.len(),
+            db.expires.len()
+        );
     }
 }
 

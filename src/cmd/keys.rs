@@ -41,7 +41,10 @@ pub fn unlink(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 
 /// EXISTS key [key ...] (a key named twice counts twice)
 pub fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let n = argv[1..].iter().filter(|k| ctx.lookup_read(k).is_some()).count();
+    let n = argv[1..]
+        .iter()
+        .filter(|k| ctx.lookup_read(k).is_some())
+        .count();
     Frame::Integer(n as i64)
 }
 
@@ -105,7 +108,10 @@ fn parse_scan_options(args: &[Vec<u8>]) -> Result<ScanOptions<'_>, Frame> {
 
 /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]
 pub fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let cursor = match std::str::from_utf8(&argv[1]).ok().and_then(|s| s.parse::<u64>().ok()) {
+    let cursor = match std::str::from_utf8(&argv[1])
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
         Some(c) => c,
         None => return err("ERR invalid cursor"),
     };
@@ -114,7 +120,11 @@ pub fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Err(e) => return e,
     };
     let len = ctx.db().dict.len();
-    let top = if cursor == 0 { len } else { usize::try_from(cursor).unwrap_or(len).min(len) };
+    let top = if cursor == 0 {
+        len
+    } else {
+        usize::try_from(cursor).unwrap_or(len).min(len)
+    };
     let bottom = top.saturating_sub(o.count);
     let batch: Vec<Sds> = (bottom..top)
         .rev()
@@ -126,7 +136,11 @@ pub fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
             continue;
         }
         if let Some(t) = o.type_name {
-            let matches_type = ctx.db().dict.get(&*key).is_some_and(|v| is(t, v.type_name()));
+            let matches_type = ctx
+                .db()
+                .dict
+                .get(&*key)
+                .is_some_and(|v| is(t, v.type_name()));
             if !matches_type {
                 continue;
             }
@@ -204,10 +218,14 @@ fn parse_expire_flags(args: &[Vec<u8>]) -> Result<ExpireFlags, Frame> {
         }
     }
     if f.nx && (f.xx || f.gt || f.lt) {
-        return Err(err("ERR NX and XX, GT or LT options at the same time are not compatible"));
+        return Err(err(
+            "ERR NX and XX, GT or LT options at the same time are not compatible",
+        ));
     }
     if f.gt && f.lt {
-        return Err(err("ERR GT and LT options at the same time are not compatible"));
+        return Err(err(
+            "ERR GT and LT options at the same time are not compatible",
+        ));
     }
     Ok(f)
 }
@@ -223,7 +241,13 @@ fn expire_allowed(f: &ExpireFlags, current: Option<i64>, when: i64) -> bool {
 
 /// `expireGenericCommand`: `base_ms` is 0 for absolute times, now for
 /// relative ones; `seconds` multiplies the argument by 1000.
-fn expire_generic(ctx: &mut Ctx, argv: &[Vec<u8>], base_ms: i64, seconds: bool, cmd: &str) -> Frame {
+fn expire_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    base_ms: i64,
+    seconds: bool,
+    cmd: &str,
+) -> Frame {
     let f = match parse_expire_flags(&argv[3..]) {
         Ok(f) => f,
         Err(e) => return e,
@@ -232,7 +256,11 @@ fn expire_generic(ctx: &mut Ctx, argv: &[Vec<u8>], base_ms: i64, seconds: bool, 
         Ok(n) => n,
         Err(e) => return e,
     };
-    let when = if seconds { when.checked_mul(1000) } else { Some(when) };
+    let when = if seconds {
+        when.checked_mul(1000)
+    } else {
+        Some(when)
+    };
     let Some(when) = when.and_then(|w| w.checked_add(base_ms)) else {
         return reply::expire_time_err(cmd);
     };
@@ -332,10 +360,15 @@ mod tests {
 
     #[test]
     fn expire_options_follow_7_0() {
-        let f = |a: &[&str]| parse_expire_flags(&a.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>());
+        let f = |a: &[&str]| {
+            parse_expire_flags(&a.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>())
+        };
         assert!(f(&["nx", "xx"]).is_err());
         assert!(f(&["gt", "lt"]).is_err());
-        assert_eq!(f(&["foo"]).err(), Some(Frame::err("ERR Unsupported option foo")));
+        assert_eq!(
+            f(&["foo"]).err(),
+            Some(Frame::err("ERR Unsupported option foo"))
+        );
         let gt = f(&["GT"]).unwrap_or_default();
         assert!(!expire_allowed(&gt, None, 5));
         assert!(expire_allowed(&gt, Some(4), 5));

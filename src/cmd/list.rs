@@ -76,7 +76,13 @@ fn pop(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> Frame {
     let key = argv[1].as_slice();
     let list = match ctx.write::<List>(key) {
         Ok(Some(l)) => l,
-        Ok(None) => return if count.is_some() { Frame::NullArray } else { Frame::Null },
+        Ok(None) => {
+            return if count.is_some() {
+                Frame::NullArray
+            } else {
+                Frame::Null
+            }
+        }
         Err(e) => return e,
     };
     let take = |l: &mut List| match end {
@@ -85,7 +91,12 @@ fn pop(ctx: &mut Ctx, argv: &[Vec<u8>], end: End) -> Frame {
     };
     let reply = match count {
         Some(0) => return Frame::Array(Vec::new()),
-        Some(n) => Frame::Array((0..n).map_while(|_| take(list)).map(|v| Frame::bulk(&v)).collect()),
+        Some(n) => Frame::Array(
+            (0..n)
+                .map_while(|_| take(list))
+                .map(|v| Frame::bulk(&v))
+                .collect(),
+        ),
         None => take(list).map_or(Frame::Null, |v| Frame::bulk(&v)),
     };
     ctx.remove_if_empty::<List>(key);
@@ -107,7 +118,11 @@ pub fn rpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// a half-open range, or `None` when it selects nothing.
 fn resolve_range(len: usize, start: i64, end: i64) -> Option<(usize, usize)> {
     let len = len as i64;
-    let start = if start < 0 { (start + len).max(0) } else { start };
+    let start = if start < 0 {
+        (start + len).max(0)
+    } else {
+        start
+    };
     let end = if end < 0 { end + len } else { end };
     if start > end || start >= len {
         return None;
@@ -153,7 +168,9 @@ pub fn lindex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Err(e) => return e,
     };
     match ctx.read::<List>(&argv[1]) {
-        Ok(Some(l)) => index_of(l.len(), index).and_then(|i| l.get(i)).map_or(Frame::Null, Frame::bulk),
+        Ok(Some(l)) => index_of(l.len(), index)
+            .and_then(|i| l.get(i))
+            .map_or(Frame::Null, Frame::bulk),
         Ok(None) => Frame::Null,
         Err(e) => e,
     }
@@ -219,7 +236,11 @@ pub fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Err(e) => return e,
     };
     let target = argv[3].as_slice();
-    let limit = if count == 0 { usize::MAX } else { count.unsigned_abs() as usize };
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count.unsigned_abs() as usize
+    };
     let mut removed = 0usize;
     let mut keep = |v: &Sds| {
         let hit = removed < limit && v.as_bytes() == target;

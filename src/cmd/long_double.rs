@@ -72,7 +72,7 @@ impl LongDouble {
 
     /// `self + other`, rounded to nearest even; `None` when the result is
     /// NaN (inf - inf), infinite results come back as `inf`.
-    pub fn add(self, other: LongDouble) -> Option<LongDouble> {
+    pub fn checked_add(self, other: LongDouble) -> Option<LongDouble> {
         if self.inf || other.inf {
             if self.inf && other.inf && self.neg != other.neg {
                 return None;
@@ -80,7 +80,11 @@ impl LongDouble {
             return Some(if self.inf { self } else { other });
         }
         if other.mant == 0 {
-            return Some(if self.mant == 0 { zero_sum(self, other) } else { self });
+            return Some(if self.mant == 0 {
+                zero_sum(self, other)
+            } else {
+                self
+            });
         }
         if self.mant == 0 {
             return Some(other);
@@ -118,7 +122,11 @@ impl LongDouble {
     /// Redis's `ld2string(..., LD_STR_HUMAN)`.
     pub fn to_human(self) -> String {
         if self.inf {
-            return if self.neg { "-inf".into() } else { "inf".into() };
+            return if self.neg {
+                "-inf".into()
+            } else {
+                "inf".into()
+            };
         }
         let digits = scaled_decimal(self.mant, self.exp, 17);
         let padded = format!("{digits:0>18}");
@@ -183,7 +191,10 @@ fn finish(mant: u64, exp: i64, neg: bool) -> LongDouble {
         };
     }
     if lead < MIN_EXP {
-        return LongDouble { neg, ..LongDouble::ZERO };
+        return LongDouble {
+            neg,
+            ..LongDouble::ZERO
+        };
     }
     LongDouble {
         neg,
@@ -433,7 +444,11 @@ impl Big {
             return true;
         }
         let rem = n % 32;
-        rem > 0 && self.0.get(full).is_some_and(|l| l & ((1u32 << rem) - 1) != 0)
+        rem > 0
+            && self
+                .0
+                .get(full)
+                .is_some_and(|l| l & ((1u32 << rem) - 1) != 0)
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
@@ -512,7 +527,7 @@ mod tests {
     fn incr(a: &str, b: &str) -> String {
         let x = LongDouble::parse(a.as_bytes()).expect("a");
         let y = LongDouble::parse(b.as_bytes()).expect("b");
-        x.add(y).expect("sum").to_human()
+        x.checked_add(y).expect("sum").to_human()
     }
 
     #[test]
@@ -535,12 +550,14 @@ mod tests {
 
     #[test]
     fn rejects_what_strtold_rejects() {
-        for bad in ["", " 1", "1 ", "abc", "nan", "1e99999", "1e-99999", "0x", "."] {
+        for bad in [
+            "", " 1", "1 ", "abc", "nan", "1e99999", "1e-99999", "0x", ".",
+        ] {
             assert_eq!(LongDouble::parse(bad.as_bytes()), None, "{bad:?}");
         }
         let inf = LongDouble::parse(b"inf").unwrap();
         assert!(!inf.is_finite());
         let one = LongDouble::parse(b"1").unwrap();
-        assert!(!one.add(inf).unwrap().is_finite());
+        assert!(!one.checked_add(inf).unwrap().is_finite());
     }
 }

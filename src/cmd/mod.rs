@@ -222,3 +222,6 @@ pub fn wrap_multi(ops: &mut Vec<Propagated>) {
     ops.insert(0, Propagated::new(first, &["MULTI"]));
     ops.push(Propagated::new(last, &["EXEC"]));
 }
+
+#[cfg(test)]
+mod tests;

@@ -49,7 +49,12 @@ fn parse_dec_float(body: &str) -> Option<f64> {
     if v.is_infinite() {
         return None;
     }
-    if v == 0.0 && body.bytes().take_while(|c| *c != b'e' && *c != b'E').any(|c| (b'1'..=b'9').contains(&c)) {
+    if v == 0.0
+        && body
+            .bytes()
+            .take_while(|c| *c != b'e' && *c != b'E')
+            .any(|c| (b'1'..=b'9').contains(&c))
+    {
         return None;
     }
     Some(v)
@@ -95,7 +100,11 @@ pub fn fmt_g17(d: f64) -> String {
         return if d > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if d == 0.0 {
-        return if d.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if d.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let sci = format!("{:.16e}", d);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -168,7 +177,17 @@ mod tests {
         assert_eq!(parse_f64(b"1e3"), Some(1000.0));
         assert_eq!(parse_f64(b"0"), Some(0.0));
         assert_eq!(parse_f64(b"0e5"), Some(0.0));
-        for bad in [&b"nan"[..], b" 1", b"1 ", b"", b"abc", b"1e999", b"1e-999", b"--1", b"0x"] {
+        for bad in [
+            &b"nan"[..],
+            b" 1",
+            b"1 ",
+            b"",
+            b"abc",
+            b"1e999",
+            b"1e-999",
+            b"--1",
+            b"0x",
+        ] {
             assert_eq!(parse_f64(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
     }

@@ -31,7 +31,9 @@ pub fn err(msg: &str) -> Frame {
 
 /// `addReplyErrorArity`: `wrong number of arguments for '<name>' command`.
 pub fn arity_err(name: &str) -> Frame {
-    Frame::Error(format!("ERR wrong number of arguments for '{name}' command"))
+    Frame::Error(format!(
+        "ERR wrong number of arguments for '{name}' command"
+    ))
 }
 
 /// `addReplyErrorExpireTime`: `invalid expire time in '<name>' command`.
@@ -47,7 +49,9 @@ pub fn int_arg(b: &[u8]) -> Result<i64, Frame> {
 /// A non-negative integer argument (`getPositiveLongFromObjectOrReply`:
 /// anything else, even a non-number, is "out of range, must be positive").
 pub fn positive_arg(b: &[u8]) -> Result<i64, Frame> {
-    num::parse_i64(b).filter(|n| *n >= 0).ok_or_else(|| err(NOT_POSITIVE))
+    num::parse_i64(b)
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| err(NOT_POSITIVE))
 }
 
 /// A float argument (`getDoubleFromObjectOrReply`).

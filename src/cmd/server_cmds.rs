@@ -79,7 +79,12 @@ pub fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// INFO [section ...]
 pub fn info(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let sections: Vec<&[u8]> = argv[1..].iter().map(Vec::as_slice).collect();
-    let text = info::info_text(ctx.server, &sections, ctx.now_ms, ctx.gate.replication_info.as_deref());
+    let text = info::info_text(
+        ctx.server,
+        &sections,
+        ctx.now_ms,
+        ctx.gate.replication_info.as_deref(),
+    );
     Frame::bulk(text)
 }
 
@@ -151,7 +156,8 @@ fn populate(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let prefix: &[u8] = argv.get(3).map_or(b"key", Vec::as_slice);
     let has_expires = !ctx.db().expires.is_empty();
     let db = ctx.db();
-    db.dict.reserve(usize::try_from(count).unwrap_or(0).min(1 << 26));
+    db.dict
+        .reserve(usize::try_from(count).unwrap_or(0).min(1 << 26));
     let mut key = prefix.to_vec();
     key.push(b':');
     let key_len = key.len();

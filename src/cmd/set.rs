@@ -42,7 +42,10 @@ pub fn srem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Ok(None) => return Frame::Integer(0),
         Err(e) => return e,
     };
-    let removed = argv[2..].iter().filter(|m| set.swap_remove(m.as_slice())).count();
+    let removed = argv[2..]
+        .iter()
+        .filter(|m| set.swap_remove(m.as_slice()))
+        .count();
     ctx.remove_if_empty::<Set>(key);
     if removed > 0 {
         ctx.propagate_as_sent();
@@ -67,7 +70,12 @@ pub fn members_in_redis_order(set: &Set) -> Vec<&Sds> {
 /// SMEMBERS key
 pub fn smembers(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     match ctx.read::<Set>(&argv[1]) {
-        Ok(Some(s)) => Frame::Array(members_in_redis_order(s).into_iter().map(Frame::bulk).collect()),
+        Ok(Some(s)) => Frame::Array(
+            members_in_redis_order(s)
+                .into_iter()
+                .map(Frame::bulk)
+                .collect(),
+        ),
         Ok(None) => Frame::Array(Vec::new()),
         Err(e) => e,
     }
@@ -147,7 +155,10 @@ fn spop_count(ctx: &mut Ctx, key: &[u8], count: usize) -> Frame {
     }
     if count >= size {
         let all = match ctx.db().remove(key) {
-            Some(crate::db::Value::Set(s)) => members_in_redis_order(&s).into_iter().map(Frame::bulk).collect(),
+            Some(crate::db::Value::Set(s)) => members_in_redis_order(&s)
+                .into_iter()
+                .map(Frame::bulk)
+                .collect(),
             _ => Vec::new(),
         };
         ctx.propagate(&[b"DEL", key]);

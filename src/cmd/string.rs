@@ -11,7 +11,9 @@
 //! - INCRBYFLOAT becomes `SET key <new value> KEEPTTL`.
 
 use super::long_double::LongDouble;
-use super::reply::{self, err, expire_time_err, int_arg, is, NOT_FLOAT, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
+use super::reply::{
+    self, err, expire_time_err, int_arg, is, NOT_FLOAT, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE,
+};
 use super::{num, Ctx};
 use crate::db::{Sds, Value};
 use crate::resp::Frame;
@@ -51,10 +53,15 @@ fn parse_options(args: &[Vec<u8>], for_set: bool) -> Result<StringOptions<'_>, F
     while let Some(opt) = args.get(i) {
         let next = args.get(i + 1);
         let has_ttl = o.expire.is_some();
-        let unit = [("ex", ExpireUnit::Ex), ("px", ExpireUnit::Px), ("exat", ExpireUnit::ExAt), ("pxat", ExpireUnit::PxAt)]
-            .into_iter()
-            .find(|(w, _)| is(opt, w))
-            .map(|(_, u)| u);
+        let unit = [
+            ("ex", ExpireUnit::Ex),
+            ("px", ExpireUnit::Px),
+            ("exat", ExpireUnit::ExAt),
+            ("pxat", ExpireUnit::PxAt),
+        ]
+        .into_iter()
+        .find(|(w, _)| is(opt, w))
+        .map(|(_, u)| u);
         if for_set && is(opt, "nx") && !o.xx {
             o.nx = true;
         } else if for_set && is(opt, "xx") && !o.nx {
@@ -144,7 +151,14 @@ pub fn psetex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 }
 
 /// `setGenericCommand`.
-fn set_generic(ctx: &mut Ctx, argv: &[Vec<u8>], key: &[u8], val: &[u8], o: StringOptions, cmd: &str) -> Frame {
+fn set_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    key: &[u8],
+    val: &[u8],
+    o: StringOptions,
+    cmd: &str,
+) -> Frame {
     let at_ms = match o.expire {
         Some((unit, arg)) => match expire_ms(ctx.now_ms, unit, arg, cmd) {
             Ok(ms) => Some(ms),
@@ -236,7 +250,9 @@ pub fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         None => None,
     };
     match at_ms {
-        Some((unit, ms)) if matches!(unit, ExpireUnit::ExAt | ExpireUnit::PxAt) && already_expired(ctx, ms) => {
+        Some((unit, ms))
+            if matches!(unit, ExpireUnit::ExAt | ExpireUnit::PxAt) && already_expired(ctx, ms) =>
+        {
             ctx.db().remove(key);
             ctx.propagate(&[b"DEL", key]);
         }
@@ -245,10 +261,8 @@ pub fn getex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
             let mut buf = [0u8; 20];
             ctx.propagate(&[b"PEXPIREAT", key, num::fmt_i64(ms, &mut buf)]);
         }
-        None if o.persist => {
-            if ctx.db().expires.swap_remove(key).is_some() {
-                ctx.propagate(&[b"PERSIST", key]);
-            }
+        None if o.persist && ctx.db().expires.swap_remove(key).is_some() => {
+            ctx.propagate(&[b"PERSIST", key]);
         }
         None => {}
     }
@@ -395,7 +409,7 @@ pub fn incrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let (Some(a), Some(b)) = (current, LongDouble::parse(&argv[2])) else {
         return err(NOT_FLOAT);
     };
-    let sum = match a.add(b) {
+    let sum = match a.checked_add(b) {
         Some(s) if s.is_finite() => s.to_human(),
         _ => return err("ERR increment would produce NaN or Infinity"),
     };

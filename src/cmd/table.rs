@@ -57,7 +57,12 @@ const M: Flags = flags(false, true, false, true);
 /// which the node handles itself).
 const REPL: Flags = flags(false, true, true, false);
 
-const fn c(name: &'static str, arity: i32, flags: Flags, run: fn(&mut Ctx, &[Vec<u8>]) -> Frame) -> CommandSpec {
+const fn c(
+    name: &'static str,
+    arity: i32,
+    flags: Flags,
+    run: fn(&mut Ctx, &[Vec<u8>]) -> Frame,
+) -> CommandSpec {
     CommandSpec {
         name,
         arity,
@@ -78,7 +83,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         name: "config",
         arity: -2,
         flags: S,
-        subcommands: &[("get", -3), ("help", 2), ("resetstat", 2), ("rewrite", 2), ("set", -4)],
+        subcommands: &[
+            ("get", -3),
+            ("help", 2),
+            ("resetstat", 2),
+            ("rewrite", 2),
+            ("set", -4),
+        ],
         run: config::config,
     },
     c("dbsize", 1, R, server_cmds::dbsize),
@@ -210,10 +221,17 @@ mod tests {
     #[test]
     fn table_is_sorted_and_names_fit() {
         for pair in COMMANDS.windows(2) {
-            assert!(pair[0].name < pair[1].name, "{} before {}", pair[0].name, pair[1].name);
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
         }
         assert!(COMMANDS.iter().all(|c| c.name.len() <= MAX_NAME));
-        assert!(COMMANDS.iter().all(|c| c.name == c.name.to_ascii_lowercase()));
+        assert!(COMMANDS
+            .iter()
+            .all(|c| c.name == c.name.to_ascii_lowercase()));
     }
 
     #[test]

@@ -56,13 +56,19 @@ fn parse_add_flags(argv: &[Vec<u8>]) -> (AddFlags, usize) {
 
 fn check_add_flags(f: &AddFlags, pairs: usize) -> Result<(), Frame> {
     if f.nx && f.xx {
-        return Err(err("ERR XX and NX options at the same time are not compatible"));
+        return Err(err(
+            "ERR XX and NX options at the same time are not compatible",
+        ));
     }
-    if (f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt) {
-        return Err(err("ERR GT, LT, and/or NX options at the same time are not compatible"));
+    if (f.nx && (f.gt || f.lt)) || (f.gt && f.lt) {
+        return Err(err(
+            "ERR GT, LT, and/or NX options at the same time are not compatible",
+        ));
     }
     if f.incr && pairs > 1 {
-        return Err(err("ERR INCR option supports a single increment-element pair"));
+        return Err(err(
+            "ERR INCR option supports a single increment-element pair",
+        ));
     }
     Ok(())
 }
@@ -126,7 +132,13 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Vec<u8>], f: AddFlags, first: usize) -> F
     let key = argv[1].as_slice();
     match ctx.write::<ZSet>(key) {
         Ok(Some(_)) => {}
-        Ok(None) if f.xx => return if f.incr { Frame::Null } else { Frame::Integer(0) },
+        Ok(None) if f.xx => {
+            return if f.incr {
+                Frame::Null
+            } else {
+                Frame::Integer(0)
+            }
+        }
         Ok(None) => {}
         Err(e) => return e,
     }
@@ -177,7 +189,9 @@ pub fn zrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// ZSCORE key member
 pub fn zscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     match ctx.read::<ZSet>(&argv[1]) {
-        Ok(z) => z.and_then(|z| z.score(&argv[2])).map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s))),
+        Ok(z) => z
+            .and_then(|z| z.score(&argv[2]))
+            .map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s))),
         Err(e) => e,
     }
 }
@@ -188,7 +202,10 @@ pub fn zmscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Ok(z) => Frame::Array(
             argv[2..]
                 .iter()
-                .map(|m| z.and_then(|z| z.score(m)).map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s))))
+                .map(|m| {
+                    z.and_then(|z| z.score(m))
+                        .map_or(Frame::Null, |s| Frame::bulk(fmt_g17(s)))
+                })
                 .collect(),
         ),
         Err(e) => e,
@@ -246,7 +263,8 @@ fn parse_score_bound(b: &[u8]) -> Option<ScoreBound> {
     let value = if text.is_empty() {
         0.0
     } else {
-        num::parse_f64(text.as_bytes()).or_else(|| text.parse::<f64>().ok().filter(|v| v.is_infinite()))?
+        num::parse_f64(text.as_bytes())
+            .or_else(|| text.parse::<f64>().ok().filter(|v| v.is_infinite()))?
     };
     Some(ScoreBound { value, exclusive })
 }
@@ -324,7 +342,11 @@ struct RangeOptions {
 }
 
 /// Step 1 of `zrangeGenericCommand`: the words after `key min max`.
-fn parse_range_options(argv: &[Vec<u8>], mut o: RangeOptions, rev_fixed: bool) -> Result<RangeOptions, Frame> {
+fn parse_range_options(
+    argv: &[Vec<u8>],
+    mut o: RangeOptions,
+    rev_fixed: bool,
+) -> Result<RangeOptions, Frame> {
     let mut j = 4;
     while let Some(a) = argv.get(j) {
         let left = argv.len() - j - 1;
@@ -348,10 +370,14 @@ fn parse_range_options(argv: &[Vec<u8>], mut o: RangeOptions, rev_fixed: bool) -
         o.kind = RangeType::Rank;
     }
     if o.limit.is_some() && o.kind == RangeType::Rank {
-        return Err(err("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+        return Err(err(
+            "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        ));
     }
     if o.withscores && o.kind == RangeType::Lex {
-        return Err(err("ERR syntax error, WITHSCORES not supported in combination with BYLEX"));
+        return Err(err(
+            "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+        ));
     }
     Ok(o)
 }
@@ -378,7 +404,12 @@ pub fn zrevrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 
 /// `zrangeGenericCommand`; `fixed_rev` is the direction imposed by the
 /// command name (ZREV*), `None` for ZRANGE's own REV option.
-fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType, fixed_rev: Option<bool>) -> Frame {
+fn zrange_generic(
+    ctx: &mut Ctx,
+    argv: &[Vec<u8>],
+    kind: RangeType,
+    fixed_rev: Option<bool>,
+) -> Frame {
     let start = RangeOptions {
         kind,
         reverse: fixed_rev.unwrap_or(false),
@@ -390,7 +421,11 @@ fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType, fixed_rev: O
         Err(e) => return e,
     };
     // BYSCORE and BYLEX ranges are given as max, min when reversed.
-    let (lo, hi) = if o.reverse && o.kind != RangeType::Rank { (&argv[3], &argv[2]) } else { (&argv[2], &argv[3]) };
+    let (lo, hi) = if o.reverse && o.kind != RangeType::Rank {
+        (&argv[3], &argv[2])
+    } else {
+        (&argv[2], &argv[3])
+    };
     let selected = match o.kind {
         RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
             (Some(a), Some(b)) => Selection::Score(a, b),
@@ -430,8 +465,17 @@ enum Selection<'a> {
 
 /// Walks the set in the requested direction and applies the selection and
 /// LIMIT (a negative offset selects nothing, a negative count means all).
-fn select<'z>(z: &'z ZSet, sel: Selection, reverse: bool, limit: Option<(i64, i64)>) -> Vec<(&'z Sds, f64)> {
-    let ordered: Box<dyn Iterator<Item = (&Sds, f64)>> = if reverse { Box::new(z.iter().rev()) } else { Box::new(z.iter()) };
+fn select<'z>(
+    z: &'z ZSet,
+    sel: Selection,
+    reverse: bool,
+    limit: Option<(i64, i64)>,
+) -> Vec<(&'z Sds, f64)> {
+    let ordered: Box<dyn Iterator<Item = (&Sds, f64)>> = if reverse {
+        Box::new(z.iter().rev())
+    } else {
+        Box::new(z.iter())
+    };
     let (offset, count) = limit.unwrap_or((0, -1));
     if offset < 0 {
         return Vec::new();
@@ -440,13 +484,20 @@ fn select<'z>(z: &'z ZSet, sel: Selection, reverse: bool, limit: Option<(i64, i6
     match sel {
         Selection::Rank(start, end) => {
             let len = z.len() as i64;
-            let start = if start < 0 { (start + len).max(0) } else { start };
+            let start = if start < 0 {
+                (start + len).max(0)
+            } else {
+                start
+            };
             let end = if end < 0 { end + len } else { end };
             if start > end || start >= len {
                 return Vec::new();
             }
             let end = end.min(len - 1);
-            ordered.skip(start as usize).take((end - start + 1) as usize).collect()
+            ordered
+                .skip(start as usize)
+                .take((end - start + 1) as usize)
+                .collect()
         }
         Selection::Score(min, max) => ordered
             .filter(|(_, s)| min.above_min(*s) && max.below_max(*s))
@@ -467,7 +518,11 @@ pub fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         return err("ERR min or max is not a float");
     };
     match ctx.read::<ZSet>(&argv[1]) {
-        Ok(Some(z)) => Frame::Integer(z.iter().filter(|(_, s)| min.above_min(*s) && max.below_max(*s)).count() as i64),
+        Ok(Some(z)) => Frame::Integer(
+            z.iter()
+                .filter(|(_, s)| min.above_min(*s) && max.below_max(*s))
+                .count() as i64,
+        ),
         Ok(None) => Frame::Integer(0),
         Err(e) => e,
     }

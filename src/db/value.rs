@@ -49,12 +49,16 @@ impl Value {
         match self {
             Value::Str(s) => s.heap_bytes(),
             Value::List(l) => {
-                std::mem::size_of::<VecDeque<Sds>>() + l.capacity() * SDS + l.iter().map(Sds::heap_bytes).sum::<usize>()
+                std::mem::size_of::<VecDeque<Sds>>()
+                    + l.capacity() * SDS
+                    + l.iter().map(Sds::heap_bytes).sum::<usize>()
             }
             Value::Hash(h) => {
                 std::mem::size_of::<Map<Sds, Sds>>()
                     + h.capacity() * (2 * SDS + SLOT)
-                    + h.iter().map(|(k, v)| k.heap_bytes() + v.heap_bytes()).sum::<usize>()
+                    + h.iter()
+                        .map(|(k, v)| k.heap_bytes() + v.heap_bytes())
+                        .sum::<usize>()
             }
             Value::Set(s) => {
                 std::mem::size_of::<IndexSet<Sds, FastHash>>()

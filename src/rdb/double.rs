@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(double_to_int(3.0), Some(3));
         assert_eq!(double_to_int(-0.0), Some(0));
         assert_eq!(double_to_int(1e17), Some(100_000_000_000_000_000));
-        assert_eq!(double_to_int(4.611686018427387904e18), Some(1 << 62));
+        assert_eq!(double_to_int((1u64 << 62) as f64), Some(1 << 62));
         assert_eq!(double_to_int(5e18), None);
         assert_eq!(double_to_int(1.5), None);
         assert_eq!(double_to_int(f64::INFINITY), None);

@@ -62,7 +62,7 @@ impl Node {
         let mut cached = None;
         if let Some(link) = &self.repl.link {
             if link.state == ReplState::Connected {
-                self.drop_master_link("REPLICAOF: switching to another master", cx);
+                self.drop_master_link("REPLICAOF: switching to another master", false, cx);
             } else if link.conn.is_some() {
                 self.abort_link("REPLICAOF: switching to another master", false, cx);
             }
@@ -120,7 +120,7 @@ impl Node {
             return false;
         }
         if self.repl.link.as_ref().is_some_and(|l| l.conn.is_some()) {
-            self.drop_master_link("resync requested", cx);
+            self.drop_master_link("resync requested", false, cx);
         }
         self.set_repl_state(ReplState::Connect, cx);
         let Some(link) = self.repl.link.as_mut() else {

@@ -75,7 +75,7 @@ impl Node {
         } else if state == ReplState::Connected
             && link.master.as_ref().is_some_and(|m| now_s - m.lastinteraction_s > timeout)
         {
-            self.drop_master_link("MASTER timeout: no data nor PING received...", cx);
+            self.drop_master_link("MASTER timeout: no data nor PING received...", true, cx);
         }
         if self.repl.state() == ReplState::Connect {
             self.connect_with_master(cx);

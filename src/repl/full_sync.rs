@@ -74,7 +74,7 @@ impl Node {
         if self.repl.slaves.len() == 1 && self.repl.backlog.is_none() {
             self.repl.change_replication_id(cx.rng);
             self.repl.clear_replication_id2();
-            self.create_backlog(cx);
+            self.create_backlog(Phase::Handshake, cx);
         }
         self.attach_or_start_bgsave(conn, &name, cx);
     }
@@ -536,7 +536,7 @@ impl Node {
                 Some(mark) => t.payload.len() >= mark.len() && t.payload.ends_with(mark),
                 None => t.read == t.size as u64,
             };
-            let total = if t.size > 0 { t.size as u64 } else { t.payload_hint.saturating_sub(47 + 40) };
+            let total = if t.size > 0 { t.size as u64 } else { t.payload_hint.saturating_sub(47) };
             let kind = Kind::RdbChunk {
                 bytes: take as u64,
                 received: t.read,
@@ -553,8 +553,8 @@ impl Node {
 
     /// `$<len>` or `$EOF:<mark>` (or an error from the master).
     fn payload_header(&mut self, line: &str, cx: &mut Cx) {
-        if line.starts_with('-') {
-            self.abort_link(&format!("MASTER aborted replication with an error: {}", &line[1..]), true, cx);
+        if let Some(err) = line.strip_prefix('-') {
+            self.abort_link(&format!("MASTER aborted replication with an error: {err}"), true, cx);
             return;
         }
         let Some(link) = self.repl.link.as_mut() else {
@@ -632,7 +632,7 @@ impl Node {
         self.repl.master_repl_offset = link.initial_offset;
         self.repl.clear_replication_id2();
         self.set_repl_state(ReplState::Connected, cx);
-        self.create_backlog(cx);
+        self.create_backlog(Phase::Load, cx);
         if usemark {
             let offset = self.repl.master_repl_offset;
             self.send_ack(offset, cx);

@@ -296,7 +296,7 @@ impl Node {
         }
         self.set_repl_state(ReplState::Connected, cx);
         if self.repl.backlog.is_none() {
-            self.create_backlog(cx);
+            self.create_backlog(Phase::Replay, cx);
         }
     }
 
@@ -315,24 +315,26 @@ impl Node {
     }
 
     /// `createReplicationBacklog`.
-    pub fn create_backlog(&mut self, cx: &mut Cx) {
+    pub fn create_backlog(&mut self, phase: Phase, cx: &mut Cx) {
         let backlog = Backlog::new(self.repl.master_repl_offset);
         let kind = Kind::BacklogCreated {
             first_byte_offset: backlog.first_byte_offset(),
         };
         self.repl.backlog = Some(backlog);
-        cx.trace(None, Phase::Handshake, kind);
+        cx.trace(None, phase, kind);
     }
 
-    /// The master closed the connection, or the link was cut.
+    /// The master closed the connection, or the link was cut. Redis tries
+    /// again at once after losing an established link or a transfer.
     pub fn master_link_lost(&mut self, reason: &str, cx: &mut Cx) {
-        let reconnect = self.repl.state() == ReplState::Transfer;
+        let state = self.repl.state();
+        let reconnect = matches!(state, ReplState::Connected | ReplState::Transfer);
         self.end_master_link(reason, false, reconnect, cx);
     }
 
-    /// We close the master connection (timeout, protocol error, failed load).
-    pub fn drop_master_link(&mut self, reason: &str, cx: &mut Cx) {
-        let reconnect = self.repl.state() != ReplState::Connected;
+    /// We close the master connection (timeout, protocol error, a new
+    /// master); `reconnect` = connect again at once.
+    pub fn drop_master_link(&mut self, reason: &str, reconnect: bool, cx: &mut Cx) {
         self.end_master_link(reason, true, reconnect, cx);
     }
 
@@ -362,11 +364,10 @@ impl Node {
         cx.trace(Some(&name), Phase::None, kind);
         if state == ReplState::Connected {
             self.cache_master(cx);
-        } else {
-            self.set_repl_state(ReplState::Connect, cx);
-            if reconnect {
-                self.connect_with_master(cx);
-            }
+        }
+        self.set_repl_state(ReplState::Connect, cx);
+        if reconnect {
+            self.connect_with_master(cx);
         }
     }
 
@@ -390,7 +391,6 @@ impl Node {
             cx.trace(Some(&name), Phase::None, kind);
         }
         link.down_since_s = now_s;
-        self.set_repl_state(ReplState::Connect, cx);
     }
 
     /// `replicationCacheMasterUsingMyself`: a master about to become a

@@ -181,7 +181,7 @@ impl Node {
                     Ok(None) => return,
                     Err(e) => {
                         let reason = format!("protocol error from master: {}", e.message);
-                        self.drop_master_link(&reason, cx);
+                        self.drop_master_link(&reason, true, cx);
                         return;
                     }
                 }

@@ -29,9 +29,15 @@ const MAX_NODES: usize = crate::sim::MAX_NODES;
 pub fn parse(text: &str) -> Result<Script, ScriptError> {
     let mut parser = Parser::default();
     for (index, raw) in text.lines().enumerate() {
-        let line = Line { no: index + 1, text: raw };
+        let line = Line {
+            no: index + 1,
+            text: raw,
+        };
         if let Some(action) = parser.line(&line)? {
-            parser.steps.push(Step { line: line.no, action });
+            parser.steps.push(Step {
+                line: line.no,
+                action,
+            });
         }
     }
     Ok(Script {
@@ -76,10 +82,16 @@ struct Word<'a> {
 fn plain_words(text: &str) -> Vec<Word<'_>> {
     let mut words = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
-                words.push(Word { at: s, text: &text[s..i] });
+                words.push(Word {
+                    at: s,
+                    text: &text[s..i],
+                });
                 start = None;
             }
             (false, None) if c == '#' => break,
@@ -108,7 +120,13 @@ impl Parser {
             "wait" => Action::Wait(number(line, first, args, None, MAX_WAIT_MS)?),
             "settle" => no_more(line, args, Action::Settle)?,
             "step" => Action::StepEvents(number(line, first, args, Some(1), MAX_STEP_EVENTS)?),
-            "phase" => Action::Phase(number(line, first, args, Some(DEFAULT_PHASE_MS), MAX_WAIT_MS)?),
+            "phase" => Action::Phase(number(
+                line,
+                first,
+                args,
+                Some(DEFAULT_PHASE_MS),
+                MAX_WAIT_MS,
+            )?),
             "link" => self.link(line, first, args)?,
             "expect" => self.expect(line, first)?,
             "resync" => self.resync(line, first, args)?,
@@ -128,7 +146,10 @@ impl Parser {
     /// `node A`.
     fn node(&mut self, line: &Line, first: Word, args: &[Word]) -> Result<Action, ScriptError> {
         let Some(name) = args.first() else {
-            return Err(line.err(first.at + first.text.len(), "missing node name after 'node'"));
+            return Err(line.err(
+                first.at + first.text.len(),
+                "missing node name after 'node'",
+            ));
         };
         check_name(line, *name)?;
         if self.nodes.iter().any(|n| n == name.text) {
@@ -158,7 +179,10 @@ impl Parser {
     /// `resync B` / `resync B legacy`.
     fn resync(&self, line: &Line, first: Word, args: &[Word]) -> Result<Action, ScriptError> {
         let Some(name) = args.first() else {
-            return Err(line.err(first.at + first.text.len(), "missing node name after 'resync'"));
+            return Err(line.err(
+                first.at + first.text.len(),
+                "missing node name after 'resync'",
+            ));
         };
         let node = self.known(line, *name)?;
         let (legacy, rest) = match &args[1..] {
@@ -183,14 +207,20 @@ impl Parser {
             ("down", [w, rest @ ..]) if w.text == "oneway" => (LinkChange::DownOneWay, rest),
             ("down", rest) => (LinkChange::Down, rest),
             ("up", rest) => (LinkChange::Up, rest),
-            ("latency", [ms, rest @ ..]) => (LinkChange::LatencyMs(parse_u64(line, *ms, MAX_WAIT_MS)?), rest),
+            ("latency", [ms, rest @ ..]) => (
+                LinkChange::LatencyMs(parse_u64(line, *ms, MAX_WAIT_MS)?),
+                rest,
+            ),
             ("bandwidth", [n, rest @ ..]) if n.text == "unlimited" => {
                 (LinkChange::BandwidthBytesPerS(None), rest)
             }
             ("bandwidth", [n, rest @ ..]) => {
                 let bps = parse_u64(line, *n, u64::MAX)?;
                 if bps == 0 {
-                    return Err(line.err(n.at, "bandwidth must be at least 1 byte per second (or 'unlimited')"));
+                    return Err(line.err(
+                        n.at,
+                        "bandwidth must be at least 1 byte per second (or 'unlimited')",
+                    ));
                 }
                 (LinkChange::BandwidthBytesPerS(Some(bps)), rest)
             }
@@ -198,7 +228,12 @@ impl Parser {
                 let end = what.at + what.text.len();
                 return Err(line.err(end, format!("missing value after '{}'", what.text)));
             }
-            _ => return Err(line.err(what.at, format!("unknown link change '{}': {usage}", what.text))),
+            _ => {
+                return Err(line.err(
+                    what.at,
+                    format!("unknown link change '{}': {usage}", what.text),
+                ))
+            }
         };
         no_more(
             line,
@@ -246,7 +281,13 @@ impl Parser {
     }
 
     /// Builds a command from a scanned line, checking the node and REPLICAOF's target.
-    fn command_from(&self, line: &Line, name_at: usize, gt_at: usize, scan: &Scan) -> Result<Command, ScriptError> {
+    fn command_from(
+        &self,
+        line: &Line,
+        name_at: usize,
+        gt_at: usize,
+        scan: &Scan,
+    ) -> Result<Command, ScriptError> {
         let name = Word {
             at: name_at,
             text: &line.text[name_at..gt_at],
@@ -265,14 +306,20 @@ impl Parser {
     }
 
     /// `REPLICAOF X [port]` must name a declared node; `NO ONE` is always fine.
-    fn check_replicaof(&self, line: &Line, argv: &[Vec<u8>], at: &[usize]) -> Result<(), ScriptError> {
-        let is_replicaof = argv
-            .first()
-            .is_some_and(|c| c.eq_ignore_ascii_case(b"replicaof") || c.eq_ignore_ascii_case(b"slaveof"));
+    fn check_replicaof(
+        &self,
+        line: &Line,
+        argv: &[Vec<u8>],
+        at: &[usize],
+    ) -> Result<(), ScriptError> {
+        let is_replicaof = argv.first().is_some_and(|c| {
+            c.eq_ignore_ascii_case(b"replicaof") || c.eq_ignore_ascii_case(b"slaveof")
+        });
         let (Some(target), Some(target_at)) = (argv.get(1), at.get(1)) else {
             return Ok(());
         };
-        let no_one = target.eq_ignore_ascii_case(b"no") && argv.get(2).is_some_and(|a| a.eq_ignore_ascii_case(b"one"));
+        let no_one = target.eq_ignore_ascii_case(b"no")
+            && argv.get(2).is_some_and(|a| a.eq_ignore_ascii_case(b"one"));
         if !is_replicaof || no_one || self.nodes.iter().any(|n| n.as_bytes() == target.as_slice()) {
             return Ok(());
         }
@@ -292,7 +339,10 @@ impl Parser {
         } else {
             Err(line.err(
                 word.at,
-                format!("no node named '{}' (declare it first with 'node {}')", word.text, word.text),
+                format!(
+                    "no node named '{}' (declare it first with 'node {}')",
+                    word.text, word.text
+                ),
             ))
         }
     }
@@ -309,7 +359,10 @@ fn check_name(line: &Line, word: Word) -> Result<(), ScriptError> {
         ));
     }
     if word.text.len() > MAX_NODE_NAME {
-        return Err(line.err(word.at, format!("node names are at most {MAX_NODE_NAME} characters")));
+        return Err(line.err(
+            word.at,
+            format!("node names are at most {MAX_NODE_NAME} characters"),
+        ));
     }
     Ok(())
 }
@@ -318,12 +371,21 @@ fn check_name(line: &Line, word: Word) -> Result<(), ScriptError> {
 fn no_more(line: &Line, rest: &[Word], action: Action) -> Result<Action, ScriptError> {
     match rest.first() {
         None => Ok(action),
-        Some(w) => Err(line.err(w.at, format!("unexpected '{}' at the end of the line", w.text))),
+        Some(w) => Err(line.err(
+            w.at,
+            format!("unexpected '{}' at the end of the line", w.text),
+        )),
     }
 }
 
 /// The one numeric argument of `wait` / `step` / `phase`, or its default.
-fn number(line: &Line, first: Word, args: &[Word], default: Option<u64>, max: u64) -> Result<u64, ScriptError> {
+fn number(
+    line: &Line,
+    first: Word,
+    args: &[Word],
+    default: Option<u64>,
+    max: u64,
+) -> Result<u64, ScriptError> {
     match (args, default) {
         ([], Some(d)) => Ok(d),
         ([], None) => Err(line.err(
@@ -347,7 +409,10 @@ fn parse_u64(line: &Line, word: Word, max: u64) -> Result<u64, ScriptError> {
     };
     match value {
         Some(v) if v <= max => Ok(v),
-        Some(_) => Err(line.err(word.at, format!("'{}' is too large (at most {max})", word.text))),
+        Some(_) => Err(line.err(
+            word.at,
+            format!("'{}' is too large (at most {max})", word.text),
+        )),
         None => Err(line.err(word.at, format!("'{}' is not a whole number", word.text))),
     }
 }
@@ -383,7 +448,11 @@ fn scan_command(line: &Line, from: usize, find_arrow: bool) -> Result<Scan, Scri
                 return Ok(scan);
             }
             (Some(b'=' | b'~'), Some(b'>')) if find_arrow && ends_word(i + 2) => {
-                let matching = if b[i] == b'=' { Match::Whole } else { Match::Line };
+                let matching = if b[i] == b'=' {
+                    Match::Whole
+                } else {
+                    Match::Line
+                };
                 scan.arrow = Some((i, matching));
                 scan.end = i;
                 return Ok(scan);

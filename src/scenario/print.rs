@@ -27,7 +27,10 @@ fn print_action(out: &mut String, action: &Action) {
         Action::Settle => write!(out, "settle"),
         Action::StepEvents(n) => write!(out, "step {n}"),
         Action::Phase(ms) => write!(out, "phase {ms}"),
-        Action::Resync { node, legacy: false } => write!(out, "resync {node}"),
+        Action::Resync {
+            node,
+            legacy: false,
+        } => write!(out, "resync {node}"),
         Action::Resync { node, legacy: true } => write!(out, "resync {node} legacy"),
         Action::Link { a, b, change } => write!(out, "link {a} {b} {}", link_text(*change)),
         Action::Expect {
@@ -124,7 +127,9 @@ fn input_action(input: &Input) -> Action {
         Input::LinkUp { a, b } => link(a, b, LinkChange::Up),
         Input::LinkDownOneWay { from, to } => link(from, to, LinkChange::DownOneWay),
         Input::Latency { a, b, ms } => link(a, b, LinkChange::LatencyMs(*ms)),
-        Input::Bandwidth { a, b, bytes_per_s } => link(a, b, LinkChange::BandwidthBytesPerS(*bytes_per_s)),
+        Input::Bandwidth { a, b, bytes_per_s } => {
+            link(a, b, LinkChange::BandwidthBytesPerS(*bytes_per_s))
+        }
         Input::Step => Action::StepEvents(1),
         Input::RunFor { ms } => Action::Wait(*ms),
         Input::RunUntilPhaseChange { max_ms } => Action::Phase(*max_ms),

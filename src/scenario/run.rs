@@ -123,7 +123,8 @@ pub fn run<T: Target + ?Sized>(
         };
         match &step.action {
             Action::Command(command) => {
-                run_command(step.line, command, None, target, on_reply, &mut summary).map_err(at_line)?
+                run_command(step.line, command, None, target, on_reply, &mut summary)
+                    .map_err(at_line)?
             }
             Action::Expect {
                 command,
@@ -131,7 +132,8 @@ pub fn run<T: Target + ?Sized>(
                 expected,
             } => {
                 let check = Some((*matching, expected.as_str()));
-                run_command(step.line, command, check, target, on_reply, &mut summary).map_err(at_line)?
+                run_command(step.line, command, check, target, on_reply, &mut summary)
+                    .map_err(at_line)?
             }
             other => run_world_step(other, target).map_err(at_line)?,
         }

@@ -160,7 +160,11 @@ fn reports_line_and_column() {
         ("node A\nA> SET é \"é", (2, 10, "unbalanced double quotes")),
     ];
     for (text, (line, column, message)) in cases {
-        assert_eq!(error(text), (*line, *column, message.to_string()), "script {text:?}");
+        assert_eq!(
+            error(text),
+            (*line, *column, message.to_string()),
+            "script {text:?}"
+        );
     }
     let e = parse("node A\nfrob").unwrap_err();
     assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)");
@@ -168,7 +172,8 @@ fn reports_line_and_column() {
 
 #[test]
 fn accepts_replicaof_no_one_and_port() {
-    let script = parse("node A\nnode B\nB> REPLICAOF A 6379\nB> replicaof no one\nB> SLAVEOF A").unwrap();
+    let script =
+        parse("node A\nnode B\nB> REPLICAOF A 6379\nB> replicaof no one\nB> SLAVEOF A").unwrap();
     assert_eq!(script.steps.len(), 5);
 }
 
@@ -213,7 +218,9 @@ fn printing_round_trips() {
         },
     });
     let printed = print(&script);
-    assert!(printed.contains(r##"A> SET "" "#hash" "=>" "~>" "it's \"q\" \\" "\x00\x01\xff\n\t" "\xc3\xa9" a=>b"##));
+    assert!(printed.contains(
+        r##"A> SET "" "#hash" "=>" "~>" "it's \"q\" \\" "\x00\x01\xff\n\t" "\xc3\xa9" a=>b"##
+    ));
     assert_eq!(actions(&parse(&printed).unwrap()), actions(&script));
 }
 
@@ -221,7 +228,10 @@ fn printing_round_trips() {
 fn matches_like_redis_cli_prints() {
     assert!(Match::Whole.accepts("1) \"a\"\n2) \"b\"", "1) \"a\" 2) \"b\""));
     assert!(!Match::Whole.accepts("1) \"a\"\n2) \"b\"", "1) \"a\""));
-    assert!(Match::Line.accepts("# Replication\nrole:master\nconnected_slaves:1", "connected_slaves:1"));
+    assert!(Match::Line.accepts(
+        "# Replication\nrole:master\nconnected_slaves:1",
+        "connected_slaves:1"
+    ));
     assert!(!Match::Line.accepts("connected_slaves:10", "connected_slaves:1"));
     assert_eq!(one_line("1) 1) \"x\"\n   2) \"y\""), "1) 1) \"x\" 2) \"y\"");
 }
@@ -243,7 +253,10 @@ impl Target for Recorder {
         Ok(())
     }
     fn command(&mut self, node: &str, argv: &[Vec<u8>]) -> Result<Frame, String> {
-        self.calls.push(format!("{node}: {}", String::from_utf8_lossy(&argv.concat())));
+        self.calls.push(format!(
+            "{node}: {}",
+            String::from_utf8_lossy(&argv.concat())
+        ));
         if self.replies.is_empty() {
             return Err("out of replies".into());
         }
@@ -287,7 +300,12 @@ fn runner_reports_every_command_and_failed_expects() {
     };
     let mut seen = Vec::new();
     let summary = run(&script, &mut target, &mut |r| {
-        seen.push((r.line, r.command.line(), r.rendered.to_string(), r.failure.is_some()))
+        seen.push((
+            r.line,
+            r.command.line(),
+            r.rendered.to_string(),
+            r.failure.is_some(),
+        ))
     })
     .unwrap();
     assert_eq!(
@@ -320,4 +338,52 @@ fn runner_stops_at_a_target_error() {
     let err = run(&script, &mut target, &mut |_| {}).unwrap_err();
     assert_eq!(err.to_string(), "line 3: out of replies");
     assert_eq!(target.calls.len(), 3);
+}
+
+/// A session on the simulator, exported with `from_inputs` and `print`,
+/// parses and replays to the very same trace.
+#[test]
+fn exported_sessions_replay_to_the_same_trace() {
+    let mut sim = crate::sim::Sim::new(42);
+    let session = "node A\nnode B\nnode C\nA> CONFIG SET repl-diskless-sync-delay 1\n\
+                   A> SET \"#k\" \"a b\"\nB> REPLICAOF A\nlink A B latency 20\nlink A B bandwidth 300\n\
+                   phase 5000\nstep\nstep\nwait 700\nwait 16\nsettle\nC> REPLICAOF B\nsettle\n\
+                   link A B down\nA> INCR n\nwait 1200\nlink A B up\nlink B C down oneway\nwait 300\n\
+                   link B C up\nlink A B bandwidth unlimited\nsettle\nresync C\nsettle\nremove node C\nA> PING\n";
+    let script = parse(session).unwrap();
+    run(&script, &mut sim, &mut |_| {}).unwrap();
+
+    let exported = print(&from_inputs(sim.inputs()));
+    assert!(exported.starts_with("node A\nnode B\nnode C\nA> CONFIG SET repl-diskless-sync-delay 1\nA> SET \"#k\" \"a b\"\nB> REPLICAOF A 6379\n"));
+    assert!(
+        exported.contains("\nstep 2\nwait 716\nsettle\n"),
+        "{exported}"
+    );
+    assert!(exported.contains("\nlink B C down oneway\n"), "{exported}");
+    assert!(exported.contains("\nresync C\n"), "{exported}");
+
+    let mut replay = crate::sim::Sim::new(42);
+    run(&parse(&exported).unwrap(), &mut replay, &mut |_| {}).unwrap();
+    assert_eq!(replay.trace_hash(), sim.trace_hash());
+    assert_eq!(replay.trace().len(), sim.trace().len());
+    assert_eq!(print(&from_inputs(replay.inputs())), exported);
+}
+
+#[test]
+fn runs_on_the_simulator() {
+    let mut sim = crate::sim::Sim::new(1);
+    let script = parse(
+        "node A\nnode B\nA> CONFIG SET repl-diskless-sync-delay 0\nB> REPLICAOF A\nA> SET k v\nsettle\n\
+         expect B> GET k => \"v\"\nexpect B> INFO replication ~> master_link_status:up\n\
+         expect B> SET k w => (error) READONLY You can't write against a read only replica.\n\
+         expect B> ROLE => 1) \"slave\" 2) \"A\" 3) (integer) 6379 4) \"connected\" 5) (integer) 0\n",
+    )
+    .unwrap();
+    let summary = run(&script, &mut sim, &mut |_| {}).unwrap();
+    assert_eq!(summary.failures, vec![]);
+    assert_eq!((summary.commands, summary.expects), (7, 4));
+
+    let bad = parse("node A\nnode B\nB> REPLICAOF A\nresync A").unwrap();
+    let err = run(&bad, &mut crate::sim::Sim::new(1), &mut |_| {}).unwrap_err();
+    assert_eq!(err.to_string(), "line 4: resync: 'A' is not a replica");
 }

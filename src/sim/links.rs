@@ -74,6 +74,19 @@ pub enum Payload {
     Keepalive,
 }
 
+/// A node's write on a connection.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    /// The connection.
+    pub conn: ConnId,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// What they are.
+    pub payload: Payload,
+    /// Asks for an [`Ev::Sent`] once the last of them is on the wire.
+    pub notify: Option<u64>,
+}
+
 /// Bytes waiting for the wire.
 #[derive(Clone, Debug)]
 struct Segment {
@@ -303,18 +316,14 @@ impl Links {
         })
     }
 
-    /// Queues `bytes` written by `from` on `conn`. `notify` asks for an
-    /// [`Ev::Sent`] once the last of them is on the wire.
-    pub fn send(
-        &mut self,
-        q: &mut Queue,
-        now: u64,
-        conn: ConnId,
-        from: NodeId,
-        bytes: Vec<u8>,
-        payload: Payload,
-        notify: Option<u64>,
-    ) {
+    /// Queues a write by `from`.
+    pub fn send(&mut self, q: &mut Queue, now: u64, from: NodeId, w: Outgoing) {
+        let Outgoing {
+            conn,
+            bytes,
+            payload,
+            notify,
+        } = w;
         let seg = Segment {
             conn,
             progress_total: bytes.len() as u64,
@@ -344,6 +353,7 @@ impl Links {
             self.conns.remove(&conn);
             return;
         }
+        self.drop_queued(q, now, conn, from);
         let seg = Segment {
             conn,
             bytes: Vec::new(),
@@ -355,6 +365,29 @@ impl Links {
             progress_total: 0,
         };
         self.enqueue(q, now, from, seg);
+    }
+
+    /// A closing node's writes that are not on the wire yet are lost: they
+    /// stand for its output buffers (and a BGSAVE child's pipe), not for
+    /// the kernel's socket buffer, which is what is already in flight.
+    fn drop_queued(&mut self, q: &mut Queue, now: u64, conn: ConnId, from: NodeId) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        let to = if c.client == from { c.server } else { c.client };
+        let (key, dir) = key_dir(from, to, from);
+        let serial = &mut self.next_serial;
+        let Some(link) = self.links.get_mut(&key) else {
+            return;
+        };
+        let d = &mut link.dirs[dir];
+        if d.tx.is_some() && d.queue.front().is_some_and(|s| s.conn == conn) {
+            d.tx = None;
+        }
+        d.queue.retain(|s| s.conn != conn);
+        if d.tx.is_none() && d.up && !d.queue.is_empty() {
+            start_tx(q, now, key, dir, link, serial);
+        }
     }
 
     fn enqueue(&mut self, q: &mut Queue, now: u64, from: NodeId, seg: Segment) {

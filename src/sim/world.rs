@@ -8,7 +8,7 @@
 use crate::node::{Cx, Effect, Node};
 use crate::repl::{ReplState, SlaveState};
 use crate::resp::Frame;
-use crate::sim::links::{ConnId, Links, NodeId, Payload};
+use crate::sim::links::{ConnId, Links, NodeId, Outgoing, Payload};
 use crate::sim::queue::{Ev, Queue};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase, Trace};
@@ -127,8 +127,19 @@ impl World {
         let now = self.now_ms;
         for e in effects {
             match e {
-                Effect::Send { conn, bytes, payload, notify } => {
-                    self.links.send(&mut self.queue, now, conn, id, bytes, payload, notify)
+                Effect::Send {
+                    conn,
+                    bytes,
+                    payload,
+                    notify,
+                } => {
+                    let w = Outgoing {
+                        conn,
+                        bytes,
+                        payload,
+                        notify,
+                    };
+                    self.links.send(&mut self.queue, now, id, w);
                 }
                 Effect::Open { conn, to } => {
                     let server = self.node_id(&to);

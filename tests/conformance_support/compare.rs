@@ -83,7 +83,10 @@ pub struct Normalizer {
 impl Normalizer {
     /// A normalizer for a side whose ports map to these node names.
     pub fn new(ports: BTreeMap<u16, String>) -> Normalizer {
-        Normalizer { ids: Vec::new(), ports }
+        Normalizer {
+            ids: Vec::new(),
+            ports,
+        }
     }
 
     /// The comparable form of one reply.
@@ -155,7 +158,9 @@ impl Normalizer {
                 if let Some(Frame::Array(replicas)) = items.get_mut(2) {
                     for rep in replicas.iter_mut() {
                         if let Frame::Array(fields) = rep {
-                            if let (Some(Frame::Bulk(port)), true) = (fields.get(1).cloned(), fields.len() == 3) {
+                            if let (Some(Frame::Bulk(port)), true) =
+                                (fields.get(1).cloned(), fields.len() == 3)
+                            {
                                 fields[0] = host.clone();
                                 fields[1] = self.port_name(&port);
                             }
@@ -185,7 +190,12 @@ pub struct Mismatch {
 }
 
 /// Compares two transcripts; every difference is reported.
-pub fn compare(real: &Transcript, real_ports: BTreeMap<u16, String>, sim: &Transcript, sim_ports: BTreeMap<u16, String>) -> Vec<Mismatch> {
+pub fn compare(
+    real: &Transcript,
+    real_ports: BTreeMap<u16, String>,
+    sim: &Transcript,
+    sim_ports: BTreeMap<u16, String>,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let mut rn = Normalizer::new(real_ports);
     let mut sn = Normalizer::new(sim_ports);
@@ -194,13 +204,22 @@ pub fn compare(real: &Transcript, real_ports: BTreeMap<u16, String>, sim: &Trans
         if a != b {
             out.push(Mismatch {
                 line: r.line,
-                message: format!("{}\n      real: {}\n      sim:  {}", r.command, one_line(&a), one_line(&b)),
+                message: format!(
+                    "{}\n      real: {}\n      sim:  {}",
+                    r.command,
+                    one_line(&a),
+                    one_line(&b)
+                ),
             });
         }
     }
     let stop_line = |t: &Transcript| t.error.as_ref().map(|e| e.line);
     if real.entries.len() != sim.entries.len() || stop_line(real) != stop_line(sim) {
-        let line = real.error.as_ref().or(sim.error.as_ref()).map_or(0, |e| e.line);
+        let line = real
+            .error
+            .as_ref()
+            .or(sim.error.as_ref())
+            .map_or(0, |e| e.line);
         out.push(Mismatch {
             line,
             message: format!(
@@ -216,7 +235,8 @@ pub fn compare(real: &Transcript, real_ports: BTreeMap<u16, String>, sim: &Trans
 }
 
 fn ended(e: &Option<RunError>) -> String {
-    e.as_ref().map_or("completed".to_string(), |e| format!("stopped: {e}"))
+    e.as_ref()
+        .map_or("completed".to_string(), |e| format!("stopped: {e}"))
 }
 
 fn one_line(s: &str) -> String {

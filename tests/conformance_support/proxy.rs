@@ -98,8 +98,15 @@ impl Proxy {
 }
 
 /// Accepts replica connections until the scenario ends.
-fn accept_loop(listener: TcpListener, master_port: u16, names: (String, String), link: Arc<LinkState>) {
-    listener.set_nonblocking(true).expect("nonblocking listener");
+fn accept_loop(
+    listener: TcpListener,
+    master_port: u16,
+    names: (String, String),
+    link: Arc<LinkState>,
+) {
+    listener
+        .set_nonblocking(true)
+        .expect("nonblocking listener");
     while !link.closed.load(Ordering::SeqCst) {
         let client = match listener.accept() {
             Ok((client, _)) => client,
@@ -122,7 +129,12 @@ fn accept_loop(listener: TcpListener, master_port: u16, names: (String, String),
 }
 
 /// Registers both ends and starts one pumping thread per direction.
-fn start_pumps(client: TcpStream, upstream: TcpStream, names: &(String, String), link: &Arc<LinkState>) {
+fn start_pumps(
+    client: TcpStream,
+    upstream: TcpStream,
+    names: &(String, String),
+    link: &Arc<LinkState>,
+) {
     let (Ok(c2), Ok(u2), Ok(c3), Ok(u3)) = (
         client.try_clone(),
         upstream.try_clone(),

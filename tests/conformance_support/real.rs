@@ -36,7 +36,8 @@ struct Conn {
 
 impl Conn {
     fn open(port: u16) -> Result<Conn, String> {
-        let stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect {port}: {e}"))?;
+        let stream =
+            TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect {port}: {e}"))?;
         stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
         Ok(Conn {
             stream,
@@ -101,7 +102,11 @@ impl RealWorld {
     }
 
     /// `REPLICAOF <node> [port]` → `REPLICAOF 127.0.0.1 <proxy port>`.
-    fn rewrite_replicaof(&mut self, replica: &str, argv: &[Vec<u8>]) -> Option<(Vec<Vec<u8>>, Option<String>)> {
+    fn rewrite_replicaof(
+        &mut self,
+        replica: &str,
+        argv: &[Vec<u8>],
+    ) -> Option<(Vec<Vec<u8>>, Option<String>)> {
         let cmd = argv.first()?;
         if !(cmd.eq_ignore_ascii_case(b"replicaof") || cmd.eq_ignore_ascii_case(b"slaveof")) {
             return None;
@@ -115,7 +120,11 @@ impl RealWorld {
             .entry(key)
             .or_insert_with(|| Proxy::start(replica, &target, master_port, link))
             .port;
-        let rewritten = vec![cmd.clone(), b"127.0.0.1".to_vec(), port.to_string().into_bytes()];
+        let rewritten = vec![
+            cmd.clone(),
+            b"127.0.0.1".to_vec(),
+            port.to_string().into_bytes(),
+        ];
         Some((rewritten, Some(target)))
     }
 
@@ -140,7 +149,11 @@ impl RealWorld {
             }
         }
         for (replica, master) in &self.replica_of {
-            if self.links.get(&pair(replica, master)).is_some_and(|l| l.is_impaired()) {
+            if self
+                .links
+                .get(&pair(replica, master))
+                .is_some_and(|l| l.is_impaired())
+            {
                 continue;
             }
             let (Some(r), Some(m)) = (infos.get(replica), infos.get(master)) else {
@@ -159,7 +172,11 @@ impl RealWorld {
 
 /// A replica is settled when its link is up, it has applied everything its
 /// master has, and the master lists it online with that offset acknowledged.
-fn replica_unsettled(r: &BTreeMap<String, String>, m: &BTreeMap<String, String>, port: u16) -> Option<String> {
+fn replica_unsettled(
+    r: &BTreeMap<String, String>,
+    m: &BTreeMap<String, String>,
+    port: u16,
+) -> Option<String> {
     let master_offset = field(m, "master_repl_offset");
     if field(r, "master_link_status") != "up" {
         return Some("link not up".into());
@@ -171,9 +188,11 @@ fn replica_unsettled(r: &BTreeMap<String, String>, m: &BTreeMap<String, String>,
         ));
     }
     let port_tag = format!("port={port},");
-    let entry = m
-        .iter()
-        .find(|(k, v)| k.starts_with("slave") && k[5..].bytes().all(|c| c.is_ascii_digit()) && v.contains(&port_tag));
+    let entry = m.iter().find(|(k, v)| {
+        k.starts_with("slave")
+            && k[5..].bytes().all(|c| c.is_ascii_digit())
+            && v.contains(&port_tag)
+    });
     let Some((_, entry)) = entry else {
         return Some("master does not list the replica".into());
     };
@@ -204,19 +223,25 @@ impl Target for RealWorld {
 
     fn remove_node(&mut self, name: &str) -> Result<(), String> {
         self.replica_of.retain(|r, m| r != name && m != name);
-        self.nodes.remove(name).map(drop).ok_or_else(|| format!("no node named '{name}'"))
+        self.nodes
+            .remove(name)
+            .map(drop)
+            .ok_or_else(|| format!("no node named '{name}'"))
     }
 
     fn command(&mut self, node: &str, argv: &[Vec<u8>]) -> Result<Frame, String> {
         let rewrite = self.rewrite_replicaof(node, argv);
-        let n = self.nodes.get_mut(node).ok_or_else(|| format!("no node named '{node}'"))?;
+        let n = self
+            .nodes
+            .get_mut(node)
+            .ok_or_else(|| format!("no node named '{node}'"))?;
         let reply = match &rewrite {
             Some((rewritten, _)) => n.server.cmd(rewritten),
             None => n.server.cmd(argv),
         };
-        let is_replicaof = argv
-            .first()
-            .is_some_and(|c| c.eq_ignore_ascii_case(b"replicaof") || c.eq_ignore_ascii_case(b"slaveof"));
+        let is_replicaof = argv.first().is_some_and(|c| {
+            c.eq_ignore_ascii_case(b"replicaof") || c.eq_ignore_ascii_case(b"slaveof")
+        });
         if is_replicaof && !reply.is_error() {
             match rewrite {
                 Some((_, Some(master))) => self.replica_of.insert(node.to_string(), master),
@@ -251,7 +276,9 @@ impl Target for RealWorld {
                 Some(why) => why,
             };
             if Instant::now() > deadline {
-                return Err(format!("settle: not settled after {SETTLE_TIMEOUT:?}: {why}"));
+                return Err(format!(
+                    "settle: not settled after {SETTLE_TIMEOUT:?}: {why}"
+                ));
             }
             std::thread::sleep(SETTLE_POLL);
         }
