@@ -52,13 +52,7 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                         });
                     }
                     Some(b'"') => {
-                        if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                            return Err(
-                                "Invalid argument(s): closing quote must be followed by a space"
-                                    .into(),
-                            );
-                        }
-                        i += 1;
+                        i = after_closing_quote(b, i)?;
                         break;
                     }
                     Some(other) => cur.push(other),
@@ -71,13 +65,7 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
                         cur.push(b'\'');
                     }
                     Some(b'\'') => {
-                        if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
-                            return Err(
-                                "Invalid argument(s): closing quote must be followed by a space"
-                                    .into(),
-                            );
-                        }
-                        i += 1;
+                        i = after_closing_quote(b, i)?;
                         break;
                     }
                     Some(other) => cur.push(other),
@@ -95,6 +83,15 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
         }
         args.push(cur);
     }
+}
+
+/// Checks what follows a closing quote at `i` (sdssplitargs requires a space
+/// or the end of the line) and returns the index just past the quote.
+fn after_closing_quote(b: &[u8], i: usize) -> Result<usize, String> {
+    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace()) {
+        return Err("Invalid argument(s): closing quote must be followed by a space".into());
+    }
+    Ok(i + 1)
 }
 
 fn is_hex(c: Option<&u8>) -> bool {

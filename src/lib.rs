@@ -32,6 +32,8 @@
 //! - [`scenario`] — the line-based scenario script shared by the CLI, the
 //!   tests and the page.
 //! - [`view`] — the serializable snapshot the page renders from.
+//! - [`playground`] — the page's world: the simulator plus the console,
+//!   the write load, undoable actions, scripts and share links.
 //! - `wasm` — the one `#[wasm_bindgen]` boundary: the `Playground` handle.
 
 pub mod cli;
@@ -39,6 +41,7 @@ pub mod cmd;
 pub mod config;
 pub mod db;
 pub mod node;
+pub mod playground;
 pub mod rdb;
 pub mod repl;
 pub mod resp;

@@ -209,7 +209,10 @@ impl Node {
     /// comes later as [`Effect::ConsoleReply`].
     pub fn console_command(&mut self, argv: Vec<Vec<u8>>, cx: &mut Cx) -> Option<Frame> {
         let mut gate = self.gate();
-        if argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"info")) {
+        if argv
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case(b"info"))
+        {
             gate.replication_info = Some(self.info_replication(cx));
         }
         let mut client = std::mem::take(&mut self.console);
@@ -235,7 +238,8 @@ impl Node {
         let config = &self.server.config;
         if let Some(link) = &self.repl.link {
             if config.replica_read_only {
-                gate.write_denied = Some("READONLY You can't write against a read only replica.".into());
+                gate.write_denied =
+                    Some("READONLY You can't write against a read only replica.".into());
             }
             if link.state != ReplState::Connected && !config.replica_serve_stale_data {
                 gate.stale_denied = Some(
@@ -254,8 +258,16 @@ impl Node {
 
     /// Runs a replication command (`Outcome::Repl`) from the console
     /// (`from == None`) or from a connection.
-    pub fn repl_command(&mut self, from: Option<ConnId>, argv: Vec<Vec<u8>>, cx: &mut Cx) -> Option<Frame> {
-        let name = argv.first().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+    pub fn repl_command(
+        &mut self,
+        from: Option<ConnId>,
+        argv: Vec<Vec<u8>>,
+        cx: &mut Cx,
+    ) -> Option<Frame> {
+        let name = argv
+            .first()
+            .map(|n| n.to_ascii_lowercase())
+            .unwrap_or_default();
         match name.as_slice() {
             b"replicaof" | b"slaveof" => Some(self.replicaof_command(from, &argv, cx)),
             b"role" => Some(self.role()),
@@ -308,7 +320,10 @@ impl Node {
 
     /// True when `conn` is this replica's connection to its master.
     pub fn is_master_conn(&self, conn: ConnId) -> bool {
-        self.repl.link.as_ref().is_some_and(|l| l.conn == Some(conn))
+        self.repl
+            .link
+            .as_ref()
+            .is_some_and(|l| l.conn == Some(conn))
     }
 
     /// A connection closed under us (peer closed it, or the link was cut).
@@ -344,10 +359,14 @@ impl Node {
                 Err(()) => {
                     let name = peer.name.clone();
                     self.free_peer(conn, "protocol error", cx);
-                    cx.trace(Some(&name), Phase::None, Kind::ConnClosed {
-                        peer: name.clone(),
-                        reason: "protocol error".into(),
-                    });
+                    cx.trace(
+                        Some(&name),
+                        Phase::None,
+                        Kind::ConnClosed {
+                            peer: name.clone(),
+                            reason: "protocol error".into(),
+                        },
+                    );
                     return;
                 }
             };
@@ -417,7 +436,10 @@ impl Node {
 
     /// The effective backlog size: `repl-backlog-size`, at least 16384.
     pub fn backlog_limit(&self) -> u64 {
-        self.server.config.repl_backlog_size.max(crate::config::MIN_BACKLOG_SIZE)
+        self.server
+            .config
+            .repl_backlog_size
+            .max(crate::config::MIN_BACKLOG_SIZE)
     }
 }
 
@@ -432,7 +454,9 @@ fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
         let Some(nl) = pending.iter().position(|&c| c == b'\n') else {
             return Ok(None);
         };
-        let line = String::from_utf8_lossy(&pending[..nl]).trim_end_matches('\r').to_string();
+        let line = String::from_utf8_lossy(&pending[..nl])
+            .trim_end_matches('\r')
+            .to_string();
         inbuf.consume(nl + 1);
         return crate::cli::split_args(&line).map(Some).map_err(|_| ());
     }

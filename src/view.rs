@@ -195,7 +195,14 @@ fn node_view(world: &World, n: &Node) -> NodeView {
         port: n.server.config.port,
         role: if link.is_some() { "slave" } else { "master" }.into(),
         master: link.map(|l| l.host.clone()),
-        link_status: link.map(|l| if l.state == ReplState::Connected { "up" } else { "down" }.into()),
+        link_status: link.map(|l| {
+            if l.state == ReplState::Connected {
+                "up"
+            } else {
+                "down"
+            }
+            .into()
+        }),
         repl_state: r.state().name().into(),
         replid: r.replid.clone(),
         replid2: r.replid2.clone(),
@@ -220,10 +227,12 @@ fn node_view(world: &World, n: &Node) -> NodeView {
             result: p.result.clone(),
             reason: p.reason.clone(),
         }),
-        transfer: link.filter(|l| l.state == ReplState::Transfer).map(|l| TransferView {
-            received: l.transfer.read,
-            total: l.transfer.size,
-        }),
+        transfer: link
+            .filter(|l| l.state == ReplState::Transfer)
+            .map(|l| TransferView {
+                received: l.transfer.read,
+                total: l.transfer.size,
+            }),
         sync_full: stats.sync_full,
         sync_partial_ok: stats.sync_partial_ok,
         sync_partial_err: stats.sync_partial_err,
@@ -254,7 +263,10 @@ fn replica_views(world: &World, n: &Node) -> Vec<ReplicaView> {
         .filter_map(|(c, p)| p.slave.as_ref().map(|s| (c, p, s)))
         .map(|(c, p, s)| {
             let lag = if s.state == crate::repl::SlaveState::Online {
-                crate::sim::EPOCH_UNIX_MS.saturating_add(world.now_ms as i64).div_euclid(1000) - s.ack_time_s
+                crate::sim::EPOCH_UNIX_MS
+                    .saturating_add(world.now_ms as i64)
+                    .div_euclid(1000)
+                    - s.ack_time_s
             } else {
                 0
             };
@@ -316,7 +328,13 @@ fn message_view(f: &Flight, from: &str, to: &str, now: u64) -> MessageView {
         fin: f.fin,
         text: message_text(f),
         bytes: f.bytes.len() as u64,
-        progress: f.progress.map(|(done, total)| if total == 0 { 1.0 } else { done as f64 / total as f64 }),
+        progress: f.progress.map(|(done, total)| {
+            if total == 0 {
+                1.0
+            } else {
+                done as f64 / total as f64
+            }
+        }),
         position,
         depart_ms: f.depart_ms,
         arrive_ms: f.arrive_ms,

@@ -1,18 +1,34 @@
 //! The WebAssembly boundary: the only file with `#[wasm_bindgen]`.
 //!
 //! The page holds one [`Playground`] handle and calls small methods on it;
-//! everything it shows comes from serde snapshots. No replication logic
-//! lives on the JavaScript side.
+//! everything it shows comes from serde snapshots (`View`, `PageState`,
+//! trace events, key listings) converted with `serde-wasm-bindgen` into
+//! plain JavaScript objects (maps as objects, `None` as `null`). Anything a
+//! user can get wrong (an unknown node, a bad script) comes back as a
+//! thrown `Error` with a message to show. The logic lives in
+//! `crate::playground`, which the native tests exercise; this file only
+//! translates.
 
-use crate::resp::Frame;
-use crate::server::{Client, Gate, Outcome, Server};
+use crate::playground::{self, share, Playground as Inner};
+use crate::scenario::LinkChange;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// Converts a snapshot into a plain JavaScript value.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A user mistake as a JavaScript `Error`.
+fn user_error(e: playground::PlaygroundError) -> JsError {
+    JsError::new(&e.0)
+}
 
 /// The page's handle on a simulated world.
 #[wasm_bindgen]
 pub struct Playground {
-    seed: u64,
-    server: Server,
+    inner: Inner,
 }
 
 #[wasm_bindgen]
@@ -21,20 +37,141 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(seed: u64) -> Playground {
         console_error_panic_hook::set_once();
-        Playground { seed, server: Server::new(String::new(), 0) }
+        Playground { inner: Inner::new(seed) }
+    }
+
+    /// The default world: a master and a replica mid-way through its
+    /// first full sync.
+    pub fn default_world(seed: u64) -> Playground {
+        console_error_panic_hook::set_once();
+        Playground {
+            inner: Inner::default_world(seed),
+        }
+    }
+
+    /// The default world's script, to show in the scenario box.
+    pub fn default_script() -> String {
+        playground::DEFAULT_SCRIPT.to_string()
+    }
+
+    /// Reads a share-link fragment: `{seed, script}`.
+    pub fn parse_share(fragment: &str) -> Result<JsValue, JsError> {
+        let shared = share::parse(fragment).map_err(|e| JsError::new(&e.to_string()))?;
+        #[derive(Serialize)]
+        struct Shared {
+            seed: u64,
+            script: String,
+        }
+        to_js(&Shared {
+            seed: shared.seed,
+            script: shared.script,
+        })
     }
 
     /// The seed this world was created with.
     pub fn seed(&self) -> u64 {
-        self.seed
+        self.inner.sim().seed()
     }
 
-    /// PING, answered by the core and rendered like redis-cli.
-    pub fn ping(&mut self) -> String {
-        let reply = match self.server.process(&mut Client::normal(), vec![b"PING".to_vec()], 0, &Gate::default()) {
-            Outcome::Done { reply, .. } => reply,
-            Outcome::Repl(_) => Frame::err("ERR unexpected"),
-        };
-        crate::cli::render(&reply, false)
+    /// The world now (`View`, see `src/view.rs`).
+    pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.view())
+    }
+
+    /// Loads, sync timelines, undo state (`PageState`).
+    pub fn page(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.page())
+    }
+
+    /// Runs a console line on `node`: `{text, error}`.
+    pub fn console(&mut self, node: &str, line: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.console(node, line).map_err(user_error)?)
+    }
+
+    /// Adds a node with the default configuration.
+    pub fn add_node(&mut self, name: &str) -> Result<(), JsError> {
+        self.inner.add_node(name).map_err(user_error)
+    }
+
+    /// Removes a node.
+    pub fn remove_node(&mut self, name: &str) -> Result<(), JsError> {
+        self.inner.remove_node(name).map_err(user_error)
+    }
+
+    /// Cuts (`up = false`) or heals the link between `a` and `b`.
+    pub fn set_link_up(&mut self, a: &str, b: &str, up: bool) -> Result<(), JsError> {
+        let change = if up { LinkChange::Up } else { LinkChange::Down };
+        self.inner.link(a, b, change).map_err(user_error)
+    }
+
+    /// Sets the one-way latency of a link.
+    pub fn set_latency_ms(&mut self, a: &str, b: &str, ms: u32) -> Result<(), JsError> {
+        self.inner.link(a, b, LinkChange::LatencyMs(u64::from(ms))).map_err(user_error)
+    }
+
+    /// Sets a link's bandwidth (`undefined` = unlimited).
+    pub fn set_bandwidth(&mut self, a: &str, b: &str, bytes_per_s: Option<u32>) -> Result<(), JsError> {
+        let change = LinkChange::BandwidthBytesPerS(bytes_per_s.map(u64::from));
+        self.inner.link(a, b, change).map_err(user_error)
+    }
+
+    /// Forces a full sync on a replica.
+    pub fn resync(&mut self, node: &str) -> Result<(), JsError> {
+        self.inner.resync(node).map_err(user_error)
+    }
+
+    /// Sets the write load on a node, writes per virtual second (0 = off).
+    pub fn set_load(&mut self, node: &str, per_s: u32) -> Result<(), JsError> {
+        self.inner.set_load(node, per_s).map_err(user_error)
+    }
+
+    /// Advances virtual time (one animation frame).
+    pub fn advance(&mut self, ms: u32) {
+        self.inner.advance(u64::from(ms));
+    }
+
+    /// Steps to the next thing the trace shows.
+    pub fn step(&mut self) -> bool {
+        self.inner.step()
+    }
+
+    /// Runs until a replica's sync phase changes.
+    pub fn next_phase(&mut self) -> bool {
+        self.inner.next_phase()
+    }
+
+    /// Undoes the last action.
+    pub fn step_back(&mut self) -> bool {
+        self.inner.step_back()
+    }
+
+    /// The newest `max` trace events with `seq >= since`.
+    pub fn events(&self, since: f64, max: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.events(since as u64, max as usize))
+    }
+
+    /// A node's first `limit` keys: `{rows, total}`.
+    pub fn keys(&self, node: &str, limit: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.keys(node, limit as usize).map_err(user_error)?)
+    }
+
+    /// How a replica's keys differ from its master's: `{rows, total}`.
+    pub fn diff(&self, master: &str, replica: &str, limit: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.diff(master, replica, limit as usize).map_err(user_error)?)
+    }
+
+    /// Runs a scenario script on a fresh world, which replaces this one.
+    pub fn run_script(&mut self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.inner.run_script(text).map_err(user_error)?)
+    }
+
+    /// The session so far as a scenario script.
+    pub fn export_script(&self) -> String {
+        self.inner.export_script()
+    }
+
+    /// The share-link fragment for this session.
+    pub fn share_fragment(&self) -> String {
+        self.inner.share_fragment()
     }
 }

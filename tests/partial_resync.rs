@@ -32,36 +32,77 @@ fn cut_within_backlog_continues_with_exact_offsets() {
     cmd(&mut sim, "A", "set foo bar");
     sim.settle().unwrap();
     // SELECT 0 is 23 bytes, `set foo bar` 31: the first write moves the offset to 54.
-    assert_eq!(info_i64(&mut sim, "A", "replication", "master_repl_offset"), 54);
-    assert_eq!(info_i64(&mut sim, "B", "replication", "slave_repl_offset"), 54);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "master_repl_offset"),
+        54
+    );
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "slave_repl_offset"),
+        54
+    );
     let id = replid(&mut sim, "A");
 
     sim.link_down("A", "B").unwrap();
-    assert_eq!(info(&mut sim, "B", "replication", "master_link_status"), "down");
+    assert_eq!(
+        info(&mut sim, "B", "replication", "master_link_status"),
+        "down"
+    );
     cmd(&mut sim, "A", "set k2 v2");
-    assert_eq!(info_i64(&mut sim, "A", "replication", "master_repl_offset"), 83);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "master_repl_offset"),
+        83
+    );
     let before = sim.next_seq() as usize;
     sim.link_up("A", "B").unwrap();
     sim.settle().unwrap();
     let t = sim.trace_since(before as u64);
 
     let want = format!("PSYNC {id} 55");
-    let psync = find_after(&t, 0, "PSYNC", |e| matches!(&e.kind, Kind::HandshakeSent { command } if *command == want));
+    let psync = find_after(
+        &t,
+        0,
+        "PSYNC",
+        |e| matches!(&e.kind, Kind::HandshakeSent { command } if *command == want),
+    );
     let decision = find_after(&t, psync, "decision", |e| {
         matches!(&e.kind, Kind::PsyncDecision { result, reason, offset: 55, .. }
             if result == "continue" && reason == "offset 55 is inside the backlog 1..84")
     });
     let cont = find_after(&t, decision, "+CONTINUE", |e| {
-        matches!(&e.kind, Kind::Continue { offset: 55, backlog_bytes: 29, .. })
+        matches!(
+            &e.kind,
+            Kind::Continue {
+                offset: 55,
+                backlog_bytes: 29,
+                ..
+            }
+        )
     });
     let reply = format!("+CONTINUE {id}");
-    find_after(&t, cont, "reply", |e| matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply));
+    find_after(
+        &t,
+        cont,
+        "reply",
+        |e| matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply),
+    );
     find_after(&t, cont, "applied", |e| {
-        e.node == "B" && e.phase == Phase::Replay && matches!(&e.kind, Kind::Applied { offset: 83, bytes: 29, .. })
+        e.node == "B"
+            && e.phase == Phase::Replay
+            && matches!(
+                &e.kind,
+                Kind::Applied {
+                    offset: 83,
+                    bytes: 29,
+                    ..
+                }
+            )
     });
     assert_eq!(count(&t, |k| matches!(k, Kind::BgsaveStarted { .. })), 0);
     assert_eq!(cmd(&mut sim, "B", "GET k2"), Frame::bulk("v2"));
-    assert_eq!(info_i64(&mut sim, "B", "replication", "slave_repl_offset"), 83);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "slave_repl_offset"),
+        83
+    );
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_partial_ok"), 1);
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_full"), 1);
     assert_eq!(replid(&mut sim, "B"), id);
@@ -71,7 +112,10 @@ fn cut_within_backlog_continues_with_exact_offsets() {
 fn backlog_overflow_forces_full_resync_with_reason() {
     let mut sim = nodes(2, &["A", "B"]);
     cmd(&mut sim, "A", "CONFIG SET repl-backlog-size 1000");
-    assert_eq!(info_i64(&mut sim, "A", "replication", "repl_backlog_size"), 16384);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "repl_backlog_size"),
+        16384
+    );
     cmd(&mut sim, "B", "REPLICAOF A");
     sim.settle().unwrap();
     cmd(&mut sim, "A", "SET a 1");
@@ -79,25 +123,52 @@ fn backlog_overflow_forces_full_resync_with_reason() {
     let off = info_i64(&mut sim, "B", "replication", "slave_repl_offset");
     sim.link_down("A", "B").unwrap();
     for i in 0..20 {
-        cmd(&mut sim, "A", &format!("SET big{i} {}", incompressible(1000, i)));
+        cmd(
+            &mut sim,
+            "A",
+            &format!("SET big{i} {}", incompressible(1000, i)),
+        );
     }
     let master_off = info_i64(&mut sim, "A", "replication", "master_repl_offset");
-    let first = info_i64(&mut sim, "A", "replication", "repl_backlog_first_byte_offset");
-    assert_eq!(info_i64(&mut sim, "A", "replication", "repl_backlog_histlen"), 16384);
+    let first = info_i64(
+        &mut sim,
+        "A",
+        "replication",
+        "repl_backlog_first_byte_offset",
+    );
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "repl_backlog_histlen"),
+        16384
+    );
     assert_eq!(first, master_off - 16384 + 1);
     let before = sim.next_seq();
     sim.link_up("A", "B").unwrap();
     sim.settle().unwrap();
     let t = sim.trace_since(before);
-    let reason = format!("offset {} is before the backlog {first}..{} (lack of backlog)", off + 1, master_off + 1);
-    let d = find_after(&t, 0, "decision", |e| {
-        matches!(&e.kind, Kind::PsyncDecision { result, reason: r, .. } if result == "fullresync" && *r == reason)
-    });
-    find_after(&t, d, "+FULLRESYNC", |e| matches!(&e.kind, Kind::FullResync { offset, .. } if *offset == master_off));
+    let reason = format!(
+        "offset {} is before the backlog {first}..{} (lack of backlog)",
+        off + 1,
+        master_off + 1
+    );
+    let d = find_after(
+        &t,
+        0,
+        "decision",
+        |e| matches!(&e.kind, Kind::PsyncDecision { result, reason: r, .. } if result == "fullresync" && *r == reason),
+    );
+    find_after(
+        &t,
+        d,
+        "+FULLRESYNC",
+        |e| matches!(&e.kind, Kind::FullResync { offset, .. } if *offset == master_off),
+    );
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_full"), 2);
     // The first PSYNC (B offering its own history) and this one both failed.
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_partial_err"), 2);
-    assert_eq!(info_i64(&mut sim, "B", "replication", "slave_repl_offset"), master_off);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "slave_repl_offset"),
+        master_off
+    );
     assert_eq!(cmd(&mut sim, "B", "DBSIZE"), Frame::Integer(21));
 }
 
@@ -113,8 +184,16 @@ fn cascade_forwards_applied_bytes_with_equal_offsets() {
     sim.settle().unwrap();
     let a = info_i64(&mut sim, "A", "replication", "master_repl_offset");
     for n in ["B", "C"] {
-        assert_eq!(info_i64(&mut sim, n, "replication", "master_repl_offset"), a, "{n}");
-        assert_eq!(info_i64(&mut sim, n, "replication", "slave_repl_offset"), a, "{n}");
+        assert_eq!(
+            info_i64(&mut sim, n, "replication", "master_repl_offset"),
+            a,
+            "{n}"
+        );
+        assert_eq!(
+            info_i64(&mut sim, n, "replication", "slave_repl_offset"),
+            a,
+            "{n}"
+        );
         assert_eq!(replid(&mut sim, n), replid(&mut sim, "A"));
     }
     cmd(&mut sim, "C", "SELECT 3");
@@ -125,7 +204,11 @@ fn cascade_forwards_applied_bytes_with_equal_offsets() {
 fn middle_replica_answers_nomasterlink_while_syncing() {
     let mut sim = nodes(4, &["A", "B", "C"]);
     sim.set_bandwidth("A", "B", Some(1_000)).unwrap();
-    cmd(&mut sim, "A", &format!("SET k {}", incompressible(5_000, 1)));
+    cmd(
+        &mut sim,
+        "A",
+        &format!("SET k {}", incompressible(5_000, 1)),
+    );
     cmd(&mut sim, "B", "REPLICAOF A");
     sim.run_for(500);
     cmd(&mut sim, "C", "REPLICAOF B");
@@ -155,7 +238,10 @@ fn promotion_keeps_history_as_replid2_and_everybody_continues() {
     let new = replid(&mut sim, "B");
     assert_ne!(new, old);
     assert_eq!(info(&mut sim, "B", "replication", "master_replid2"), old);
-    assert_eq!(info_i64(&mut sim, "B", "replication", "second_repl_offset"), off + 1);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "second_repl_offset"),
+        off + 1
+    );
     let mark = sim.next_seq();
     sim.settle().unwrap();
     cmd(&mut sim, "A", "REPLICAOF B");
@@ -166,12 +252,24 @@ fn promotion_keeps_history_as_replid2_and_everybody_continues() {
     // its own history) both ask for the old ID at off+1 and continue.
     for n in ["C", "A"] {
         let want = format!("PSYNC {old} {}", off + 1);
-        find_after(&t, 0, "PSYNC", |e| e.node == n && matches!(&e.kind, Kind::HandshakeSent { command } if *command == want));
+        find_after(&t, 0, "PSYNC", |e| {
+            e.node == n && matches!(&e.kind, Kind::HandshakeSent { command } if *command == want)
+        });
         let reply = format!("+CONTINUE {new}");
-        find_after(&t, 0, "+CONTINUE", |e| e.node == n && matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply));
+        find_after(&t, 0, "+CONTINUE", |e| {
+            e.node == n && matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply)
+        });
         assert_eq!(replid(&mut sim, n), new, "{n}");
-        assert_eq!(info(&mut sim, n, "replication", "master_replid2"), old, "{n}");
-        assert_eq!(info_i64(&mut sim, n, "replication", "second_repl_offset"), off + 1, "{n}");
+        assert_eq!(
+            info(&mut sim, n, "replication", "master_replid2"),
+            old,
+            "{n}"
+        );
+        assert_eq!(
+            info_i64(&mut sim, n, "replication", "second_repl_offset"),
+            off + 1,
+            "{n}"
+        );
     }
     assert_eq!(info_i64(&mut sim, "B", "stats", "sync_partial_ok"), 2);
     assert_eq!(info_i64(&mut sim, "B", "stats", "sync_full"), full_before);
@@ -192,10 +290,18 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     assert!(sim.resync("B", false).unwrap());
     sim.settle().unwrap();
     let t = sim.trace_since(mark);
-    find_after(&t, 0, "PSYNC ? -1", |e| matches!(&e.kind, Kind::HandshakeSent { command } if command == "PSYNC ? -1"));
-    find_after(&t, 0, "decision", |e| {
-        matches!(&e.kind, Kind::PsyncDecision { reason, .. } if reason == "the replica asked for a full resync (PSYNC ? -1)")
-    });
+    find_after(
+        &t,
+        0,
+        "PSYNC ? -1",
+        |e| matches!(&e.kind, Kind::HandshakeSent { command } if command == "PSYNC ? -1"),
+    );
+    find_after(
+        &t,
+        0,
+        "decision",
+        |e| matches!(&e.kind, Kind::PsyncDecision { reason, .. } if reason == "the replica asked for a full resync (PSYNC ? -1)"),
+    );
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_full"), 2);
     // `?` is a deliberate full sync: not a failed partial one.
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_partial_err"), 1);
@@ -204,7 +310,12 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     assert!(sim.resync("B", true).unwrap());
     sim.settle().unwrap();
     let t = sim.trace_since(mark);
-    find_after(&t, 0, "SYNC", |e| matches!(&e.kind, Kind::HandshakeSent { command } if command == "SYNC"));
+    find_after(
+        &t,
+        0,
+        "SYNC",
+        |e| matches!(&e.kind, Kind::HandshakeSent { command } if command == "SYNC"),
+    );
     assert_eq!(count(&t, |k| matches!(k, Kind::FullResync { .. })), 0);
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_full"), 3);
     assert_eq!(cmd(&mut sim, "B", "GET k"), Frame::bulk("v"));

@@ -30,17 +30,37 @@ fn wait_blocks_sends_getack_and_succeeds_37_bytes_behind() {
     assert_eq!(cmd(&mut sim, "A", "WAIT 1 1000"), Frame::Integer(1));
     let t = sim.trace_since(mark);
     let blocked = find_after(&t, 0, "blocked", |e| {
-        matches!(&e.kind, Kind::WaitBlocked { numreplicas: 1, offset: 54, timeout_ms: 1000 })
+        matches!(
+            &e.kind,
+            Kind::WaitBlocked {
+                numreplicas: 1,
+                offset: 54,
+                timeout_ms: 1000
+            }
+        )
     });
-    let getack = find_after(&t, blocked, "GETACK", |e| {
-        matches!(&e.kind, Kind::Propagate { command, bytes: 37, offset: 91, .. } if command == "REPLCONF GETACK *")
-    });
+    let getack = find_after(
+        &t,
+        blocked,
+        "GETACK",
+        |e| matches!(&e.kind, Kind::Propagate { command, bytes: 37, offset: 91, .. } if command == "REPLCONF GETACK *"),
+    );
     // The ACK the GETACK triggers does not include the GETACK's own bytes.
-    let ack = find_after(&t, getack, "ACK", |e| e.node == "A" && matches!(&e.kind, Kind::AckReceived { offset: 54 }));
-    find_after(&t, ack, "done", |e| matches!(&e.kind, Kind::WaitDone { acked: 1 }));
-    assert_eq!(info_i64(&mut sim, "A", "replication", "master_repl_offset"), woff + 37);
+    let ack = find_after(&t, getack, "ACK", |e| {
+        e.node == "A" && matches!(&e.kind, Kind::AckReceived { offset: 54 })
+    });
+    find_after(&t, ack, "done", |e| {
+        matches!(&e.kind, Kind::WaitDone { acked: 1 })
+    });
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "master_repl_offset"),
+        woff + 37
+    );
     sim.settle().unwrap();
-    assert_eq!(info_i64(&mut sim, "B", "replication", "slave_repl_offset"), woff + 37);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "slave_repl_offset"),
+        woff + 37
+    );
 }
 
 #[test]
@@ -52,7 +72,10 @@ fn wait_times_out_in_virtual_time_and_is_refused_on_replicas() {
     assert_eq!(cmd(&mut sim, "A", "WAIT 1 250"), Frame::Integer(0));
     assert_eq!(sim.now_ms() - t0, 250);
     assert_eq!(cmd(&mut sim, "A", "WAIT 0 0"), Frame::Integer(0));
-    assert_eq!(cmd(&mut sim, "A", "WAIT 1 -1"), Frame::err("ERR timeout is negative"));
+    assert_eq!(
+        cmd(&mut sim, "A", "WAIT 1 -1"),
+        Frame::err("ERR timeout is negative")
+    );
     assert_eq!(
         cmd(&mut sim, "A", "WAIT x 1"),
         Frame::err("ERR value is not an integer or out of range")
@@ -70,7 +93,10 @@ fn min_replicas_to_write_refuses_without_good_replicas() {
     cmd(&mut sim, "A", "CONFIG SET min-replicas-max-lag 2");
     sim.run_for(1_000);
     assert_eq!(cmd(&mut sim, "A", "SET k v"), Frame::ok());
-    assert_eq!(info_i64(&mut sim, "A", "replication", "min_slaves_good_slaves"), 1);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "min_slaves_good_slaves"),
+        1
+    );
     sim.link_down_one_way("B", "A").unwrap();
     sim.run_for(4_000);
     assert_eq!(
@@ -97,7 +123,9 @@ fn replica_is_read_only_and_can_refuse_stale_reads() {
     cmd(&mut sim, "B", "CONFIG SET replica-serve-stale-data no");
     assert_eq!(
         cmd(&mut sim, "B", "GET k"),
-        Frame::err("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+        Frame::err(
+            "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+        )
     );
     // A writable replica's own writes stay local and do not move its offset.
     cmd(&mut sim, "B", "CONFIG SET replica-read-only no");
@@ -105,7 +133,10 @@ fn replica_is_read_only_and_can_refuse_stale_reads() {
     sim.link_up("A", "B").unwrap();
     sim.settle().unwrap();
     assert_eq!(cmd(&mut sim, "B", "SET local 1"), Frame::ok());
-    assert_eq!(info_i64(&mut sim, "B", "replication", "master_repl_offset"), off);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "master_repl_offset"),
+        off
+    );
     assert_eq!(cmd(&mut sim, "A", "GET local"), Frame::Null);
 }
 
@@ -156,7 +187,10 @@ fn ping_every_ten_seconds_counts_in_offsets() {
     // Two PINGs of 14 bytes; a PING goes to the stream's current db, so no
     // SELECT precedes it.
     assert_eq!(end - start, 28);
-    assert_eq!(info_i64(&mut sim, "B", "replication", "slave_repl_offset"), end);
+    assert_eq!(
+        info_i64(&mut sim, "B", "replication", "slave_repl_offset"),
+        end
+    );
 }
 
 #[test]
@@ -188,9 +222,15 @@ fn backlog_ttl_frees_backlog_and_changes_replid() {
     let id = info(&mut sim, "A", "replication", "master_replid");
     cmd(&mut sim, "B", "REPLICAOF NO ONE");
     sim.run_for(9_000);
-    assert_eq!(info_i64(&mut sim, "A", "replication", "repl_backlog_active"), 1);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "repl_backlog_active"),
+        1
+    );
     sim.run_for(3_000);
-    assert_eq!(info_i64(&mut sim, "A", "replication", "repl_backlog_active"), 0);
+    assert_eq!(
+        info_i64(&mut sim, "A", "replication", "repl_backlog_active"),
+        0
+    );
     assert_ne!(info(&mut sim, "A", "replication", "master_replid"), id);
 }
 
@@ -213,7 +253,11 @@ fn slow_sync_world(seed: u64) -> Sim {
     }
     cmd(&mut sim, "A", "CONFIG SET repl-diskless-sync-delay 0");
     for i in 0..20 {
-        cmd(&mut sim, "A", &format!("SET k{i} {}", incompressible(10_000, i)));
+        cmd(
+            &mut sim,
+            "A",
+            &format!("SET k{i} {}", incompressible(10_000, i)),
+        );
     }
     sim.set_bandwidth("A", "B", Some(50_000)).unwrap();
     sim
@@ -228,12 +272,19 @@ fn output_buffer_hard_limit_makes_the_full_resync_loop() {
     // 4-second transfer ends, every time.
     for i in 0..60 {
         for j in 0..4 {
-            cmd(&mut sim, "A", &format!("SET w{} {}", i * 4 + j, incompressible(1000, i * 4 + j)));
+            cmd(
+                &mut sim,
+                "A",
+                &format!("SET w{} {}", i * 4 + j, incompressible(1000, i * 4 + j)),
+            );
         }
         sim.run_for(500);
     }
     let t = sim.trace().to_vec();
-    let drops = count(&t, |k| matches!(k, Kind::OutputBufferLimit { limit, .. } if limit == "hard"));
+    let drops = count(
+        &t,
+        |k| matches!(k, Kind::OutputBufferLimit { limit, .. } if limit == "hard"),
+    );
     let syncs = count(&t, |k| matches!(k, Kind::BgsaveStarted { .. }));
     assert!(drops >= 3, "{drops} drops\n{}", dump(&t));
     assert!(syncs >= drops, "{syncs} BGSAVEs for {drops} drops");
@@ -250,12 +301,24 @@ fn output_buffer_soft_limit_needs_time_above_it() {
     cmd(&mut sim, "B", "REPLICAOF A");
     sim.run_for(100);
     for i in 0..8 {
-        cmd(&mut sim, "A", &format!("SET w{i} {}", incompressible(1000, i)));
+        cmd(
+            &mut sim,
+            "A",
+            &format!("SET w{i} {}", incompressible(1000, i)),
+        );
     }
     sim.run_for(900);
     let t = sim.trace().to_vec();
-    assert_eq!(count(&t, |k| matches!(k, Kind::OutputBufferLimit { .. })), 0);
+    assert_eq!(
+        count(&t, |k| matches!(k, Kind::OutputBufferLimit { .. })),
+        0
+    );
     sim.run_for(2_000);
     let t = sim.trace().to_vec();
-    find_after(&t, 0, "soft limit", |e| matches!(&e.kind, Kind::OutputBufferLimit { limit, .. } if limit == "soft"));
+    find_after(
+        &t,
+        0,
+        "soft limit",
+        |e| matches!(&e.kind, Kind::OutputBufferLimit { limit, .. } if limit == "soft"),
+    );
 }

@@ -30,9 +30,9 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Seeds in the short version inside `cargo test`.
-const SHORT_SEEDS: u64 = 300;
+const SHORT_SEEDS: u64 = 400;
 /// Fault-phase actions per seed.
-const ACTIONS: usize = 60;
+const ACTIONS: usize = 100;
 /// Keys the writes choose from: few, so types collide (WRONGTYPE) and keys
 /// are rewritten, expired and deleted often.
 const KEYS: u64 = 12;
@@ -74,9 +74,13 @@ struct Soak {
 }
 
 /// What a finished seed reports.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Outcome {
     trace_hash: u64,
+    /// Replicas whose data and offset were compared with their master's.
+    replicas_checked: usize,
+    /// Keys compared over all of them.
+    keys_compared: usize,
 }
 
 impl Soak {
@@ -284,7 +288,8 @@ impl Soak {
     }
 
     /// Every replica equals its master: data and offsets, link up.
-    fn check(&mut self) -> Result<(), String> {
+    fn check(&mut self) -> Result<Outcome, String> {
+        let mut outcome = Outcome::default();
         for i in 0..self.names.len() {
             let Some(m) = self.master[i] else {
                 continue;
@@ -298,9 +303,11 @@ impl Soak {
             if ro != mo {
                 return Err(format!("{replica} at offset {ro}, its master {master} at {mo}"));
             }
-            compare_data(&self.sim, &replica, &master)?;
+            outcome.keys_compared += compare_data(&self.sim, &replica, &master)?;
+            outcome.replicas_checked += 1;
         }
-        Ok(())
+        outcome.trace_hash = self.sim.trace_hash();
+        Ok(outcome)
     }
 
     fn info(&mut self, node: usize, field: &str) -> Result<String, String> {
@@ -355,8 +362,10 @@ fn random_write(rng: &mut Choices) -> Vec<String> {
 /// Compares two nodes' keyspaces: same keys in every db, same values, same
 /// expiry times. Insertion order may differ (a set loaded from an intset
 /// comes back sorted) and does not matter: `Value`'s equality compares
-/// hashes and sets as maps and sets, lists in order.
-fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<(), String> {
+/// hashes and sets as maps and sets, lists in order. Returns the number of
+/// keys compared.
+fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<usize, String> {
+    let mut compared = 0;
     let (Some(r), Some(m)) = (sim.node(replica), sim.node(master)) else {
         return Err(format!("{replica} or {master} is missing"));
     };
@@ -368,6 +377,7 @@ fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<(), String> {
                 .collect()
         };
         let (rk, mk) = (by_key(rdb), by_key(mdb));
+        compared += mk.len();
         if rk != mk {
             let show = |k: &[u8]| String::from_utf8_lossy(k).into_owned();
             let differs = mk
@@ -379,25 +389,23 @@ fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<(), String> {
             return Err(format!("db {db} of {replica} differs from its master {master}: {differs}"));
         }
     }
-    Ok(())
+    Ok(compared)
 }
 
 /// Runs one seed: build, fault phase, heal, check.
-fn run_seed(seed: u64) -> Result<(Outcome, Sim), String> {
+fn run_seed(seed: u64) -> Result<Outcome, String> {
     let mut soak = Soak::new(seed);
     soak.build()?;
     for _ in 0..ACTIONS {
         soak.act()?;
     }
     soak.heal()?;
-    soak.check()?;
-    let trace_hash = soak.sim.trace_hash();
-    Ok((Outcome { trace_hash }, soak.sim))
+    soak.check()
 }
 
 /// Runs one seed twice, catching panics; the error says what failed.
-fn check_seed(seed: u64) -> Result<(), String> {
-    let once = || catch_unwind(AssertUnwindSafe(|| run_seed(seed).map(|(o, _)| o)));
+fn check_seed(seed: u64) -> Result<Outcome, String> {
+    let once = || catch_unwind(AssertUnwindSafe(|| run_seed(seed)));
     let first = once().map_err(|p| format!("panicked: {}", panic_text(&p)))??;
     let second = once().map_err(|p| format!("panicked on the second run: {}", panic_text(&p)))??;
     if first.trace_hash != second.trace_hash {
@@ -406,7 +414,7 @@ fn check_seed(seed: u64) -> Result<(), String> {
             first.trace_hash, second.trace_hash
         ));
     }
-    Ok(())
+    Ok(first)
 }
 
 fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -423,14 +431,22 @@ fn sweep(seeds: std::ops::Range<u64>, release: bool) {
     let mut failed = Vec::new();
     let total = seeds.end - seeds.start;
     let start = std::time::Instant::now();
+    let (mut replicas, mut keys) = (0, 0);
     for seed in seeds {
-        if let Err(e) = check_seed(seed) {
-            eprintln!("seed {seed} FAILED: {e}");
-            eprintln!("  rerun: SOAK_SEED={seed} cargo test {mode}--test soak -- --ignored soak_one --nocapture");
-            failed.push(seed);
+        match check_seed(seed) {
+            Ok(o) => (replicas, keys) = (replicas + o.replicas_checked, keys + o.keys_compared),
+            Err(e) => {
+                eprintln!("seed {seed} FAILED: {e}");
+                eprintln!("  rerun: SOAK_SEED={seed} cargo test {mode}--test soak -- --ignored soak_one --nocapture");
+                failed.push(seed);
+            }
         }
     }
-    eprintln!("soak: {total} seeds in {:.1} s, {} failed", start.elapsed().as_secs_f64(), failed.len());
+    eprintln!(
+        "soak: {total} seeds in {:.1} s ({replicas} replicas and {keys} keys compared with their masters), {} failed",
+        start.elapsed().as_secs_f64(),
+        failed.len()
+    );
     assert!(failed.is_empty(), "soak seeds failed: {failed:?}");
 }
 
@@ -467,7 +483,7 @@ fn soak_one() {
                 soak.act()?;
             }
             soak.heal()?;
-            soak.check()
+            soak.check().map(drop)
         };
         let verdict = run();
         let script = replscope::scenario::from_inputs(soak.sim.inputs());

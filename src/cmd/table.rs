@@ -198,18 +198,30 @@ pub static COMMANDS: &[CommandSpec] = &[
 /// Longest command name; longer inputs cannot match.
 const MAX_NAME: usize = 16;
 
-/// Finds a command by name, case-insensitively, without allocating.
+/// A name of up to 16 bytes packed big-endian into a `u128`, zero-padded.
+/// Names hold no zero bytes, so packed values sort exactly like the names
+/// and one integer comparison replaces a `memcmp`.
+fn pack(name: &[u8]) -> u128 {
+    name.iter().take(MAX_NAME).enumerate().fold(0, |v, (i, b)| {
+        v | u128::from(b.to_ascii_lowercase()) << (8 * (15 - i))
+    })
+}
+
+/// [`COMMANDS`]' names, packed, computed once.
+fn packed_names() -> &'static [u128] {
+    static PACKED: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
+    PACKED.get_or_init(|| COMMANDS.iter().map(|c| pack(c.name.as_bytes())).collect())
+}
+
+/// Finds a command by name, case-insensitively, without allocating: a
+/// binary search over the packed names.
 pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
-    if name.len() > MAX_NAME {
+    if name.is_empty() || name.len() > MAX_NAME || name.contains(&0) {
         return None;
     }
-    let mut buf = [0u8; MAX_NAME];
-    let lower = &mut buf[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    let lower = &*lower;
-    COMMANDS
-        .binary_search_by(|c| c.name.as_bytes().cmp(lower))
+    let key = pack(name);
+    packed_names()
+        .binary_search(&key)
         .ok()
         .and_then(|i| COMMANDS.get(i))
 }

@@ -2,9 +2,10 @@
 //! data types, with per-key expiry in virtual milliseconds.
 //!
 //! Each [`Db`] keeps two maps, as Redis does: the main dictionary and the
-//! `expires` dictionary of keys that have a TTL. Both are `IndexMap`s, so
-//! iteration order (KEYS, SCAN, the RDB snapshot) is the order of insertion
-//! and therefore the same on every run with the same inputs; real Redis
+//! `expires` dictionary of keys that have a TTL. Both are [`KeyMap`]s
+//! (insertion-ordered, compact per key), so iteration order (KEYS, SCAN, the
+//! RDB snapshot) is the order of insertion, changed only by deletions, and
+//! therefore the same on every run with the same inputs; real Redis
 //! iterates in hash-table order, which is random per process.
 //!
 //! Expiry here is *logical*: [`Db::is_expired`] answers against a time the
@@ -12,9 +13,11 @@
 //! propagating the `DEL`, is the command layer's job, because only a master
 //! does it; a replica only hides expired keys from reads.
 
+mod keymap;
 mod sds;
 mod value;
 
+pub use keymap::KeyMap;
 pub use sds::{Sds, INLINE_CAP};
 pub use value::{Value, ZSet};
 
@@ -35,9 +38,9 @@ pub type Map<K, V> = IndexMap<K, V, FastHash>;
 #[derive(Clone, Debug, Default)]
 pub struct Db {
     /// Every key and its value.
-    pub dict: Map<Sds, Value>,
+    pub dict: KeyMap<Value>,
     /// Absolute expiry time (Unix ms) of the keys that have one.
-    pub expires: Map<Sds, i64>,
+    pub expires: KeyMap<i64>,
 }
 
 impl Db {
@@ -95,21 +98,17 @@ impl Db {
         self.expires.clear();
     }
 
-    /// Bytes this database occupies: both tables at their capacity (entry,
-    /// stored hash, index slot and control byte per slot) plus what every
-    /// key and value owns on the heap. An estimate in the spirit of
-    /// Redis's `used_memory`, for INFO and the memory benchmark.
+    /// Bytes this database occupies: both tables as allocated plus what
+    /// every key and value owns on the heap. An estimate in the spirit of
+    /// Redis's `used_memory`, for INFO.
     pub fn memory_bytes(&self) -> usize {
-        let slot = 8 + std::mem::size_of::<usize>() + 1;
-        let dict = self.dict.capacity() * (std::mem::size_of::<(Sds, Value)>() + slot);
-        let expires = self.expires.capacity() * (std::mem::size_of::<(Sds, i64)>() + slot);
         let heap: usize = self
             .dict
             .iter()
             .map(|(k, v)| k.heap_bytes() + v.heap_bytes())
             .sum();
         let expire_keys: usize = self.expires.keys().map(Sds::heap_bytes).sum();
-        dict + expires + heap + expire_keys
+        self.dict.allocated_bytes() + self.expires.allocated_bytes() + heap + expire_keys
     }
 }
 

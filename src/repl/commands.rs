@@ -18,15 +18,20 @@
 use super::{Force, ReplState, ReplicaLink, SlaveState};
 use crate::node::{Cx, Node, Timer, WaitState};
 use crate::resp::{parse_int, Frame};
-use crate::sim::trace::{Kind, Phase};
 use crate::sim::links::ConnId;
+use crate::sim::trace::{Kind, Phase};
 
 /// WAIT's error on a replica, verbatim from Redis 7.0.
 const WAIT_ON_REPLICA: &str = "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.";
 
 impl Node {
     /// `REPLICAOF host port` / `REPLICAOF NO ONE`.
-    pub fn replicaof_command(&mut self, from: Option<ConnId>, argv: &[Vec<u8>], cx: &mut Cx) -> Frame {
+    pub fn replicaof_command(
+        &mut self,
+        from: Option<ConnId>,
+        argv: &[Vec<u8>],
+        cx: &mut Cx,
+    ) -> Frame {
         let (Some(host), Some(port)) = (argv.get(1), argv.get(2)) else {
             return Frame::err("ERR wrong number of arguments for 'replicaof' command");
         };
@@ -36,7 +41,8 @@ impl Node {
             }
             return Frame::ok();
         }
-        let from_slave = from.is_some_and(|c| self.peers.get(&c).is_some_and(|p| p.slave.is_some()));
+        let from_slave =
+            from.is_some_and(|c| self.peers.get(&c).is_some_and(|p| p.slave.is_some()));
         if from_slave {
             return Frame::err("ERR Command is not valid when client is a replica.");
         }
@@ -71,7 +77,11 @@ impl Node {
         self.unblock_wait_for_role_change(cx);
         let mut link = ReplicaLink::new(host.clone(), port);
         link.cached = cached;
-        link.state = if was_master { ReplState::None } else { ReplState::Connect };
+        link.state = if was_master {
+            ReplState::None
+        } else {
+            ReplState::Connect
+        };
         self.repl.link = Some(link);
         self.server.is_replica = true;
         if was_master {
@@ -134,7 +144,12 @@ impl Node {
     }
 
     /// REPLCONF from a replica (or the console).
-    pub fn replconf_command(&mut self, from: Option<ConnId>, argv: &[Vec<u8>], cx: &mut Cx) -> Option<Frame> {
+    pub fn replconf_command(
+        &mut self,
+        from: Option<ConnId>,
+        argv: &[Vec<u8>],
+        cx: &mut Cx,
+    ) -> Option<Frame> {
         if argv.len() % 2 == 0 {
             return Some(Frame::err("ERR syntax error"));
         }
@@ -165,7 +180,9 @@ impl Node {
                 b"getack" => return None,
                 _ => {
                     let opt = String::from_utf8_lossy(&pair[0]);
-                    return Some(Frame::err(format!("ERR Unrecognized REPLCONF option: {opt}")));
+                    return Some(Frame::err(format!(
+                        "ERR Unrecognized REPLCONF option: {opt}"
+                    )));
                 }
             }
         }
@@ -198,7 +215,12 @@ impl Node {
     }
 
     /// WAIT numreplicas timeout.
-    pub fn wait_command(&mut self, from: Option<ConnId>, argv: &[Vec<u8>], cx: &mut Cx) -> Option<Frame> {
+    pub fn wait_command(
+        &mut self,
+        from: Option<ConnId>,
+        argv: &[Vec<u8>],
+        cx: &mut Cx,
+    ) -> Option<Frame> {
         if self.repl.link.is_some() {
             return Some(Frame::err(WAIT_ON_REPLICA));
         }
@@ -217,7 +239,11 @@ impl Node {
             return Some(Frame::Integer(acked));
         }
         let gen = self.next_gen();
-        self.wait = Some(WaitState { numreplicas, offset, gen });
+        self.wait = Some(WaitState {
+            numreplicas,
+            offset,
+            gen,
+        });
         if timeout > 0 {
             cx.timer(cx.now_ms + timeout as u64, Timer::WaitTimeout { gen });
         }
@@ -267,14 +293,16 @@ impl Node {
     fn finish_wait(&mut self, acked: i64, cx: &mut Cx) {
         self.wait = None;
         cx.trace(None, Phase::Streaming, Kind::WaitDone { acked });
-        cx.out.push(crate::node::Effect::ConsoleReply(Frame::Integer(acked)));
+        cx.out
+            .push(crate::node::Effect::ConsoleReply(Frame::Integer(acked)));
     }
 
     /// `disconnectAllBlockedClients` when a master becomes a replica.
     fn unblock_wait_for_role_change(&mut self, cx: &mut Cx) {
         if self.wait.take().is_some() {
             let err = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
-            cx.out.push(crate::node::Effect::ConsoleReply(Frame::err(err)));
+            cx.out
+                .push(crate::node::Effect::ConsoleReply(Frame::err(err)));
         }
     }
 

@@ -73,14 +73,22 @@ impl Node {
         } else if state == ReplState::Transfer && io_idle > timeout {
             self.abort_link("Timeout receiving bulk data from MASTER...", true, cx);
         } else if state == ReplState::Connected
-            && link.master.as_ref().is_some_and(|m| now_s - m.lastinteraction_s > timeout)
+            && link
+                .master
+                .as_ref()
+                .is_some_and(|m| now_s - m.lastinteraction_s > timeout)
         {
             self.drop_master_link("MASTER timeout: no data nor PING received...", true, cx);
         }
         if self.repl.state() == ReplState::Connect {
             self.connect_with_master(cx);
         }
-        let ack = self.repl.link.as_ref().and_then(|l| l.master.as_ref()).filter(|m| !m.pre_psync);
+        let ack = self
+            .repl
+            .link
+            .as_ref()
+            .and_then(|l| l.master.as_ref())
+            .filter(|m| !m.pre_psync);
         if let Some(offset) = ack.map(|m| m.reploff) {
             self.send_ack(offset, cx);
         }
@@ -98,7 +106,11 @@ impl Node {
 
     /// The bare `\n` to replicas waiting for their RDB (not counted).
     fn keepalive_waiting_slaves(&mut self, cx: &mut Cx) {
-        let disk_child = self.repl.bgsave.as_ref().is_some_and(|b| b.target == super::Target::Disk);
+        let disk_child = self
+            .repl
+            .bgsave
+            .as_ref()
+            .is_some_and(|b| b.target == super::Target::Disk);
         for conn in self.repl.slaves.clone() {
             let Some(peer) = self.peers.get(&conn) else {
                 continue;
@@ -131,10 +143,14 @@ impl Node {
                 let name = peer.name.clone();
                 let reason = "Disconnecting timedout replica (streaming sync)";
                 self.free_peer(conn, reason, cx);
-                cx.trace(Some(&name), Phase::None, Kind::ConnClosed {
-                    peer: name.clone(),
-                    reason: reason.into(),
-                });
+                cx.trace(
+                    Some(&name),
+                    Phase::None,
+                    Kind::ConnClosed {
+                        peer: name.clone(),
+                        reason: reason.into(),
+                    },
+                );
             }
         }
     }
@@ -143,12 +159,15 @@ impl Node {
     /// and takes a new replication ID.
     fn backlog_ttl(&mut self, cx: &mut Cx) {
         let ttl = self.server.config.repl_backlog_ttl as i64;
-        let alone = self.repl.slaves.is_empty() && self.repl.link.is_none() && self.repl.backlog.is_some();
+        let alone =
+            self.repl.slaves.is_empty() && self.repl.link.is_none() && self.repl.backlog.is_some();
         if ttl > 0 && alone && cx.unix_s() - self.repl.no_slaves_since_s > ttl {
             self.repl.change_replication_id(cx.rng);
             self.repl.clear_replication_id2();
             self.repl.backlog = None;
-            let why = format!("Replication backlog freed after {ttl} seconds without connected replicas.");
+            let why = format!(
+                "Replication backlog freed after {ttl} seconds without connected replicas."
+            );
             cx.trace(None, Phase::None, Kind::BacklogFreed { why });
         }
     }

@@ -56,12 +56,19 @@ impl Node {
             return;
         }
         let name = peer.name.clone();
-        if self.repl.link.as_ref().is_some_and(|l| l.state != ReplState::Connected) {
+        if self
+            .repl
+            .link
+            .as_ref()
+            .is_some_and(|l| l.state != ReplState::Connected)
+        {
             let reply = Frame::err("NOMASTERLINK Can't SYNC while not connected with my master");
             cx.send(conn, reply.encode(), Payload::Reply);
             return;
         }
-        let is_psync = argv.first().is_some_and(|c| c.eq_ignore_ascii_case(b"psync"));
+        let is_psync = argv
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case(b"psync"));
         if is_psync && self.try_partial(conn, &name, argv, cx) {
             return;
         }
@@ -70,7 +77,13 @@ impl Node {
             p.slave = Some(Slave::waiting(!is_psync));
         }
         self.repl.slaves.push(conn);
-        self.trace_slave_state(&name, "none", SlaveState::WaitBgsaveStart, Phase::Handshake, cx);
+        self.trace_slave_state(
+            &name,
+            "none",
+            SlaveState::WaitBgsaveStart,
+            Phase::Handshake,
+            cx,
+        );
         if self.repl.slaves.len() == 1 && self.repl.backlog.is_none() {
             self.repl.change_replication_id(cx.rng);
             self.repl.clear_replication_id2();
@@ -121,7 +134,12 @@ impl Node {
             "+CONTINUE\r\n".to_string()
         };
         cx.send(conn, line.into_bytes(), Payload::Reply);
-        let backlog = self.repl.backlog.as_ref().map(|b| b.from_offset(offset)).unwrap_or_default();
+        let backlog = self
+            .repl
+            .backlog
+            .as_ref()
+            .map(|b| b.from_offset(offset))
+            .unwrap_or_default();
         let kind = Kind::Continue {
             replid: self.repl.replid.clone(),
             offset,
@@ -160,7 +178,11 @@ impl Node {
                 return;
             }
         };
-        cx.trace(Some(name), Phase::Snapshot, Kind::BgsaveWaitNext { why: why.into() });
+        cx.trace(
+            Some(name),
+            Phase::Snapshot,
+            Kind::BgsaveWaitNext { why: why.into() },
+        );
     }
 
     /// Another replica in `wait_bgsave_end` for the running disk BGSAVE.
@@ -180,13 +202,21 @@ impl Node {
         let Some(src) = self.peers.get(&other).and_then(|p| p.slave.clone()) else {
             return;
         };
-        let other_name = self.peers.get(&other).map(|p| p.name.clone()).unwrap_or_default();
+        let other_name = self
+            .peers
+            .get(&other)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         if let Some(slave) = self.peers.get_mut(&conn).and_then(|p| p.slave.as_mut()) {
             slave.buffer = src.buffer;
             slave.buffered_commands = src.buffered_commands;
             slave.bgsave_gen = src.bgsave_gen;
         }
-        cx.trace(Some(name), Phase::Snapshot, Kind::BgsaveAttached { to: other_name });
+        cx.trace(
+            Some(name),
+            Phase::Snapshot,
+            Kind::BgsaveAttached { to: other_name },
+        );
         self.setup_full_resync(conn, src.psync_initial_offset, cx);
     }
 
@@ -244,7 +274,9 @@ impl Node {
         if waiting.is_empty() || self.repl.bgsave.is_some() {
             return;
         }
-        let capa_eof = waiting.iter().all(|c| self.peers.get(c).is_some_and(|p| p.capa_eof));
+        let capa_eof = waiting
+            .iter()
+            .all(|c| self.peers.get(c).is_some_and(|p| p.capa_eof));
         let target = if self.server.config.repl_diskless_sync && capa_eof {
             Target::Sockets
         } else {
@@ -252,7 +284,10 @@ impl Node {
         };
         let rdb = self.snapshot_rdb(cx.unix_ms());
         let gen = self.next_gen();
-        let names: Vec<String> = waiting.iter().filter_map(|c| self.peers.get(c).map(|p| p.name.clone())).collect();
+        let names: Vec<String> = waiting
+            .iter()
+            .filter_map(|c| self.peers.get(c).map(|p| p.name.clone()))
+            .collect();
         let kind = Kind::BgsaveStarted {
             target: target.name().into(),
             replicas: names,
@@ -291,8 +326,19 @@ impl Node {
     }
 
     /// Writes an RDB payload to a replica, asking to hear when it has left.
-    fn send_rdb(&mut self, conn: ConnId, payload: Vec<u8>, preamble: String, gen: u64, cx: &mut Cx) {
-        let name = self.peers.get(&conn).map(|p| p.name.clone()).unwrap_or_default();
+    fn send_rdb(
+        &mut self,
+        conn: ConnId,
+        payload: Vec<u8>,
+        preamble: String,
+        gen: u64,
+        cx: &mut Cx,
+    ) {
+        let name = self
+            .peers
+            .get(&conn)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         let kind = Kind::RdbSendStarted {
             bytes: payload.len() as u64,
             preamble,
@@ -362,7 +408,11 @@ impl Node {
         };
         cx.trace(None, Phase::Transfer, kind);
         for conn in self.slaves_in(SlaveState::WaitBgsaveEnd) {
-            let ours = self.peers.get(&conn).and_then(|p| p.slave.as_ref()).is_some_and(|s| s.bgsave_gen == bgsave.gen);
+            let ours = self
+                .peers
+                .get(&conn)
+                .and_then(|p| p.slave.as_ref())
+                .is_some_and(|s| s.bgsave_gen == bgsave.gen);
             if ours {
                 self.put_online(conn, true, cx);
             }
@@ -374,8 +424,15 @@ impl Node {
     /// wait for the first ACK).
     fn put_online(&mut self, conn: ConnId, start_on_ack: bool, cx: &mut Cx) {
         let now_s = cx.unix_s();
-        let phase = if start_on_ack { Phase::Load } else { Phase::Replay };
-        if self.set_slave_state(conn, SlaveState::Online, phase, cx).is_none() {
+        let phase = if start_on_ack {
+            Phase::Load
+        } else {
+            Phase::Replay
+        };
+        if self
+            .set_slave_state(conn, SlaveState::Online, phase, cx)
+            .is_none()
+        {
             return;
         }
         if let Some(s) = self.peers.get_mut(&conn).and_then(|p| p.slave.as_mut()) {
@@ -445,7 +502,12 @@ impl Node {
             self.repl.no_slaves_since_s = cx.unix_s();
         }
         self.refresh_good_slaves(cx);
-        let Some(b) = self.repl.bgsave.as_mut().filter(|b| b.target == Target::Sockets) else {
+        let Some(b) = self
+            .repl
+            .bgsave
+            .as_mut()
+            .filter(|b| b.target == Target::Sockets)
+        else {
             return;
         };
         b.pending.retain(|c| *c != conn);
@@ -453,15 +515,25 @@ impl Node {
             return;
         }
         let gen = b.gen;
-        let receivers = self.slaves_in(SlaveState::WaitBgsaveEnd).into_iter().any(|c| {
-            self.peers.get(&c).and_then(|p| p.slave.as_ref()).is_some_and(|s| s.bgsave_gen == gen)
-        });
+        let receivers = self
+            .slaves_in(SlaveState::WaitBgsaveEnd)
+            .into_iter()
+            .any(|c| {
+                self.peers
+                    .get(&c)
+                    .and_then(|p| p.slave.as_ref())
+                    .is_some_and(|s| s.bgsave_gen == gen)
+            });
         if receivers {
             self.socket_bgsave_done(cx);
         } else {
             self.repl.bgsave = None;
             let why = "Diskless rdb transfer, last replica dropped, killing fork child.";
-            cx.trace(None, Phase::Transfer, Kind::BgsaveKilled { why: why.into() });
+            cx.trace(
+                None,
+                Phase::Transfer,
+                Kind::BgsaveKilled { why: why.into() },
+            );
             self.start_pending_fork(cx);
         }
     }
@@ -483,7 +555,13 @@ impl Node {
     }
 
     /// Sets a replica's master-side state; returns its name if it exists.
-    fn set_slave_state(&mut self, conn: ConnId, to: SlaveState, phase: Phase, cx: &mut Cx) -> Option<String> {
+    fn set_slave_state(
+        &mut self,
+        conn: ConnId,
+        to: SlaveState,
+        phase: Phase,
+        cx: &mut Cx,
+    ) -> Option<String> {
         let peer = self.peers.get_mut(&conn)?;
         let slave = peer.slave.as_mut()?;
         let from = slave.state.name();
@@ -536,7 +614,11 @@ impl Node {
                 Some(mark) => t.payload.len() >= mark.len() && t.payload.ends_with(mark),
                 None => t.read == t.size as u64,
             };
-            let total = if t.size > 0 { t.size as u64 } else { t.payload_hint.saturating_sub(47) };
+            let total = if t.size > 0 {
+                t.size as u64
+            } else {
+                t.payload_hint.saturating_sub(47)
+            };
             let kind = Kind::RdbChunk {
                 bytes: take as u64,
                 received: t.read,
@@ -554,7 +636,11 @@ impl Node {
     /// `$<len>` or `$EOF:<mark>` (or an error from the master).
     fn payload_header(&mut self, line: &str, cx: &mut Cx) {
         if let Some(err) = line.strip_prefix('-') {
-            self.abort_link(&format!("MASTER aborted replication with an error: {err}"), true, cx);
+            self.abort_link(
+                &format!("MASTER aborted replication with an error: {err}"),
+                true,
+                cx,
+            );
             return;
         }
         let Some(link) = self.repl.link.as_mut() else {
@@ -564,16 +650,28 @@ impl Node {
         if let Some(mark) = line.strip_prefix("$EOF:").filter(|m| m.len() >= 40) {
             t.eof_mark = Some(mark.as_bytes()[..40].to_vec());
             t.size = 0;
-        } else if let Some(n) = line.strip_prefix('$').and_then(|n| n.parse::<i64>().ok()).filter(|n| *n >= 0) {
+        } else if let Some(n) = line
+            .strip_prefix('$')
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+        {
             t.size = n;
         } else {
-            let why = format!("Bad protocol from MASTER, the first byte is not '$' (we received '{line}')");
+            let why = format!(
+                "Bad protocol from MASTER, the first byte is not '$' (we received '{line}')"
+            );
             self.abort_link(&why, true, cx);
             return;
         }
         t.started = true;
         let name = self.name.clone();
-        cx.trace(Some(&name), Phase::Transfer, Kind::TransferStarted { preamble: line.to_string() });
+        cx.trace(
+            Some(&name),
+            Phase::Transfer,
+            Kind::TransferStarted {
+                preamble: line.to_string(),
+            },
+        );
     }
 
     /// The payload is complete: drop sub-replicas and backlog, flush, load.
@@ -609,7 +707,13 @@ impl Node {
                 self.finish_full_sync(db, usemark, cx);
             }
             Err(e) => {
-                cx.trace(Some(&name), Phase::Load, Kind::LoadFailed { error: e.to_string() });
+                cx.trace(
+                    Some(&name),
+                    Phase::Load,
+                    Kind::LoadFailed {
+                        error: e.to_string(),
+                    },
+                );
                 let why = "Failed trying to load the MASTER synchronization DB from disk";
                 self.abort_link(why, true, cx);
             }

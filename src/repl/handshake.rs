@@ -96,11 +96,23 @@ impl Node {
         cx.send(conn, encode_command(argv), Payload::Command);
         let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_bytes().to_vec()).collect();
         let name = self.name.clone();
-        cx.trace(Some(&name), Phase::Handshake, Kind::HandshakeSent { command: describe(&argv) });
+        cx.trace(
+            Some(&name),
+            Phase::Handshake,
+            Kind::HandshakeSent {
+                command: describe(&argv),
+            },
+        );
     }
 
     /// Bytes from the master, whatever the state.
-    pub fn on_master_data(&mut self, bytes: &[u8], payload: Payload, progress: Option<(u64, u64)>, cx: &mut Cx) {
+    pub fn on_master_data(
+        &mut self,
+        bytes: &[u8],
+        payload: Payload,
+        progress: Option<(u64, u64)>,
+        cx: &mut Cx,
+    ) {
         let now_s = cx.unix_s();
         let Some(link) = self.repl.link.as_mut() else {
             return;
@@ -148,7 +160,11 @@ impl Node {
         }
         let state = self.repl.state();
         if state == ReplState::Transfer {
-            let pending = self.repl.link.as_ref().map_or(0, |l| l.inbuf.pending().len());
+            let pending = self
+                .repl
+                .link
+                .as_ref()
+                .map_or(0, |l| l.inbuf.pending().len());
             if pending > 0 {
                 self.read_payload(cx);
             }
@@ -170,7 +186,13 @@ impl Node {
             return;
         }
         let name = self.name.clone();
-        cx.trace(Some(&name), Phase::Handshake, Kind::HandshakeReply { reply: line.clone() });
+        cx.trace(
+            Some(&name),
+            Phase::Handshake,
+            Kind::HandshakeReply {
+                reply: line.clone(),
+            },
+        );
         match state {
             ReplState::ReceivePingReply => self.ping_reply(conn, &line, cx),
             ReplState::ReceivePortReply => self.set_repl_state(ReplState::ReceiveCapaReply, cx),
@@ -187,7 +209,11 @@ impl Node {
     fn ping_reply(&mut self, conn: ConnId, line: &str, cx: &mut Cx) {
         let accepted = ["-NOAUTH", "-NOPERM", "-ERR operation not permitted"];
         if line.starts_with('-') && !accepted.iter().any(|a| line.starts_with(a)) {
-            self.abort_link(&format!("Error reply to PING from master: '{line}'"), false, cx);
+            self.abort_link(
+                &format!("Error reply to PING from master: '{line}'"),
+                false,
+                cx,
+            );
             return;
         }
         self.set_repl_state(ReplState::SendHandshake, cx);
@@ -207,7 +233,13 @@ impl Node {
         if force == Force::Legacy {
             cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
             let name = self.name.clone();
-            cx.trace(Some(&name), Phase::Handshake, Kind::HandshakeSent { command: "SYNC".into() });
+            cx.trace(
+                Some(&name),
+                Phase::Handshake,
+                Kind::HandshakeSent {
+                    command: "SYNC".into(),
+                },
+            );
             self.start_transfer(cx);
             return;
         }
@@ -226,13 +258,20 @@ impl Node {
         } else if line.starts_with("+CONTINUE") {
             self.continue_reply(line, cx);
         } else if line.starts_with("-NOMASTERLINK") || line.starts_with("-LOADING") {
-            let why = format!("Master is currently unable to PSYNC but should be in the future: {line}");
+            let why =
+                format!("Master is currently unable to PSYNC but should be in the future: {line}");
             self.abort_link(&why, false, cx);
         } else {
             // The master does not understand PSYNC: fall back to SYNC.
             cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
             let name = self.name.clone();
-            cx.trace(Some(&name), Phase::Handshake, Kind::HandshakeSent { command: "SYNC".into() });
+            cx.trace(
+                Some(&name),
+                Phase::Handshake,
+                Kind::HandshakeSent {
+                    command: "SYNC".into(),
+                },
+            );
             self.start_transfer(cx);
         }
     }
@@ -243,7 +282,10 @@ impl Node {
             return;
         };
         let mut parts = rest.split_whitespace();
-        match (parts.next(), parts.next().and_then(|o| o.parse::<i64>().ok())) {
+        match (
+            parts.next(),
+            parts.next().and_then(|o| o.parse::<i64>().ok()),
+        ) {
             (Some(id), Some(off)) if id.len() == 40 => {
                 link.master_replid = id.to_string();
                 link.initial_offset = off;
@@ -396,7 +438,11 @@ impl Node {
     /// `replicationCacheMasterUsingMyself`: a master about to become a
     /// replica offers its own history to the new master.
     pub fn cache_master_using_myself(&mut self, cx: &mut Cx) {
-        let mut m = MasterClient::new(self.repl.replid.clone(), self.repl.master_repl_offset, cx.unix_s());
+        let mut m = MasterClient::new(
+            self.repl.replid.clone(),
+            self.repl.master_repl_offset,
+            cx.unix_s(),
+        );
         m.pre_psync = false;
         let kind = Kind::CachedMaster {
             replid: m.replid.clone(),
@@ -414,7 +460,9 @@ impl Node {
 pub fn take_line(inbuf: &mut Decoder) -> Option<String> {
     let pending = inbuf.pending();
     let nl = pending.iter().position(|&c| c == b'\n')?;
-    let line = String::from_utf8_lossy(&pending[..nl]).trim_end_matches('\r').to_string();
+    let line = String::from_utf8_lossy(&pending[..nl])
+        .trim_end_matches('\r')
+        .to_string();
     inbuf.consume(nl + 1);
     Some(line)
 }

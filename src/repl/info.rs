@@ -13,7 +13,11 @@ impl Node {
     /// The body of `# Replication` (lines joined by CRLF, no header).
     pub fn info_replication(&self, cx: &Cx) -> String {
         let mut lines: Vec<String> = Vec::with_capacity(24);
-        let role = if self.repl.link.is_some() { "slave" } else { "master" };
+        let role = if self.repl.link.is_some() {
+            "slave"
+        } else {
+            "master"
+        };
         lines.push(format!("role:{role}"));
         if self.repl.link.is_some() {
             self.info_replica_lines(cx, &mut lines);
@@ -25,13 +29,19 @@ impl Node {
         }
         self.info_slave_lines(cx, &mut lines);
         let r = &self.repl;
-        let (first, histlen) = r.backlog.as_ref().map_or((0, 0), |b| (b.first_byte_offset(), b.histlen()));
+        let (first, histlen) = r
+            .backlog
+            .as_ref()
+            .map_or((0, 0), |b| (b.first_byte_offset(), b.histlen()));
         lines.push("master_failover_state:no-failover".into());
         lines.push(format!("master_replid:{}", r.replid));
         lines.push(format!("master_replid2:{}", r.replid2));
         lines.push(format!("master_repl_offset:{}", r.master_repl_offset));
         lines.push(format!("second_repl_offset:{}", r.second_repl_offset));
-        lines.push(format!("repl_backlog_active:{}", u8::from(r.backlog.is_some())));
+        lines.push(format!(
+            "repl_backlog_active:{}",
+            u8::from(r.backlog.is_some())
+        ));
         lines.push(format!("repl_backlog_size:{}", self.backlog_limit()));
         lines.push(format!("repl_backlog_first_byte_offset:{first}"));
         lines.push(format!("repl_backlog_histlen:{histlen}"));
@@ -47,31 +57,54 @@ impl Node {
         let m = link.master.as_ref().or(link.cached.as_ref());
         let (reploff, read) = m.map_or((1, 1), |m| (m.reploff, m.read_reploff));
         let connected = link.state == ReplState::Connected;
-        let last_io = link.master.as_ref().map_or(-1, |m| now_s - m.lastinteraction_s);
+        let last_io = link
+            .master
+            .as_ref()
+            .map_or(-1, |m| now_s - m.lastinteraction_s);
         lines.push(format!("master_host:{}", link.host));
         lines.push(format!("master_port:{}", link.port));
-        lines.push(format!("master_link_status:{}", if connected { "up" } else { "down" }));
+        lines.push(format!(
+            "master_link_status:{}",
+            if connected { "up" } else { "down" }
+        ));
         lines.push(format!("master_last_io_seconds_ago:{last_io}"));
-        lines.push(format!("master_sync_in_progress:{}", u8::from(link.state == ReplState::Transfer)));
+        lines.push(format!(
+            "master_sync_in_progress:{}",
+            u8::from(link.state == ReplState::Transfer)
+        ));
         lines.push(format!("slave_read_repl_offset:{read}"));
         lines.push(format!("slave_repl_offset:{reploff}"));
         if link.state == ReplState::Transfer {
             let t = &link.transfer;
             let size = t.size;
-            let perc = if size > 0 { t.read as f64 / size as f64 * 100.0 } else { 0.0 };
+            let perc = if size > 0 {
+                t.read as f64 / size as f64 * 100.0
+            } else {
+                0.0
+            };
             lines.push(format!("master_sync_total_bytes:{size}"));
             lines.push(format!("master_sync_read_bytes:{}", t.read));
             lines.push(format!("master_sync_left_bytes:{}", size - t.read as i64));
             lines.push(format!("master_sync_perc:{perc:.2}"));
-            lines.push(format!("master_sync_last_io_seconds_ago:{}", now_s - link.transfer_lastio_s));
+            lines.push(format!(
+                "master_sync_last_io_seconds_ago:{}",
+                now_s - link.transfer_lastio_s
+            ));
         }
         if !connected {
-            let down = if link.down_since_s != 0 { now_s - link.down_since_s } else { -1 };
+            let down = if link.down_since_s != 0 {
+                now_s - link.down_since_s
+            } else {
+                -1
+            };
             lines.push(format!("master_link_down_since_seconds:{down}"));
         }
         let config = &self.server.config;
         lines.push(format!("slave_priority:{}", config.replica_priority));
-        lines.push(format!("slave_read_only:{}", u8::from(config.replica_read_only)));
+        lines.push(format!(
+            "slave_read_only:{}",
+            u8::from(config.replica_read_only)
+        ));
         lines.push("replica_announced:1".into());
     }
 
@@ -85,7 +118,11 @@ impl Node {
             let Some(s) = &peer.slave else {
                 continue;
             };
-            let lag = if s.state == SlaveState::Online { now_s - s.ack_time_s } else { 0 };
+            let lag = if s.state == SlaveState::Online {
+                now_s - s.ack_time_s
+            } else {
+                0
+            };
             let mut line = String::new();
             let _ = write!(
                 line,

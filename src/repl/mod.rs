@@ -442,7 +442,10 @@ pub fn describe(argv: &[Vec<u8>]) -> String {
             s.push_str(&text);
         }
         if s.len() > MAX {
-            let cut = (0..=MAX).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=MAX)
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
             s.truncate(cut);
             s.push('…');
             break;

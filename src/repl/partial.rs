@@ -73,13 +73,29 @@ impl Repl {
         let first = backlog.first_byte_offset();
         let end = first + backlog.histlen() as i64;
         let (partial, reason) = if offset < first {
-            (false, format!("offset {offset} is before the backlog {first}..{end} (lack of backlog)"))
+            (
+                false,
+                format!("offset {offset} is before the backlog {first}..{end} (lack of backlog)"),
+            )
         } else if offset > end {
-            (false, format!("offset {offset} is after my offset {}", self.master_repl_offset))
+            (
+                false,
+                format!(
+                    "offset {offset} is after my offset {}",
+                    self.master_repl_offset
+                ),
+            )
         } else {
-            (true, format!("offset {offset} is inside the backlog {first}..{end}"))
+            (
+                true,
+                format!("offset {offset} is inside the backlog {first}..{end}"),
+            )
         };
-        Decision { partial, reason, offset }
+        Decision {
+            partial,
+            reason,
+            offset,
+        }
     }
 
     /// `changeReplicationId`: a new random history.
@@ -127,7 +143,10 @@ mod tests {
         assert!(!d.partial);
         assert_eq!(d.reason, "offset 532 is after my offset 530");
         let d = r.psync_decision(&id, b"0");
-        assert_eq!(d.reason, "offset 0 is before the backlog 1..531 (lack of backlog)");
+        assert_eq!(
+            d.reason,
+            "offset 0 is before the backlog 1..531 (lack of backlog)"
+        );
     }
 
     #[test]
@@ -143,7 +162,10 @@ mod tests {
         let mut r = master_at(639);
         let mut rng = Rng::new(1);
         r.shift_replication_id(&mut rng);
-        assert_eq!((r.replid2.as_str(), r.second_repl_offset), ("a".repeat(40).as_str(), 640));
+        assert_eq!(
+            (r.replid2.as_str(), r.second_repl_offset),
+            ("a".repeat(40).as_str(), 640)
+        );
         let old = "a".repeat(40);
         assert!(r.psync_decision(&old, b"640").partial);
         assert!(!r.psync_decision(&old, b"641").partial);

@@ -40,7 +40,8 @@ impl Node {
 
     /// `replicationFeedSlaves`: one command (and a SELECT if needed).
     pub fn feed_command<A: AsRef<[u8]>>(&mut self, db: i64, argv: &[A], cx: &mut Cx) {
-        if self.repl.link.is_some() || (self.repl.backlog.is_none() && self.repl.slaves.is_empty()) {
+        if self.repl.link.is_some() || (self.repl.backlog.is_none() && self.repl.slaves.is_empty())
+        {
             return;
         }
         if self.repl.slaveseldb != db {
@@ -102,7 +103,11 @@ impl Node {
         } else {
             slave.buffer.extend_from_slice(bytes);
             slave.buffered_commands += 1;
-            let phase = if slave.state == SlaveState::WaitBgsaveEnd { Phase::Snapshot } else { Phase::Transfer };
+            let phase = if slave.state == SlaveState::WaitBgsaveEnd {
+                Phase::Snapshot
+            } else {
+                Phase::Transfer
+            };
             let kind = Kind::Buffered {
                 command: text(),
                 bytes: bytes.len() as u64,
@@ -111,7 +116,12 @@ impl Node {
             let name = peer.name.clone();
             cx.trace(Some(&name), phase, kind);
         }
-        let extra = if self.peers.get(&conn).and_then(|p| p.slave.as_ref()).is_some_and(|s| s.streaming) {
+        let extra = if self
+            .peers
+            .get(&conn)
+            .and_then(|p| p.slave.as_ref())
+            .is_some_and(|s| s.streaming)
+        {
             bytes.len() as u64
         } else {
             0
@@ -153,10 +163,14 @@ impl Node {
             };
             cx.trace(Some(&name), Phase::None, kind);
             self.free_peer(conn, "output buffer limit", cx);
-            cx.trace(Some(&name), Phase::None, Kind::ConnClosed {
-                peer: name.clone(),
-                reason: format!("client-output-buffer-limit replica ({limit} limit)"),
-            });
+            cx.trace(
+                Some(&name),
+                Phase::None,
+                Kind::ConnClosed {
+                    peer: name.clone(),
+                    reason: format!("client-output-buffer-limit replica ({limit} limit)"),
+                },
+            );
         }
     }
 
@@ -204,7 +218,10 @@ impl Node {
         let outcome = if argv.is_empty() {
             None
         } else {
-            Some(self.server.process(&mut client, argv, cx.unix_ms(), &Gate::default()))
+            Some(
+                self.server
+                    .process(&mut client, argv, cx.unix_ms(), &Gate::default()),
+            )
         };
         if let Some(Outcome::Repl(argv)) = outcome {
             self.master_repl_command(&argv, ack_offset, cx);
@@ -222,7 +239,11 @@ impl Node {
         let replay = master.reploff <= master.replay_until;
         let offset = master.reploff;
         let name = self.name.clone();
-        let phase = if replay { Phase::Replay } else { Phase::Streaming };
+        let phase = if replay {
+            Phase::Replay
+        } else {
+            Phase::Streaming
+        };
         let kind = Kind::Applied {
             command: text.clone(),
             bytes: applied.len() as u64,
@@ -248,7 +269,11 @@ impl Node {
         let Some(conn) = self.repl.link.as_ref().and_then(|l| l.conn) else {
             return;
         };
-        let bytes = encode_command(&["REPLCONF".to_string(), "ACK".to_string(), offset.to_string()]);
+        let bytes = encode_command(&[
+            "REPLCONF".to_string(),
+            "ACK".to_string(),
+            offset.to_string(),
+        ]);
         cx.send(conn, bytes, Payload::Command);
         let name = self.name.clone();
         cx.trace(Some(&name), Phase::Streaming, Kind::AckSent { offset });

@@ -89,8 +89,8 @@ pub fn quote_arg(arg: &[u8]) -> String {
 /// time order either way), so an animated session exports compactly.
 pub fn from_inputs(inputs: &[Input]) -> Script {
     let mut steps: Vec<Step> = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let action = input_action(input);
+    for input in inputs.iter().flat_map(Input::expanded) {
+        let action = input_action(&input);
         let merged = match (steps.last_mut().map(|s| &mut s.action), &action) {
             (Some(Action::StepEvents(n)), Action::StepEvents(m)) => {
                 *n = n.saturating_add(*m);
@@ -138,5 +138,7 @@ fn input_action(input: &Input) -> Action {
             node: node.clone(),
             legacy: *legacy,
         },
+        // `from_inputs` expands these into waits and commands first.
+        Input::RunForWith { ms, .. } => Action::Wait(*ms),
     }
 }

@@ -66,15 +66,19 @@ pub enum Input {
     /// `wait <ms>` with console commands run at exact virtual times inside
     /// it (the page's write load). One input, however many commands, so a
     /// steady load neither floods the log nor multiplies the checkpoints.
-    RunForWith { ms: u64, commands: Vec<TimedCommand> },
+    RunForWith {
+        ms: u64,
+        commands: Vec<TimedCommand>,
+    },
 }
 
 /// A console command run at an exact virtual time inside
 /// [`Input::RunForWith`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimedCommand {
-    /// When it runs (clamped into the input's time span).
-    pub at_ms: u64,
+    /// When it runs, in ms after the input started (at most its `ms`;
+    /// commands are listed in time order).
+    pub after_ms: u64,
     /// The node whose console runs it.
     pub node: String,
     /// The command (not a blocking one: it must reply at once).
@@ -85,26 +89,25 @@ impl Input {
     /// The input as plain inputs that a script can write down: a
     /// [`Input::RunForWith`] becomes `RunFor` pieces and `Command`s that
     /// replay exactly as it ran (see `Sim::run_for_with`); any other input
-    /// is itself. `now_ms` is the virtual time the input started at.
-    pub fn expanded(&self, now_ms: u64) -> Vec<Input> {
+    /// is itself.
+    pub fn expanded(&self) -> Vec<Input> {
         let Input::RunForWith { ms, commands } = self else {
             return vec![self.clone()];
         };
-        let end = now_ms.saturating_add(*ms);
-        let mut now = now_ms;
+        let mut done = 0;
         let mut out = Vec::with_capacity(commands.len() * 2 + 1);
         for c in commands {
-            let at = c.at_ms.clamp(now, end);
-            if at > now {
-                out.push(Input::RunFor { ms: at - now });
-                now = at;
+            let at = c.after_ms.clamp(done, *ms);
+            if at > done {
+                out.push(Input::RunFor { ms: at - done });
+                done = at;
             }
             out.push(Input::Command {
                 node: c.node.clone(),
                 argv: c.argv.clone(),
             });
         }
-        out.push(Input::RunFor { ms: end - now });
+        out.push(Input::RunFor { ms: ms - done });
         out
     }
 }

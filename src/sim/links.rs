@@ -150,7 +150,10 @@ impl Default for Direction {
 impl Direction {
     /// Bytes written but not yet on the wire.
     pub fn queued_bytes(&self) -> u64 {
-        self.queue.iter().map(|s| (s.bytes.len() - s.sent) as u64).sum()
+        self.queue
+            .iter()
+            .map(|s| (s.bytes.len() - s.sent) as u64)
+            .sum()
     }
 
     fn drop_all(&mut self) {
@@ -271,13 +274,27 @@ impl Links {
     ) {
         let Some(server) = server else {
             let error = "Name or service not known".to_string();
-            q.push(now, Ev::ConnectFailed { conn, node: client, error });
+            q.push(
+                now,
+                Ev::ConnectFailed {
+                    conn,
+                    node: client,
+                    error,
+                },
+            );
             return;
         };
         let latency = self.get_mut(client, server).latency_ms;
         if !self.is_up(client, server) {
             let error = "Connection refused".to_string();
-            q.push(now + 2 * latency, Ev::ConnectFailed { conn, node: client, error });
+            q.push(
+                now + 2 * latency,
+                Ev::ConnectFailed {
+                    conn,
+                    node: client,
+                    error,
+                },
+            );
             return;
         }
         let c = Conn {
@@ -348,7 +365,11 @@ impl Links {
         } else {
             c.server_open = false;
         }
-        let peer_open = if c.client == from { c.accepted && c.server_open } else { c.client_open };
+        let peer_open = if c.client == from {
+            c.accepted && c.server_open
+        } else {
+            c.client_open
+        };
         if !peer_open {
             self.conns.remove(&conn);
             return;
@@ -411,7 +432,14 @@ impl Links {
     }
 
     /// A chunk finished transmission: it flies, the next one starts.
-    pub fn tx_done(&mut self, q: &mut Queue, now: u64, key: (NodeId, NodeId), dir: usize, serial: u64) {
+    pub fn tx_done(
+        &mut self,
+        q: &mut Queue,
+        now: u64,
+        key: (NodeId, NodeId),
+        dir: usize,
+        serial: u64,
+    ) {
         let next = &mut self.next_serial;
         let Some(link) = self.links.get_mut(&key) else {
             return;
@@ -449,7 +477,14 @@ impl Links {
         let notify = seg.notify;
         let conn = seg.conn;
         d.flights.push_back(flight);
-        q.push(arrive, Ev::Deliver { link: key, dir, serial });
+        q.push(
+            arrive,
+            Ev::Deliver {
+                link: key,
+                dir,
+                serial,
+            },
+        );
         if done {
             d.queue.pop_front();
             if let Some(token) = notify {
@@ -494,10 +529,16 @@ impl Links {
         for id in ids {
             if let Some(c) = self.conns.remove(&id) {
                 if c.client_open {
-                    told.push(Closure { node: c.client, conn: id });
+                    told.push(Closure {
+                        node: c.client,
+                        conn: id,
+                    });
                 }
                 if c.server_open {
-                    told.push(Closure { node: c.server, conn: id });
+                    told.push(Closure {
+                        node: c.server,
+                        conn: id,
+                    });
                 }
             }
         }
@@ -603,8 +644,12 @@ impl Links {
         let (key, dir) = key_dir(from, to, from);
         self.links.get(&key).is_some_and(|l| {
             let d = &l.dirs[dir];
-            d.queue.iter().any(|s| s.conn == conn && s.payload == payload)
-                || d.flights.iter().any(|f| f.conn == conn && f.payload == payload)
+            d.queue
+                .iter()
+                .any(|s| s.conn == conn && s.payload == payload)
+                || d.flights
+                    .iter()
+                    .any(|f| f.conn == conn && f.payload == payload)
         })
     }
 
@@ -658,7 +703,14 @@ fn tx_ms(bytes: u64, bandwidth: Option<u64>) -> u64 {
 }
 
 /// Starts transmitting the next chunk of the head segment.
-fn start_tx(q: &mut Queue, now: u64, key: (NodeId, NodeId), dir: usize, link: &mut Link, serial: &mut u64) {
+fn start_tx(
+    q: &mut Queue,
+    now: u64,
+    key: (NodeId, NodeId),
+    dir: usize,
+    link: &mut Link,
+    serial: &mut u64,
+) {
     let bandwidth = link.bandwidth;
     let d = &mut link.dirs[dir];
     let Some(seg) = d.queue.front() else {
@@ -671,7 +723,14 @@ fn start_tx(q: &mut Queue, now: u64, key: (NodeId, NodeId), dir: usize, link: &m
     };
     *serial += 1;
     d.tx = Some((*serial, n as usize));
-    q.push(now + tx_ms(n, bandwidth), Ev::TxDone { link: key, dir, serial: *serial });
+    q.push(
+        now + tx_ms(n, bandwidth),
+        Ev::TxDone {
+            link: key,
+            dir,
+            serial: *serial,
+        },
+    );
 }
 
 /// Unlimited bandwidth: the whole write flies at once, joining the previous
@@ -702,8 +761,12 @@ fn fly_whole(
         Some(f) if joinable(f) => f.bytes.extend_from_slice(&seg.bytes),
         _ => {
             *serial += 1;
-            let progress = (seg.payload == Payload::Rdb)
-                .then(|| (seg.progress_base + seg.bytes.len() as u64, seg.progress_total));
+            let progress = (seg.payload == Payload::Rdb).then(|| {
+                (
+                    seg.progress_base + seg.bytes.len() as u64,
+                    seg.progress_total,
+                )
+            });
             d.flights.push_back(Flight {
                 serial: *serial,
                 conn: seg.conn,
@@ -714,11 +777,25 @@ fn fly_whole(
                 arrive_ms: arrive,
                 fin: seg.fin,
             });
-            q.push(arrive, Ev::Deliver { link: key, dir, serial: *serial });
+            q.push(
+                arrive,
+                Ev::Deliver {
+                    link: key,
+                    dir,
+                    serial: *serial,
+                },
+            );
         }
     }
     if let Some(token) = seg.notify {
         let node = if dir == 0 { key.0 } else { key.1 };
-        q.push(now, Ev::Sent { node, conn: seg.conn, token });
+        q.push(
+            now,
+            Ev::Sent {
+                node,
+                conn: seg.conn,
+                token,
+            },
+        );
     }
 }

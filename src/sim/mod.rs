@@ -35,7 +35,7 @@ pub mod rng;
 pub mod trace;
 pub mod world;
 
-pub use history::Input;
+pub use history::{Input, TimedCommand};
 
 use crate::resp::Frame;
 use links::NodeId;
@@ -147,11 +147,15 @@ impl Sim {
 
     /// The node called `name`, read-only.
     pub fn node(&self, name: &str) -> Option<&crate::node::Node> {
-        self.world.node_id(name).and_then(|id| self.world.nodes.get(&id))
+        self.world
+            .node_id(name)
+            .and_then(|id| self.world.nodes.get(&id))
     }
 
     fn id(&self, name: &str) -> Result<NodeId, SimError> {
-        self.world.node_id(name).ok_or_else(|| SimError::NoNode(name.to_string()))
+        self.world
+            .node_id(name)
+            .ok_or_else(|| SimError::NoNode(name.to_string()))
     }
 
     fn pair(&self, a: &str, b: &str) -> Result<(NodeId, NodeId), SimError> {
@@ -171,7 +175,9 @@ impl Sim {
     pub fn add_node(&mut self, name: &str) -> Result<(), SimError> {
         let valid = !name.is_empty()
             && name.len() <= MAX_NAME_LEN
-            && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
         if !valid {
             return Err(SimError::BadName(name.to_string()));
         }
@@ -181,7 +187,9 @@ impl Sim {
         if self.world.nodes.len() >= MAX_NODES {
             return Err(SimError::TooManyNodes);
         }
-        self.record(Input::AddNode { name: name.to_string() });
+        self.record(Input::AddNode {
+            name: name.to_string(),
+        });
         self.world.add_node(name, &mut self.trace);
         Ok(())
     }
@@ -189,7 +197,9 @@ impl Sim {
     /// Removes a node; connections to it close.
     pub fn remove_node(&mut self, name: &str) -> Result<(), SimError> {
         let id = self.id(name)?;
-        self.record(Input::RemoveNode { name: name.to_string() });
+        self.record(Input::RemoveNode {
+            name: name.to_string(),
+        });
         self.world.remove_node(id, &mut self.trace);
         Ok(())
     }
@@ -217,19 +227,29 @@ impl Sim {
 
     /// `REPLICAOF A` → `REPLICAOF A <port of A>`.
     fn resolve_replicaof(&self, mut argv: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, SimError> {
-        let is_replicaof = argv[0].eq_ignore_ascii_case(b"replicaof") || argv[0].eq_ignore_ascii_case(b"slaveof");
+        let is_replicaof =
+            argv[0].eq_ignore_ascii_case(b"replicaof") || argv[0].eq_ignore_ascii_case(b"slaveof");
         if !is_replicaof || !(2..=3).contains(&argv.len()) {
             return Ok(argv);
         }
         let host = String::from_utf8_lossy(&argv[1]).into_owned();
-        if argv.len() == 3 && host.eq_ignore_ascii_case("no") && argv[2].eq_ignore_ascii_case(b"one") {
+        if argv.len() == 3
+            && host.eq_ignore_ascii_case("no")
+            && argv[2].eq_ignore_ascii_case(b"one")
+        {
             return Ok(argv);
         }
         let by_port = || {
             let port = crate::resp::parse_int(argv.get(2)?)?;
-            self.world.nodes.values().find(|n| i64::from(n.server.config.port) == port)
+            self.world
+                .nodes
+                .values()
+                .find(|n| i64::from(n.server.config.port) == port)
         };
-        let target = self.node(&host).or_else(by_port).ok_or(SimError::NoNode(host))?;
+        let target = self
+            .node(&host)
+            .or_else(by_port)
+            .ok_or(SimError::NoNode(host))?;
         let (name, port) = (target.name.clone(), target.server.config.port);
         argv.truncate(1);
         argv.push(name.into_bytes());
@@ -240,23 +260,34 @@ impl Sim {
     fn run_command(&mut self, id: NodeId, argv: Vec<Vec<u8>>) -> Result<Frame, SimError> {
         let text = crate::repl::describe(&argv);
         let raw = argv.first().is_some_and(|c| crate::cli::prints_raw(c));
-        let reply = self.world.with_node(id, &mut self.trace, |n, cx| n.console_command(argv, cx));
+        let reply = self
+            .world
+            .with_node(id, &mut self.trace, |n, cx| n.console_command(argv, cx));
         let reply = match reply.flatten() {
             Some(r) => r,
             None => self.wait_console_reply(id, &text)?,
         };
         let mut shown = crate::cli::render(&reply, raw);
         if shown.len() > 200 {
-            let cut = (0..=200).rev().find(|&i| shown.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=200)
+                .rev()
+                .find(|&i| shown.is_char_boundary(i))
+                .unwrap_or(0);
             shown.truncate(cut);
             shown.push('…');
         }
-        let name = self.world.nodes.get(&id).map(|n| n.name.clone()).unwrap_or_default();
+        let name = self
+            .world
+            .nodes
+            .get(&id)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
         let kind = Kind::Command {
             command: text,
             reply: shown,
         };
-        self.trace.push(self.world.now_ms, &name, None, Phase::None, kind);
+        self.trace
+            .push(self.world.now_ms, &name, None, Phase::None, kind);
         Ok(reply)
     }
 
@@ -281,8 +312,18 @@ impl Sim {
     /// it closes at both ends now.
     pub fn link_down(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::LinkDown { a: a.into(), b: b.into() });
-        self.trace_link(a, b, Kind::LinkDown { peer: b.into(), one_way: false });
+        self.record(Input::LinkDown {
+            a: a.into(),
+            b: b.into(),
+        });
+        self.trace_link(
+            a,
+            b,
+            Kind::LinkDown {
+                peer: b.into(),
+                one_way: false,
+            },
+        );
         self.world.cut(ia, ib, &mut self.trace);
         Ok(())
     }
@@ -290,7 +331,10 @@ impl Sim {
     /// Heals the link between `a` and `b` in both directions.
     pub fn link_up(&mut self, a: &str, b: &str) -> Result<(), SimError> {
         let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::LinkUp { a: a.into(), b: b.into() });
+        self.record(Input::LinkUp {
+            a: a.into(),
+            b: b.into(),
+        });
         let now = self.world.now_ms;
         self.world.links.heal(&mut self.world.queue, now, ia, ib);
         self.trace_link(a, b, Kind::LinkUp { peer: b.into() });
@@ -300,35 +344,73 @@ impl Sim {
     /// Cuts only `from` → `to`: connections stay open, bytes wait.
     pub fn link_down_one_way(&mut self, from: &str, to: &str) -> Result<(), SimError> {
         let (ia, ib) = self.pair(from, to)?;
-        self.record(Input::LinkDownOneWay { from: from.into(), to: to.into() });
+        self.record(Input::LinkDownOneWay {
+            from: from.into(),
+            to: to.into(),
+        });
         self.world.links.cut_one_way(ia, ib);
-        self.trace_link(from, to, Kind::LinkDown { peer: to.into(), one_way: true });
+        self.trace_link(
+            from,
+            to,
+            Kind::LinkDown {
+                peer: to.into(),
+                one_way: true,
+            },
+        );
         Ok(())
     }
 
     /// Sets the one-way latency of the link between `a` and `b`.
     pub fn set_latency_ms(&mut self, a: &str, b: &str, ms: u64) -> Result<(), SimError> {
         let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::Latency { a: a.into(), b: b.into(), ms });
+        self.record(Input::Latency {
+            a: a.into(),
+            b: b.into(),
+            ms,
+        });
         self.world.links.get_mut(ia, ib).latency_ms = ms;
-        self.trace_link(a, b, Kind::LinkLatency { peer: b.into(), latency_ms: ms });
+        self.trace_link(
+            a,
+            b,
+            Kind::LinkLatency {
+                peer: b.into(),
+                latency_ms: ms,
+            },
+        );
         Ok(())
     }
 
     /// Sets the bandwidth of the link between `a` and `b` (`None` = unlimited).
-    pub fn set_bandwidth(&mut self, a: &str, b: &str, bytes_per_s: Option<u64>) -> Result<(), SimError> {
+    pub fn set_bandwidth(
+        &mut self,
+        a: &str,
+        b: &str,
+        bytes_per_s: Option<u64>,
+    ) -> Result<(), SimError> {
         let (ia, ib) = self.pair(a, b)?;
         if bytes_per_s == Some(0) {
             return Err(SimError::ZeroBandwidth);
         }
-        self.record(Input::Bandwidth { a: a.into(), b: b.into(), bytes_per_s });
+        self.record(Input::Bandwidth {
+            a: a.into(),
+            b: b.into(),
+            bytes_per_s,
+        });
         self.world.links.get_mut(ia, ib).bandwidth = bytes_per_s;
-        self.trace_link(a, b, Kind::LinkBandwidth { peer: b.into(), bytes_per_s });
+        self.trace_link(
+            a,
+            b,
+            Kind::LinkBandwidth {
+                peer: b.into(),
+                bytes_per_s,
+            },
+        );
         Ok(())
     }
 
     fn trace_link(&mut self, a: &str, _b: &str, kind: Kind) {
-        self.trace.push(self.world.now_ms, a, None, Phase::None, kind);
+        self.trace
+            .push(self.world.now_ms, a, None, Phase::None, kind);
     }
 
     /// Forces a full sync on replica `node`: it drops its link and asks
@@ -336,8 +418,13 @@ impl Sim {
     /// not a replica.
     pub fn resync(&mut self, node: &str, legacy: bool) -> Result<bool, SimError> {
         let id = self.id(node)?;
-        self.record(Input::Resync { node: node.into(), legacy });
-        let done = self.world.with_node(id, &mut self.trace, |n, cx| n.force_resync(legacy, cx));
+        self.record(Input::Resync {
+            node: node.into(),
+            legacy,
+        });
+        let done = self
+            .world
+            .with_node(id, &mut self.trace, |n, cx| n.force_resync(legacy, cx));
         Ok(done.unwrap_or(false))
     }
 
@@ -373,6 +460,35 @@ impl Sim {
             self.world.step_event(&mut self.trace);
         }
         self.world.now_ms = target;
+    }
+
+    /// Like [`Sim::run_for`], running each of `commands` on its node's
+    /// console at its exact virtual time inside the span (after the events
+    /// due at that time, as `wait` then a command line would): the page's
+    /// write load. One input; [`Input::expanded`] writes it as a script.
+    pub fn run_for_with(&mut self, ms: u64, commands: Vec<TimedCommand>) {
+        self.record(Input::RunForWith {
+            ms,
+            commands: commands.clone(),
+        });
+        self.apply_run_for_with(ms, &commands);
+    }
+
+    fn apply_run_for_with(&mut self, ms: u64, commands: &[TimedCommand]) {
+        let mut done = 0;
+        for c in commands {
+            let at = c.after_ms.clamp(done, ms);
+            if at > done {
+                self.apply_run_for(at - done);
+                done = at;
+            }
+            if let Some(id) = self.world.node_id(&c.node) {
+                // A load write never blocks; an error would only mean a
+                // blocked command, which the caller does not send.
+                let _ = self.run_command(id, c.argv.clone());
+            }
+        }
+        self.apply_run_for(ms - done);
     }
 
     /// Runs until some replica's sync phase changes (true) or `max_ms`
@@ -458,6 +574,10 @@ impl Sim {
             }
             Input::Settle => self.settle(),
             Input::Resync { node, legacy } => self.resync(&node, legacy).map(|_| ()),
+            Input::RunForWith { ms, commands } => {
+                self.run_for_with(ms, commands);
+                Ok(())
+            }
         };
     }
 
@@ -484,6 +604,12 @@ impl Sim {
     /// The input log, oldest first (for exporting the session as a script).
     pub fn inputs(&self) -> &[Input] {
         self.history.inputs()
+    }
+
+    /// How many inputs were ever logged (and not stepped back): unlike
+    /// `inputs().len()` it does not shrink when the log drops old entries.
+    pub fn input_count(&self) -> u64 {
+        self.history.len()
     }
 
     /// True when the input log dropped its oldest entries.

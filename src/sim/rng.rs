@@ -100,7 +100,9 @@ mod tests {
     fn hex_ids_are_forty_lower_case_hex_chars() {
         let id = Rng::new(1).hex(40);
         assert_eq!(id.len(), 40);
-        assert!(id.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert!(id
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
     }
 
     #[test]

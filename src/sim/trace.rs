@@ -84,11 +84,17 @@ pub enum Kind {
     /// A link's latency changed.
     LinkLatency { peer: String, latency_ms: u64 },
     /// A link's bandwidth changed (`None` = unlimited).
-    LinkBandwidth { peer: String, bytes_per_s: Option<u64> },
+    LinkBandwidth {
+        peer: String,
+        bytes_per_s: Option<u64>,
+    },
     /// This node saw a connection close.
     ConnClosed { peer: String, reason: String },
     /// `REPLICAOF host port` / `REPLICAOF NO ONE` took effect.
-    RoleChanged { role: String, master: Option<String> },
+    RoleChanged {
+        role: String,
+        master: Option<String>,
+    },
     /// The replica's link state machine moved (Redis's `repl_state`, lower case).
     ReplState { from: String, to: String },
     /// The replica could not connect to its master.
@@ -114,7 +120,11 @@ pub enum Kind {
     /// The master answered `+FULLRESYNC <replid> <offset>`.
     FullResync { replid: String, offset: i64 },
     /// The master answered `+CONTINUE [<replid>]` and sent the backlog from `offset`.
-    Continue { replid: String, offset: i64, backlog_bytes: u64 },
+    Continue {
+        replid: String,
+        offset: i64,
+        backlog_bytes: u64,
+    },
     /// The replica received `+CONTINUE` with a new ID: it shifted its IDs.
     ReplidChanged {
         replid: String,
@@ -153,7 +163,11 @@ pub enum Kind {
     /// The master started writing the RDB payload to a replica.
     RdbSendStarted { bytes: u64, preamble: String },
     /// A chunk of the RDB payload reached the replica.
-    RdbChunk { bytes: u64, received: u64, total: u64 },
+    RdbChunk {
+        bytes: u64,
+        received: u64,
+        total: u64,
+    },
     /// The replica read the payload header: `$<len>` or `$EOF:<mark>`.
     TransferStarted { preamble: String },
     /// The replica discarded its old data before loading.
@@ -165,7 +179,11 @@ pub enum Kind {
     /// The replica dropped its own replicas (they must resync with it).
     SubReplicasDropped { count: u64, why: String },
     /// A write was kept for a replica that is not streaming yet.
-    Buffered { command: String, bytes: u64, pending_bytes: u64 },
+    Buffered {
+        command: String,
+        bytes: u64,
+        pending_bytes: u64,
+    },
     /// The kept writes were sent to a replica now online.
     BufferFlushed { bytes: u64, commands: u64 },
     /// A write entered this master's replication stream (`offset` is
@@ -198,10 +216,7 @@ pub enum Kind {
     /// A WAIT answered.
     WaitDone { acked: i64 },
     /// The master dropped a replica whose pending output grew past the limit.
-    OutputBufferLimit {
-        bytes: u64,
-        limit: String,
-    },
+    OutputBufferLimit { bytes: u64, limit: String },
     /// The replica's cached master (what it will PSYNC with later).
     CachedMaster { replid: String, offset: i64 },
 }

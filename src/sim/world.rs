@@ -66,7 +66,10 @@ impl World {
 
     /// The id of the node called `name`.
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
-        self.nodes.iter().find(|(_, n)| n.name == name).map(|(id, _)| *id)
+        self.nodes
+            .iter()
+            .find(|(_, n)| n.name == name)
+            .map(|(id, _)| *id)
     }
 
     /// Adds a node (port 6379 + its creation number).
@@ -94,9 +97,17 @@ impl World {
         let Some(node) = self.nodes.remove(&id) else {
             return;
         };
-        trace.push(self.now_ms, &node.name, None, Phase::None, Kind::NodeRemoved);
+        trace.push(
+            self.now_ms,
+            &node.name,
+            None,
+            Phase::None,
+            Kind::NodeRemoved,
+        );
         for c in self.links.remove_node(id) {
-            self.with_node(c.node, trace, |n, cx| n.on_closed(c.conn, "connection lost", cx));
+            self.with_node(c.node, trace, |n, cx| {
+                n.on_closed(c.conn, "connection lost", cx)
+            });
         }
     }
 
@@ -146,8 +157,14 @@ impl World {
                     self.links.connect(&mut self.queue, now, conn, id, server);
                 }
                 Effect::Close { conn } => self.links.close(&mut self.queue, now, conn, id),
-                Effect::Timer { at_ms, timer } => self.queue.push(at_ms, Ev::Timer { node: id, timer }),
-                Effect::Trace { replica, phase, kind } => self.record(id, replica, phase, kind, trace),
+                Effect::Timer { at_ms, timer } => {
+                    self.queue.push(at_ms, Ev::Timer { node: id, timer })
+                }
+                Effect::Trace {
+                    replica,
+                    phase,
+                    kind,
+                } => self.record(id, replica, phase, kind, trace),
                 Effect::ConsoleReply(frame) => {
                     self.console_replies.insert(id, frame);
                 }
@@ -155,7 +172,14 @@ impl World {
         }
     }
 
-    fn record(&mut self, id: NodeId, replica: Option<String>, phase: Phase, kind: Kind, trace: &mut Trace) {
+    fn record(
+        &mut self,
+        id: NodeId,
+        replica: Option<String>,
+        phase: Phase,
+        kind: Kind,
+        trace: &mut Trace,
+    ) {
         let name = self.nodes.get(&id).map_or("", |n| n.name.as_str());
         if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, &replica) {
             let last = LastPsync {
@@ -188,7 +212,10 @@ impl World {
             Ev::ConnectFailed { conn, node, error } => {
                 self.with_node(node, trace, |n, cx| n.on_connect_failed(conn, &error, cx));
             }
-            Ev::TxDone { link, dir, serial } => self.links.tx_done(&mut self.queue, self.now_ms, link, dir, serial),
+            Ev::TxDone { link, dir, serial } => {
+                self.links
+                    .tx_done(&mut self.queue, self.now_ms, link, dir, serial)
+            }
             Ev::Deliver { link, dir, serial } => self.deliver(link, dir, serial, trace),
             Ev::Sent { node, conn, token } => {
                 if self.links.is_open_at(conn, node) {
@@ -203,7 +230,11 @@ impl World {
         let Some((client, server)) = self.links.accept(conn) else {
             return;
         };
-        let peer = self.nodes.get(&client).map(|n| n.name.clone()).unwrap_or_default();
+        let peer = self
+            .nodes
+            .get(&client)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
         self.with_node(server, trace, |n, cx| n.on_accept(conn, &peer, cx));
     }
 
@@ -215,10 +246,14 @@ impl World {
         if f.fin {
             if self.links.fin_arrived(f.conn, to) {
                 let conn = f.conn;
-                self.with_node(to, trace, |n, cx| n.on_closed(conn, "connection closed by peer", cx));
+                self.with_node(to, trace, |n, cx| {
+                    n.on_closed(conn, "connection closed by peer", cx)
+                });
             }
         } else if self.links.is_open_at(f.conn, to) {
-            self.with_node(to, trace, |n, cx| n.on_data(f.conn, &f.bytes, f.payload, f.progress, cx));
+            self.with_node(to, trace, |n, cx| {
+                n.on_data(f.conn, &f.bytes, f.payload, f.progress, cx)
+            });
         }
     }
 
@@ -231,7 +266,10 @@ impl World {
 
     /// The sync phase of every replica, by name (for phase-change detection).
     pub fn phases(&self) -> BTreeMap<String, Phase> {
-        self.nodes.values().map(|n| (n.name.clone(), self.sync_phase(n))).collect()
+        self.nodes
+            .values()
+            .map(|n| (n.name.clone(), self.sync_phase(n)))
+            .collect()
     }
 
     /// Which step of a sync `replica` is in, from both sides' states.
@@ -239,20 +277,24 @@ impl World {
         let Some(link) = &replica.repl.link else {
             return Phase::None;
         };
-        let master = self.node_id(&link.host).and_then(|id| self.nodes.get(&id).map(|m| (id, m)));
-        let slave = master.and_then(|(_, m)| link.conn.and_then(|c| m.peers.get(&c)?.slave.as_ref()));
-        let carries = |p: Payload| {
-            matches!((link.conn, master), (Some(c), Some((mid, _))) if self.links.carries(c, mid, p))
-        };
+        let master = self
+            .node_id(&link.host)
+            .and_then(|id| self.nodes.get(&id).map(|m| (id, m)));
+        let slave =
+            master.and_then(|(_, m)| link.conn.and_then(|c| m.peers.get(&c)?.slave.as_ref()));
+        let carries = |p: Payload| matches!((link.conn, master), (Some(c), Some((mid, _))) if self.links.carries(c, mid, p));
         match link.state {
-            ReplState::Transfer if link.transfer.started || carries(Payload::Rdb) => Phase::Transfer,
+            ReplState::Transfer if link.transfer.started || carries(Payload::Rdb) => {
+                Phase::Transfer
+            }
             ReplState::Transfer => Phase::Snapshot,
             ReplState::ReceivePsyncReply if slave.is_some() => Phase::Snapshot,
             ReplState::Connected => {
                 let m = link.master.as_ref();
                 if slave.is_some_and(|s| !s.streaming) {
                     Phase::Load
-                } else if carries(Payload::Replay) || m.is_some_and(|m| m.reploff < m.replay_until) {
+                } else if carries(Payload::Replay) || m.is_some_and(|m| m.reploff < m.replay_until)
+                {
                     Phase::Replay
                 } else {
                     Phase::Streaming
@@ -286,10 +328,20 @@ impl World {
             return Ok(());
         }
         let (Some(master), Some(conn)) = (self.nodes.get(&mid), link.conn) else {
-            return Err(format!("{} is not connected to {} (state {})", n.name, link.host, link.state.name()));
+            return Err(format!(
+                "{} is not connected to {} (state {})",
+                n.name,
+                link.host,
+                link.state.name()
+            ));
         };
         if link.state != ReplState::Connected {
-            return Err(format!("{} is syncing with {} (state {})", n.name, link.host, link.state.name()));
+            return Err(format!(
+                "{} is syncing with {} (state {})",
+                n.name,
+                link.host,
+                link.state.name()
+            ));
         }
         let online = master
             .peers
@@ -300,7 +352,10 @@ impl World {
             return Err(format!("{} has not put {} online yet", link.host, n.name));
         }
         if self.links.in_flight_from(conn, mid) {
-            return Err(format!("bytes are in flight from {} to {}", link.host, n.name));
+            return Err(format!(
+                "bytes are in flight from {} to {}",
+                link.host, n.name
+            ));
         }
         let m = link.master.as_ref();
         let offset = m.map_or(-1, |m| m.reploff);

@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -83,6 +83,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct Proxy {
     /// The port the replica is told to connect to.
     pub port: u16,
+    /// The master's real port; changes when the master node is removed
+    /// and declared again (a restart).
+    pub upstream: Arc<AtomicU16>,
 }
 
 impl Proxy {
@@ -92,15 +95,17 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let port = listener.local_addr().expect("proxy address").port();
         let names = (replica.to_string(), master.to_string());
-        thread::spawn(move || accept_loop(listener, master_port, names, link));
-        Proxy { port }
+        let upstream = Arc::new(AtomicU16::new(master_port));
+        let target = Arc::clone(&upstream);
+        thread::spawn(move || accept_loop(listener, target, names, link));
+        Proxy { port, upstream }
     }
 }
 
 /// Accepts replica connections until the scenario ends.
 fn accept_loop(
     listener: TcpListener,
-    master_port: u16,
+    master_port: Arc<AtomicU16>,
     names: (String, String),
     link: Arc<LinkState>,
 ) {
@@ -121,7 +126,8 @@ fn accept_loop(
             continue;
         }
         let _ = client.set_nonblocking(false);
-        let Ok(upstream) = TcpStream::connect(("127.0.0.1", master_port)) else {
+        let port = master_port.load(Ordering::SeqCst);
+        let Ok(upstream) = TcpStream::connect(("127.0.0.1", port)) else {
             continue;
         };
         start_pumps(client, upstream, &names, &link);

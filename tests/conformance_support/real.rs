@@ -217,12 +217,23 @@ impl Target for RealWorld {
     fn add_node(&mut self, name: &str) -> Result<(), String> {
         let server = RealRedis::start(&[]);
         let admin = Conn::open(server.port)?;
+        // A node declared again after `remove node` is a restart: the
+        // replicas' proxies now lead to the new process.
+        for ((_, master), proxy) in &self.proxies {
+            if master == name {
+                proxy
+                    .upstream
+                    .store(server.port, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         self.nodes.insert(name.to_string(), Node { server, admin });
         Ok(())
     }
 
     fn remove_node(&mut self, name: &str) -> Result<(), String> {
-        self.replica_of.retain(|r, m| r != name && m != name);
+        // Its replicas keep trying to reach it (as they would a crashed
+        // master); its own replication settings go with it.
+        self.replica_of.remove(name);
         self.nodes
             .remove(name)
             .map(drop)

@@ -9,7 +9,9 @@ use replscope::sim::Sim;
 
 /// A command line split on spaces (test commands have no quoted arguments).
 pub fn argv(line: &str) -> Vec<Vec<u8>> {
-    line.split_whitespace().map(|s| s.as_bytes().to_vec()).collect()
+    line.split_whitespace()
+        .map(|s| s.as_bytes().to_vec())
+        .collect()
 }
 
 /// Runs `line` on `node`, panicking with the simulator's message on error.
@@ -35,21 +37,36 @@ pub fn info(sim: &mut Sim, node: &str, section: &str, field: &str) -> String {
 /// An INFO field parsed as a number.
 pub fn info_i64(sim: &mut Sim, node: &str, section: &str, field: &str) -> i64 {
     let v = info(sim, node, section, field);
-    v.parse().unwrap_or_else(|_| panic!("{field} is not a number: {v}"))
+    v.parse()
+        .unwrap_or_else(|_| panic!("{field} is not a number: {v}"))
 }
 
 /// The trace as text, one event per line (printed when a test fails).
 pub fn dump(events: &[Event]) -> String {
     events
         .iter()
-        .map(|e| format!("{:>5} {:>6}ms {:<3} {:<10} {:?}", e.seq, e.time_ms, e.node, format!("{:?}", e.phase), e.kind))
+        .map(|e| {
+            format!(
+                "{:>5} {:>6}ms {:<3} {:<10} {:?}",
+                e.seq,
+                e.time_ms,
+                e.node,
+                format!("{:?}", e.phase),
+                e.kind
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// Position of the first event after `from` matching `pred`, or a panic
 /// that shows the trace.
-pub fn find_after(events: &[Event], from: usize, what: &str, pred: impl Fn(&Event) -> bool) -> usize {
+pub fn find_after(
+    events: &[Event],
+    from: usize,
+    what: &str,
+    pred: impl Fn(&Event) -> bool,
+) -> usize {
     events
         .iter()
         .enumerate()

@@ -1,0 +1,503 @@
+//! The playground: a [`Sim`] plus what the page needs around it, testable
+//! natively. `crate::wasm` is a thin `#[wasm_bindgen]` shell over this.
+//!
+//! What it adds to the simulator:
+//!
+//! - **The console**: a typed line split like redis-cli (`split_args`),
+//!   run on a node, the reply rendered like redis-cli (INFO raw).
+//! - **The write load** ([`load`]): N writes per second of virtual time on
+//!   a node, injected at exact virtual times inside each time advance
+//!   ([`Sim::run_for_with`]), so replays are exact.
+//! - **Actions and step back**: every page action (a command, a link
+//!   change, a step, a stretch of play) is one undoable unit, however many
+//!   simulator inputs it took; stepping back undoes the whole unit and
+//!   restores the loads as they were.
+//! - **Sync timelines** ([`timeline`]), the **keyspace** table and diff
+//!   ([`keyspace`]), **scripts** (run one on a fresh world, export the
+//!   session) and **share links** ([`share`]).
+//! - **The default world** ([`DEFAULT_SCRIPT`]): a master with data and a
+//!   replica caught mid-way through its first full sync, on a slow link.
+//!
+//! Nothing here decides anything about replication: that is all the
+//! simulator's.
+
+pub mod keyspace;
+pub mod load;
+pub mod share;
+pub mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+use crate::scenario::{self, LinkChange};
+use crate::sim::trace::{Event, Phase};
+use crate::sim::{Sim, SimError, STEP_LIMIT_MS};
+use crate::view::View;
+use keyspace::{DiffRow, KeyRow, Listing};
+use load::Load;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::fmt;
+use timeline::{Timeline, Timelines};
+
+/// The world a newcomer sees first. B has just asked A for a full sync;
+/// the link is slow enough (5 KB/s) that the snapshot visibly crawls
+/// across it, and A keeps taking a few writes a second, so B's copy of
+/// them is buffered and replayed after the load.
+pub const DEFAULT_SCRIPT: &str = "\
+# The default world: A is a master holding some data; B becomes its replica.
+node A
+node B
+A> DEBUG POPULATE 300 user 64
+A> SET greeting \"hello from A\"
+link A B latency 40
+link A B bandwidth 5000
+B> REPLICAOF A
+";
+
+/// The write load the default world runs on A, writes per second.
+pub const DEFAULT_LOAD_PER_S: u32 = 2;
+
+/// Consecutive time advances (animation frames) within this much virtual
+/// time form one undoable action.
+const COALESCE_MS: u64 = 1000;
+
+/// Undoable actions kept (the simulator's own checkpoints reach about as far).
+const MAX_MARKS: usize = 512;
+
+/// "Next phase" gives up after this much virtual time.
+const NEXT_PHASE_MAX_MS: u64 = 60_000;
+
+/// With a load running, "next phase" moves instant by instant; at most this many.
+const MAX_INSTANTS: usize = 20_000;
+
+/// Rows kept of a script run's transcript.
+const MAX_TRANSCRIPT: usize = 2_000;
+
+/// Something the user asked for that cannot be done, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaygroundError(pub String);
+
+impl fmt::Display for PlaygroundError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PlaygroundError {}
+
+impl From<SimError> for PlaygroundError {
+    fn from(e: SimError) -> Self {
+        PlaygroundError(e.to_string())
+    }
+}
+
+/// A console reply as redis-cli prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConsoleReply {
+    /// The printed text (several lines for arrays and INFO).
+    pub text: String,
+    /// True for an error reply (shown in the error colour).
+    pub error: bool,
+}
+
+/// Page state that is not in the simulator's [`View`].
+#[derive(Clone, Debug, Serialize)]
+pub struct PageState {
+    /// Running write loads.
+    pub loads: Vec<Load>,
+    /// Each replica's latest sync, step by step.
+    pub timelines: Vec<Timeline>,
+    /// Whether there is an action to undo.
+    pub can_step_back: bool,
+    /// Whether the session log lost its oldest entries (export incomplete).
+    pub log_truncated: bool,
+}
+
+/// One command of a script run, and what came back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TranscriptRow {
+    /// Script line.
+    pub line: usize,
+    /// `A> SET foo bar`.
+    pub command: String,
+    /// The reply as redis-cli prints it.
+    pub reply: String,
+    /// For a failed `expect`: what was expected instead.
+    pub failure: Option<String>,
+}
+
+/// What running a script did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    /// Each command and its reply (at most [`MAX_TRANSCRIPT`]).
+    pub transcript: Vec<TranscriptRow>,
+    /// `expect` lines checked.
+    pub expects: usize,
+    /// `expect` lines that failed.
+    pub failed: usize,
+    /// The step that could not be carried out, if the run stopped early.
+    pub error: Option<String>,
+}
+
+/// The start of an undoable action.
+#[derive(Clone, Debug)]
+struct Mark {
+    /// Simulator inputs before it.
+    inputs: u64,
+    /// The loads before it.
+    loads: Vec<Load>,
+    /// For a time advance: the virtual time it started at.
+    advance_from: Option<u64>,
+}
+
+/// A simulated world and the page's conveniences around it.
+#[derive(Clone, Debug)]
+pub struct Playground {
+    sim: Sim,
+    loads: Vec<Load>,
+    marks: VecDeque<Mark>,
+    timelines: Timelines,
+}
+
+impl Playground {
+    /// An empty world.
+    pub fn new(seed: u64) -> Playground {
+        Playground {
+            sim: Sim::new(seed),
+            loads: Vec::new(),
+            marks: VecDeque::new(),
+            timelines: Timelines::default(),
+        }
+    }
+
+    /// The default world ([`DEFAULT_SCRIPT`], a light load on A), run until
+    /// the snapshot has started crossing the link to B.
+    pub fn default_world(seed: u64) -> Playground {
+        let mut pg = Playground::new(seed);
+        // The script is ours and known to be valid; a failure would show up
+        // as an empty world, and in the tests.
+        let _ = pg.run_script(DEFAULT_SCRIPT);
+        let _ = pg.set_load("A", DEFAULT_LOAD_PER_S);
+        for _ in 0..300 {
+            let transfer = pg.sim.node("B").map(|b| pg.sim.world().sync_phase(b)) == Some(Phase::Transfer);
+            pg.advance(if transfer { 1200 } else { 100 });
+            if transfer {
+                break;
+            }
+        }
+        pg.marks.clear();
+        pg
+    }
+
+    /// The simulator, read-only.
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// The world now.
+    pub fn view(&self) -> View {
+        self.sim.view()
+    }
+
+    /// Loads, timelines and undo state.
+    pub fn page(&self) -> PageState {
+        PageState {
+            loads: self.loads.clone(),
+            timelines: self.timelines.all(),
+            can_step_back: !self.marks.is_empty(),
+            log_truncated: self.sim.inputs_truncated(),
+        }
+    }
+
+    /// Where an action starts.
+    fn mark(&self, advance: bool) -> Mark {
+        Mark {
+            inputs: self.sim.input_count(),
+            loads: self.loads.clone(),
+            advance_from: advance.then(|| self.sim.now_ms()),
+        }
+    }
+
+    /// Keeps `mark` as an undoable action if the action changed anything,
+    /// and brings the timelines up to date.
+    fn commit(&mut self, mark: Mark) {
+        self.timelines.absorb(self.sim.trace());
+        if mark.inputs == self.sim.input_count() && mark.loads == self.loads {
+            return;
+        }
+        if self.marks.len() == MAX_MARKS {
+            self.marks.pop_front();
+        }
+        self.marks.push_back(mark);
+    }
+
+    /// Runs `f` as one undoable action.
+    fn action<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let mark = self.mark(false);
+        let r = f(self);
+        self.commit(mark);
+        r
+    }
+
+    /// Runs a console line on `node`, like redis-cli would.
+    pub fn console(&mut self, node: &str, line: &str) -> Result<ConsoleReply, PlaygroundError> {
+        if self.sim.node(node).is_none() {
+            return Err(SimError::NoNode(node.to_string()).into());
+        }
+        let argv = match crate::cli::split_args(line) {
+            Ok(argv) => argv,
+            // redis-cli prints just this, whatever the quoting mistake.
+            Err(_) => return Ok(ConsoleReply { text: "Invalid argument(s)".into(), error: true }),
+        };
+        if argv.is_empty() {
+            return Ok(ConsoleReply { text: String::new(), error: false });
+        }
+        let raw = crate::cli::prints_raw(&argv[0]);
+        let reply = self.action(|pg| {
+            let r = pg.sim.command(node, argv);
+            // A blocking command (WAIT) moved time without the load.
+            pg.skip_missed_writes();
+            r
+        })?;
+        Ok(ConsoleReply {
+            text: crate::cli::render(&reply, raw),
+            error: matches!(reply, crate::resp::Frame::Error(_)),
+        })
+    }
+
+    /// Adds a node.
+    pub fn add_node(&mut self, name: &str) -> Result<(), PlaygroundError> {
+        Ok(self.action(|pg| pg.sim.add_node(name))?)
+    }
+
+    /// Removes a node (and its load).
+    pub fn remove_node(&mut self, name: &str) -> Result<(), PlaygroundError> {
+        self.action(|pg| {
+            pg.sim.remove_node(name)?;
+            pg.loads.retain(|l| l.node != name);
+            Ok(())
+        })
+    }
+
+    /// Changes the link between `a` and `b`.
+    pub fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), PlaygroundError> {
+        self.action(|pg| {
+            Ok(match change {
+                LinkChange::Down => pg.sim.link_down(a, b),
+                LinkChange::DownOneWay => pg.sim.link_down_one_way(a, b),
+                LinkChange::Up => pg.sim.link_up(a, b),
+                LinkChange::LatencyMs(ms) => pg.sim.set_latency_ms(a, b, ms),
+                LinkChange::BandwidthBytesPerS(bps) => pg.sim.set_bandwidth(a, b, bps),
+            }?)
+        })
+    }
+
+    /// Makes replica `node` drop its link and ask for a full sync.
+    pub fn resync(&mut self, node: &str) -> Result<(), PlaygroundError> {
+        match self.action(|pg| pg.sim.resync(node, false))? {
+            true => Ok(()),
+            false => Err(PlaygroundError(format!("'{node}' is not a replica: only a replica can resync"))),
+        }
+    }
+
+    /// Sets the write load on `node` (0 switches it off).
+    pub fn set_load(&mut self, node: &str, per_s: u32) -> Result<(), PlaygroundError> {
+        if self.sim.node(node).is_none() {
+            return Err(SimError::NoNode(node.to_string()).into());
+        }
+        if per_s > load::MAX_PER_S {
+            return Err(PlaygroundError(format!("at most {} writes per second", load::MAX_PER_S)));
+        }
+        self.action(|pg| {
+            pg.loads.retain(|l| l.node != node);
+            if per_s > 0 {
+                pg.loads.push(Load::new(node, per_s, pg.sim.now_ms()));
+            }
+        });
+        Ok(())
+    }
+
+    /// Advances virtual time by `ms` (one animation frame), the loads'
+    /// writes included. Frames within a second of virtual time are one
+    /// undoable action.
+    pub fn advance(&mut self, ms: u64) {
+        let coalesce = self.marks.back().and_then(|m| m.advance_from).is_some_and(|from| {
+            self.sim.now_ms().saturating_sub(from) < COALESCE_MS
+        });
+        let mark = self.mark(true);
+        self.run_with_loads(ms);
+        if coalesce {
+            self.timelines.absorb(self.sim.trace());
+        } else {
+            self.commit(mark);
+        }
+    }
+
+    /// `run_for` with the loads' writes at their exact times.
+    fn run_with_loads(&mut self, ms: u64) {
+        let now = self.sim.now_ms();
+        let writes = load::due(&mut self.loads, now, ms);
+        if writes.is_empty() {
+            self.sim.run_for(ms);
+        } else {
+            self.sim.run_for_with(ms, writes);
+        }
+    }
+
+    /// Moves the loads past writes whose time went by while time moved
+    /// without them (a blocked WAIT), so they do not all fire at once.
+    fn skip_missed_writes(&mut self) {
+        let now = self.sim.now_ms();
+        for l in &mut self.loads {
+            while l.next_ms() <= now {
+                l.next += 1;
+            }
+        }
+    }
+
+    /// Advances to the next moment something is scheduled (an event or a
+    /// load write), doing everything due then. False if nothing is due by
+    /// `until_ms`.
+    fn next_instant(&mut self, until_ms: u64) -> bool {
+        let now = self.sim.now_ms();
+        let event = self.sim.world().queue.next_time();
+        match [event, load::next_ms(&self.loads)].into_iter().flatten().min() {
+            Some(t) if t <= until_ms => {
+                self.run_with_loads(t.saturating_sub(now));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Steps to the next thing the trace shows. With a load running, a
+    /// step is the next instant at which anything shows (writes included).
+    pub fn step(&mut self) -> bool {
+        self.action(|pg| {
+            if pg.loads.is_empty() {
+                return pg.sim.step();
+            }
+            let (seq, until) = (pg.sim.next_seq(), pg.sim.now_ms() + STEP_LIMIT_MS);
+            while pg.next_instant(until) {
+                if pg.sim.next_seq() > seq {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    /// Runs until some replica's sync phase changes (at most a minute).
+    pub fn next_phase(&mut self) -> bool {
+        self.action(|pg| {
+            if pg.loads.is_empty() {
+                return pg.sim.run_until_phase_change(NEXT_PHASE_MAX_MS);
+            }
+            let before = pg.sim.world().phases();
+            let until = pg.sim.now_ms() + NEXT_PHASE_MAX_MS;
+            for _ in 0..MAX_INSTANTS {
+                if !pg.next_instant(until) {
+                    break;
+                }
+                if pg.sim.world().phases() != before {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
+    /// Undoes the last action. False when there is none left (or it is
+    /// older than the simulator's checkpoints reach).
+    pub fn step_back(&mut self) -> bool {
+        let Some(mark) = self.marks.pop_back() else {
+            return false;
+        };
+        let mut undone = true;
+        while self.sim.input_count() > mark.inputs {
+            if !self.sim.step_back() {
+                undone = false;
+                self.marks.clear();
+                break;
+            }
+        }
+        self.loads = mark.loads;
+        self.skip_missed_writes();
+        self.timelines.rebuild(self.sim.trace());
+        undone
+    }
+
+    /// The newest `max` trace events with `seq >= since`, oldest first.
+    pub fn events(&self, since: u64, max: usize) -> Vec<Event> {
+        let trace = self.sim.trace();
+        let from = trace.partition_point(|e| e.seq < since);
+        let from = from.max(trace.len().saturating_sub(max));
+        trace[from..].to_vec()
+    }
+
+    /// A node's first `limit` keys and its key count.
+    pub fn keys(&self, node: &str, limit: usize) -> Result<Listing<KeyRow>, PlaygroundError> {
+        let n = self.sim.node(node).ok_or_else(|| SimError::NoNode(node.into()))?;
+        let now = crate::sim::EPOCH_UNIX_MS + self.sim.now_ms() as i64;
+        Ok(keyspace::rows(&n.server.keyspace, now, limit))
+    }
+
+    /// How `replica`'s keys differ from `master`'s.
+    pub fn diff(&self, master: &str, replica: &str, limit: usize) -> Result<Listing<DiffRow>, PlaygroundError> {
+        let m = self.sim.node(master).ok_or_else(|| SimError::NoNode(master.into()))?;
+        let r = self.sim.node(replica).ok_or_else(|| SimError::NoNode(replica.into()))?;
+        Ok(keyspace::diff(&m.server.keyspace, &r.server.keyspace, limit))
+    }
+
+    /// Runs a scenario script on a fresh world with the same seed, which
+    /// then replaces this one (also when a step fails: the report says
+    /// where it stopped). A script that does not parse changes nothing.
+    pub fn run_script(&mut self, text: &str) -> Result<RunReport, PlaygroundError> {
+        let script = scenario::parse(text).map_err(|e| PlaygroundError(format!("script error: {e}")))?;
+        let mut sim = Sim::new(self.sim.seed());
+        let mut transcript = Vec::new();
+        let result = scenario::run(&script, &mut sim, &mut |r| {
+            if transcript.len() < MAX_TRANSCRIPT {
+                transcript.push(TranscriptRow {
+                    line: r.line,
+                    command: format!("{}> {}", r.command.node, r.command.line()),
+                    reply: r.rendered.to_string(),
+                    failure: r.failure.map(|f| f.to_string()),
+                });
+            }
+        });
+        self.sim = sim;
+        self.loads.clear();
+        self.marks.clear();
+        self.timelines.rebuild(self.sim.trace());
+        let (expects, failed, error) = match result {
+            Ok(s) => (s.expects, s.failures.len(), None),
+            Err(e) => (0, 0, Some(e.to_string())),
+        };
+        Ok(RunReport { transcript, expects, failed, error })
+    }
+
+    /// The session so far as a scenario script.
+    pub fn export_script(&self) -> String {
+        let mut out = format!("# replscope session (seed {})\n", self.sim.seed());
+        if self.sim.inputs_truncated() {
+            out.push_str("# The oldest actions fell out of the session log: this is only the end of it.\n");
+        }
+        out.push_str(&scenario::print(&scenario::from_inputs(self.sim.inputs())));
+        out
+    }
+
+    /// The share-link fragment (seed and exported script).
+    pub fn share_fragment(&self) -> String {
+        share::fragment(self.sim.seed(), &self.export_script())
+    }
+
+    /// A world rebuilt from a share-link fragment.
+    pub fn from_share(fragment: &str) -> Result<(Playground, RunReport), PlaygroundError> {
+        let shared = share::parse(fragment).map_err(|e| PlaygroundError(e.to_string()))?;
+        let mut pg = Playground::new(shared.seed);
+        let report = pg.run_script(&shared.script)?;
+        Ok((pg, report))
+    }
+}

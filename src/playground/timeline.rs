@@ -1,0 +1,174 @@
+//! Per-replica sync timelines, read off the trace: which steps of its
+//! latest sync a replica went through, and when.
+//!
+//! Every trace event names the replica it concerns and the sync [`Phase`]
+//! it belongs to. A sync starts with a handshake event after anything
+//! else; then each event of a later phase (snapshot, transfer, load,
+//! replay, streaming) is the start of that step. Events of an earlier
+//! phase within one sync (a master-side event arriving after the replica
+//! moved on) do not move the timeline back. The page's sync panel lights
+//! the steps from this, so a step that lasted no virtual time at all (the
+//! load) is still shown as passed — sampling the view once per animation
+//! frame would miss it.
+
+use crate::sim::trace::{Event, Phase};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One step reached: its phase and the first event that showed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SyncStep {
+    /// The step.
+    pub phase: Phase,
+    /// Virtual time it began.
+    pub time_ms: u64,
+    /// The trace event that began it.
+    pub seq: u64,
+}
+
+/// The latest sync of one replica.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    /// The replica.
+    pub replica: String,
+    /// `full` once a snapshot, transfer or load was seen; `partial` once
+    /// the replica went from the handshake straight to replaying the
+    /// backlog; empty while undecided.
+    pub kind: &'static str,
+    /// The steps reached, in order.
+    pub steps: Vec<SyncStep>,
+}
+
+impl Timeline {
+    fn new(replica: &str, step: SyncStep) -> Timeline {
+        Timeline {
+            replica: replica.to_string(),
+            kind: "",
+            steps: vec![step],
+        }
+    }
+
+    fn last_phase(&self) -> Phase {
+        self.steps.last().map_or(Phase::None, |s| s.phase)
+    }
+
+    /// Takes in one event about this replica.
+    fn absorb(&mut self, step: SyncStep) {
+        if step.phase <= self.last_phase() {
+            return;
+        }
+        if self.kind.is_empty() {
+            self.kind = match step.phase {
+                Phase::Snapshot | Phase::Transfer | Phase::Load => "full",
+                Phase::Replay | Phase::Streaming => "partial",
+                Phase::None | Phase::Handshake => "",
+            };
+        }
+        self.steps.push(step);
+    }
+}
+
+/// Every replica's latest sync, and how far into the trace they are read.
+#[derive(Clone, Debug, Default)]
+pub struct Timelines {
+    by_replica: BTreeMap<String, Timeline>,
+    /// The next trace sequence number to read.
+    next_seq: u64,
+}
+
+impl Timelines {
+    /// Reads the events of `trace` not read yet (`trace` is the simulator's
+    /// held trace, ordered by `seq`).
+    pub fn absorb(&mut self, trace: &[Event]) {
+        let skip = trace.partition_point(|e| e.seq < self.next_seq);
+        for e in &trace[skip..] {
+            self.absorb_event(e);
+        }
+        if let Some(last) = trace.last() {
+            self.next_seq = self.next_seq.max(last.seq + 1);
+        }
+    }
+
+    fn absorb_event(&mut self, e: &Event) {
+        let Some(replica) = e.replica.as_deref() else {
+            return;
+        };
+        if e.phase == Phase::None {
+            return;
+        }
+        let step = SyncStep {
+            phase: e.phase,
+            time_ms: e.time_ms,
+            seq: e.seq,
+        };
+        match self.by_replica.get_mut(replica) {
+            Some(t) if e.phase != Phase::Handshake || t.last_phase() == Phase::Handshake => t.absorb(step),
+            _ => {
+                self.by_replica.insert(replica.to_string(), Timeline::new(replica, step));
+            }
+        }
+    }
+
+    /// Forgets everything and reads `trace` again (after a step back
+    /// rewound it, or a new world replaced the old).
+    pub fn rebuild(&mut self, trace: &[Event]) {
+        *self = Timelines::default();
+        self.absorb(trace);
+    }
+
+    /// The timelines, by replica name.
+    pub fn all(&self) -> Vec<Timeline> {
+        self.by_replica.values().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::trace::Kind;
+
+    fn ev(seq: u64, replica: &str, phase: Phase) -> Event {
+        Event {
+            seq,
+            time_ms: seq * 10,
+            node: "A".into(),
+            replica: Some(replica.into()),
+            phase,
+            kind: Kind::Keepalive,
+        }
+    }
+
+    fn phases(t: &Timelines, r: &str) -> (Vec<Phase>, &'static str) {
+        let tl = t.by_replica.get(r).cloned().unwrap_or(Timeline::new(r, SyncStep { phase: Phase::None, time_ms: 0, seq: 0 }));
+        (tl.steps.iter().map(|s| s.phase).collect(), tl.kind)
+    }
+
+    #[test]
+    fn a_full_sync_then_a_partial_one() {
+        use Phase::*;
+        let mut t = Timelines::default();
+        let full = [Handshake, Handshake, Snapshot, Transfer, Snapshot, Transfer, Load, Replay, Streaming, Streaming];
+        let trace: Vec<Event> = full.iter().enumerate().map(|(i, p)| ev(i as u64, "B", *p)).collect();
+        t.absorb(&trace[..4]);
+        t.absorb(&trace);
+        assert_eq!(phases(&t, "B"), (vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming], "full"));
+        assert_eq!(t.all()[0].steps[2], SyncStep { phase: Transfer, time_ms: 30, seq: 3 });
+        let again = [ev(20, "B", Handshake), ev(21, "B", Handshake), ev(22, "B", Replay), ev(23, "B", Streaming)];
+        t.absorb(&again);
+        assert_eq!(phases(&t, "B"), (vec![Handshake, Replay, Streaming], "partial"));
+    }
+
+    #[test]
+    fn events_without_a_replica_or_phase_are_ignored_and_rebuild_starts_over() {
+        use Phase::*;
+        let mut t = Timelines::default();
+        let mut e = ev(0, "B", Handshake);
+        e.replica = Option::None;
+        t.absorb(&[e, ev(1, "C", None), ev(2, "C", Handshake)]);
+        assert_eq!(phases(&t, "C"), (vec![Handshake], ""));
+        assert_eq!(t.all().len(), 1);
+        t.rebuild(&[ev(5, "D", Handshake)]);
+        assert_eq!(t.all().len(), 1);
+        assert_eq!(t.all()[0].replica, "D");
+    }
+}
