@@ -219,10 +219,16 @@ impl Playground {
         }
     }
 
+    /// Brings the sync timelines up to date.
+    fn update_timelines(&mut self) {
+        self.timelines.absorb(self.sim.trace());
+        self.timelines.sample(self.sim.world(), self.sim.next_seq());
+    }
+
     /// Keeps `mark` as an undoable action if the action changed anything,
     /// and brings the timelines up to date.
     fn commit(&mut self, mark: Mark) {
-        self.timelines.absorb(self.sim.trace());
+        self.update_timelines();
         if mark.inputs == self.sim.input_count() && mark.loads == self.loads {
             return;
         }
@@ -328,7 +334,7 @@ impl Playground {
         let mark = self.mark(true);
         self.run_with_loads(ms);
         if coalesce {
-            self.timelines.absorb(self.sim.trace());
+            self.update_timelines();
         } else {
             self.commit(mark);
         }
@@ -425,6 +431,7 @@ impl Playground {
         self.loads = mark.loads;
         self.skip_missed_writes();
         self.timelines.rebuild(self.sim.trace());
+        self.update_timelines();
         undone
     }
 
@@ -471,6 +478,7 @@ impl Playground {
         self.loads.clear();
         self.marks.clear();
         self.timelines.rebuild(self.sim.trace());
+        self.update_timelines();
         let (expects, failed, error) = match result {
             Ok(s) => (s.expects, s.failures.len(), None),
             Err(e) => (0, 0, Some(e.to_string())),

@@ -2,16 +2,24 @@
 //! latest sync a replica went through, and when.
 //!
 //! Every trace event names the replica it concerns and the sync [`Phase`]
-//! it belongs to. A sync starts with a handshake event after anything
-//! else; then each event of a later phase (snapshot, transfer, load,
-//! replay, streaming) is the start of that step. Events of an earlier
-//! phase within one sync (a master-side event arriving after the replica
-//! moved on) do not move the timeline back. The page's sync panel lights
-//! the steps from this, so a step that lasted no virtual time at all (the
-//! load) is still shown as passed — sampling the view once per animation
-//! frame would miss it.
+//! it belongs to. A sync starts when the replica's link state machine
+//! starts over (`repl_state` → `connect`); then each event of a later phase
+//! (snapshot, transfer, load, replay, streaming) is the start of that step.
+//! Events of an earlier phase within one sync (the replica reading
+//! `+FULLRESYNC` after the master already started sending the RDB) do not
+//! move the timeline back, and bookkeeping events (state changes, ACKs)
+//! do not move it forward: they are labelled with the state's usual phase
+//! (`connected` is streaming) even when the replica is still waiting for
+//! its buffered writes. After reading the trace, each replica's current
+//! phase as the simulator sees it ([`World::sync_phase`]) is taken in too,
+//! for a step no event announces (streaming with no write yet).
+//!
+//! The page's sync panel lights the steps from this, so a step that lasted
+//! no virtual time at all (the load) is still shown as passed — sampling
+//! the view once per animation frame would miss it.
 
-use crate::sim::trace::{Event, Phase};
+use crate::sim::trace::{Event, Kind, Phase};
+use crate::sim::world::World;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -68,6 +76,21 @@ impl Timeline {
     }
 }
 
+/// Events that record a state change or an acknowledgement: labelled with
+/// the state's usual phase, which is not always the step the sync is in.
+fn is_bookkeeping(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::ReplState { .. }
+            | Kind::SlaveState { .. }
+            | Kind::AckSent { .. }
+            | Kind::AckReceived { .. }
+            | Kind::CachedMaster { .. }
+            | Kind::BacklogCreated { .. }
+            | Kind::Keepalive
+    )
+}
+
 /// Every replica's latest sync, and how far into the trace they are read.
 #[derive(Clone, Debug, Default)]
 pub struct Timelines {
@@ -93,7 +116,8 @@ impl Timelines {
         let Some(replica) = e.replica.as_deref() else {
             return;
         };
-        if e.phase == Phase::None {
+        let starts = matches!(&e.kind, Kind::ReplState { to, .. } if to == "connect");
+        if e.phase == Phase::None || (!starts && is_bookkeeping(&e.kind)) {
             return;
         }
         let step = SyncStep {
@@ -102,9 +126,31 @@ impl Timelines {
             seq: e.seq,
         };
         match self.by_replica.get_mut(replica) {
-            Some(t) if e.phase != Phase::Handshake || t.last_phase() == Phase::Handshake => t.absorb(step),
+            Some(t) if !starts => t.absorb(step),
             _ => {
                 self.by_replica.insert(replica.to_string(), Timeline::new(replica, step));
+            }
+        }
+    }
+
+    /// Takes in each replica's current phase in `world` (see the module
+    /// docs); `next_seq` is the trace's next sequence number.
+    pub fn sample(&mut self, world: &World, next_seq: u64) {
+        for n in world.nodes.values() {
+            let phase = world.sync_phase(n);
+            if phase == Phase::None {
+                continue;
+            }
+            let step = SyncStep {
+                phase,
+                time_ms: world.now_ms,
+                seq: next_seq,
+            };
+            match self.by_replica.get_mut(&n.name) {
+                Some(t) => t.absorb(step),
+                None => {
+                    self.by_replica.insert(n.name.clone(), Timeline::new(&n.name, step));
+                }
             }
         }
     }
@@ -125,7 +171,6 @@ impl Timelines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::trace::Kind;
 
     fn ev(seq: u64, replica: &str, phase: Phase) -> Event {
         Event {
@@ -134,28 +179,45 @@ mod tests {
             node: "A".into(),
             replica: Some(replica.into()),
             phase,
-            kind: Kind::Keepalive,
+            kind: Kind::Flush { keys: 0 },
         }
     }
 
+    fn start(seq: u64, replica: &str) -> Event {
+        let kind = Kind::ReplState {
+            from: "none".into(),
+            to: "connect".into(),
+        };
+        Event { kind, ..ev(seq, replica, Phase::Handshake) }
+    }
+
     fn phases(t: &Timelines, r: &str) -> (Vec<Phase>, &'static str) {
-        let tl = t.by_replica.get(r).cloned().unwrap_or(Timeline::new(r, SyncStep { phase: Phase::None, time_ms: 0, seq: 0 }));
-        (tl.steps.iter().map(|s| s.phase).collect(), tl.kind)
+        let tl = t.by_replica.get(r);
+        (tl.map(|t| t.steps.iter().map(|s| s.phase).collect()).unwrap_or_default(), tl.map_or("", |t| t.kind))
     }
 
     #[test]
     fn a_full_sync_then_a_partial_one() {
         use Phase::*;
         let mut t = Timelines::default();
-        let full = [Handshake, Handshake, Snapshot, Transfer, Snapshot, Transfer, Load, Replay, Streaming, Streaming];
-        let trace: Vec<Event> = full.iter().enumerate().map(|(i, p)| ev(i as u64, "B", *p)).collect();
+        let full = [Handshake, Snapshot, Transfer, Handshake, Snapshot, Transfer, Load, Replay, Streaming, Streaming];
+        let mut trace = vec![start(0, "B")];
+        trace.extend(full.iter().enumerate().map(|(i, p)| ev(i as u64 + 1, "B", *p)));
         t.absorb(&trace[..4]);
         t.absorb(&trace);
         assert_eq!(phases(&t, "B"), (vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming], "full"));
         assert_eq!(t.all()[0].steps[2], SyncStep { phase: Transfer, time_ms: 30, seq: 3 });
-        let again = [ev(20, "B", Handshake), ev(21, "B", Handshake), ev(22, "B", Replay), ev(23, "B", Streaming)];
-        t.absorb(&again);
+        t.absorb(&[start(20, "B"), ev(21, "B", Handshake), ev(22, "B", Replay), ev(23, "B", Streaming)]);
         assert_eq!(phases(&t, "B"), (vec![Handshake, Replay, Streaming], "partial"));
+    }
+
+    #[test]
+    fn bookkeeping_events_do_not_advance_a_sync() {
+        use Phase::*;
+        let mut t = Timelines::default();
+        let ack = Event { kind: Kind::AckSent { offset: 1 }, ..ev(2, "B", Streaming) };
+        t.absorb(&[start(1, "B"), ack, ev(3, "B", Load)]);
+        assert_eq!(phases(&t, "B"), (vec![Handshake, Load], "full"));
     }
 
     #[test]
@@ -167,7 +229,7 @@ mod tests {
         t.absorb(&[e, ev(1, "C", None), ev(2, "C", Handshake)]);
         assert_eq!(phases(&t, "C"), (vec![Handshake], ""));
         assert_eq!(t.all().len(), 1);
-        t.rebuild(&[ev(5, "D", Handshake)]);
+        t.rebuild(&[start(5, "D")]);
         assert_eq!(t.all().len(), 1);
         assert_eq!(t.all()[0].replica, "D");
     }

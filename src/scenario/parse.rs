@@ -4,8 +4,8 @@
 //! Command text after `A>` follows redis-cli's quoting (`sdssplitargs`,
 //! through [`crate::cli::split_args`]). A `#` that starts a word outside
 //! quotes begins a comment, so `SET k "#1"` must quote an argument that
-//! starts with `#`. On an `expect` line the first unquoted `=>` (or `~>`)
-//! word ends the command; after it, the expected reply runs to the end of
+//! starts with `#`. On an `expect` line the first unquoted word that
+//! starts with `=>` (or `~>`) ends the command; after it, the expected reply runs to the end of
 //! the line or to a ` #` comment outside double quotes (redis-cli prints
 //! bulk strings in double quotes, and error texts contain unbalanced single
 //! quotes such as `can't`, so only double quotes count there).
@@ -441,13 +441,12 @@ fn scan_command(line: &Line, from: usize, find_arrow: bool) -> Result<Scan, Scri
         while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
             i += 1;
         }
-        let ends_word = |j: usize| !matches!(b.get(j), Some(c) if !c.is_ascii_whitespace());
         match (b.get(i), b.get(i + 1)) {
             (None, _) | (Some(b'#'), _) => {
                 scan.end = i;
                 return Ok(scan);
             }
-            (Some(b'=' | b'~'), Some(b'>')) if find_arrow && ends_word(i + 2) => {
+            (Some(b'=' | b'~'), Some(b'>')) if find_arrow => {
                 let matching = if b[i] == b'=' {
                     Match::Whole
                 } else {

@@ -67,12 +67,12 @@ fn link_text(change: LinkChange) -> String {
 /// that reads back the same, else double-quoted with `sdscatrepr` escapes.
 /// Bare is not possible for the empty string, for whitespace, quotes,
 /// backslashes or non-printable bytes, and for words the script format
-/// itself reads specially (a leading `#`, the arrows `=>` and `~>`).
+/// itself reads specially (a leading `#`, a leading arrow `=>` or `~>`).
 pub fn quote_arg(arg: &[u8]) -> String {
     let plain = !arg.is_empty()
         && arg.first() != Some(&b'#')
-        && arg != b"=>"
-        && arg != b"~>"
+        && !arg.starts_with(b"=>")
+        && !arg.starts_with(b"~>")
         && arg
             .iter()
             .all(|&c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'\\'));

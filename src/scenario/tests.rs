@@ -76,7 +76,7 @@ fn parses_extensions_and_comment_edges() {
     let text = "node A\nnode B\nlink B A down oneway\nlink A B bandwidth unlimited\nstep\nstep 7\nphase\nphase 250\n\
                 A>SET k \"#not a comment\" #comment\n\
                 expect A> SET k \"a => b\" => OK # done\n\
-                expect A> GET k => \"x # y\"\n\
+                expect A> GET k =>\"x # y\"\n\
                 expect A> INFO replication ~> role:master\n\
                 expect A> SET k v => (error) READONLY You can't write against a read only replica.\n\
                 remove node B\n";
@@ -199,6 +199,7 @@ fn printing_round_trips() {
         vec![0, 1, 0xff, b'\n', b'\t'],
         "é".as_bytes().to_vec(),
         b"a=>b".to_vec(),
+        b"=>x".to_vec(),
     ];
     let mut script = parse("node A\nnode B\nlink B A down oneway\nlink A B bandwidth unlimited\nstep 3\nphase 9\nremove node B").unwrap();
     let command = Command {
@@ -219,7 +220,7 @@ fn printing_round_trips() {
     });
     let printed = print(&script);
     assert!(printed.contains(
-        r##"A> SET "" "#hash" "=>" "~>" "it's \"q\" \\" "\x00\x01\xff\n\t" "\xc3\xa9" a=>b"##
+        r##"A> SET "" "#hash" "=>" "~>" "it's \"q\" \\" "\x00\x01\xff\n\t" "\xc3\xa9" a=>b "=>x""##
     ));
     assert_eq!(actions(&parse(&printed).unwrap()), actions(&script));
 }
