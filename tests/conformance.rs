@@ -193,3 +193,74 @@ fn scenarios_agree_with_real_redis() {
     println!("{report}");
     assert_eq!(unexpected, 0, "conformance failures:\n{report}");
 }
+
+/// The comparison itself must catch differences, or a passing suite would
+/// mean nothing: offsets, sync counters, the replication-id pattern, data
+/// replies, ROLE's ports read as node names, and a run that stops early.
+#[test]
+fn comparison_catches_differences() {
+    use conformance_support::compare::Entry;
+    use replscope::resp::Frame;
+    let info = |id: &str, offset: u32| {
+        Frame::bulk(format!(
+            "# Replication\r\nrole:master\r\nconnected_slaves:1\r\nslave0:ip=x,port=1,state=online\r\n\
+             master_replid:{id}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\n\
+             master_repl_offset:{offset}\r\nrepl_backlog_size:1048576\r\n"
+        ))
+    };
+    let entry = |line: usize, name: &str, reply: Frame| Entry {
+        line,
+        command: format!("A> {name}"),
+        name: name.as_bytes().to_vec(),
+        reply,
+    };
+    let transcript = |entries: Vec<Entry>| Transcript {
+        entries,
+        ..Transcript::default()
+    };
+    let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+    let role = |port: &str| {
+        Frame::Array(vec![
+            Frame::bulk("master"),
+            Frame::Integer(0),
+            Frame::Array(vec![Frame::Array(vec![
+                Frame::bulk("127.0.0.1"),
+                Frame::bulk(port),
+                Frame::bulk("0"),
+            ])]),
+        ])
+    };
+    let real = transcript(vec![
+        entry(1, "INFO", info(&a, 10)),
+        entry(2, "INFO", info(&a, 10)),
+        entry(3, "INFO", info(&a, 10)),
+        entry(4, "GET", Frame::bulk("v")),
+        entry(5, "ROLE", role("7001")),
+        entry(6, "ROLE", role("7001")),
+    ]);
+    let sim = transcript(vec![
+        // Another id, same pattern: equal.
+        entry(1, "INFO", info(&b, 10)),
+        // A new id where real kept its id: the pattern differs.
+        entry(2, "INFO", info(&c, 10)),
+        entry(3, "INFO", info(&b, 11)),
+        entry(4, "GET", Frame::bulk("w")),
+        entry(5, "ROLE", role("6380")),
+        entry(6, "ROLE", role("6379")),
+    ]);
+    let real_ports = BTreeMap::from([(7001, "B".to_string())]);
+    let sim_ports = BTreeMap::from([(6379, "A".to_string()), (6380, "B".to_string())]);
+    let lines: Vec<usize> = compare(&real, real_ports.clone(), &sim, sim_ports.clone())
+        .iter()
+        .map(|m| m.line)
+        .collect();
+    assert_eq!(lines, vec![2, 3, 4, 6]);
+
+    let shorter = transcript(sim.entries[..1].to_vec());
+    let mismatches = compare(&real, real_ports, &shorter, sim_ports);
+    let last = mismatches.last().expect("a shorter run is a mismatch");
+    assert_eq!(
+        last.message,
+        "runs ended differently: real ran 6 commands (completed), sim ran 1 (completed)"
+    );
+}

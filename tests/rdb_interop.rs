@@ -184,89 +184,89 @@ fn assert_ttl(r: &mut RealRedis, key: &Sds, expire: Option<i64>, db: usize) {
     }
 }
 
-/// A keyspace that needs every encoding decision, with TTLs an hour ahead
-/// and one key that expired an hour ago (a master drops it at load).
+/// A list of `items`.
+fn list_of(items: impl IntoIterator<Item = String>) -> Value {
+    Value::List(Box::new(items.into_iter().map(Sds::from).collect()))
+}
+
+/// A hash of `n` fields `f0…` with values `vlen` digits long.
+fn hash_of(n: usize, vlen: usize) -> Value {
+    let h: Map<Sds, Sds> = (0..n)
+        .map(|i| (Sds::from(format!("f{i}")), Sds::from(format!("{i:0vlen$}"))))
+        .collect();
+    Value::Hash(Box::new(h))
+}
+
+/// A set of `members`.
+fn set_of(members: impl IntoIterator<Item = String>) -> Value {
+    Value::Set(Box::new(members.into_iter().map(Sds::from).collect()))
+}
+
+/// A sorted set of `n` members `mlen` digits long, with fractional,
+/// negative, huge and infinite scores.
+fn zset_of(n: usize, mlen: usize) -> Value {
+    let mut z = ZSet::new();
+    for i in 0..n {
+        let score = [0.1, -2.0, 1e17, 5e18, f64::INFINITY][i % 5] * (i + 1) as f64;
+        z.insert(Sds::from(format!("{i:0mlen$}")), score);
+    }
+    Value::ZSet(Box::new(z))
+}
+
+/// One value for each side of every encoding decision.
+fn every_encoding_values() -> Vec<(&'static str, Value)> {
+    let str = |s: &str| Value::Str(Sds::from(s));
+    vec![
+        ("s:small", str("hello")),
+        ("s:int8", str("-128")),
+        ("s:int32", str("2147483647")),
+        ("s:beyond-int32", str("12345678901")),
+        ("s:zero-padded", str("007")),
+        ("s:empty", str("")),
+        ("s:binary", Value::Str(Sds::from(&b"\x00\xff\r\n\x01"[..]))),
+        ("s:lzf", Value::Str(Sds::from("abc".repeat(700)))),
+        ("s:random", Value::Str(Sds::from(Rng::new(7).bytes(300)))),
+        (
+            "l:small",
+            list_of(["a", "1", "-70000", ""].map(String::from)),
+        ),
+        (
+            "l:nodes",
+            list_of((0..3000).map(|i| format!("item:{i:05}"))),
+        ),
+        (
+            "l:big-item",
+            list_of(["a".into(), "x".repeat(9000), "b".into()]),
+        ),
+        ("h:listpack", hash_of(512, 64)),
+        ("h:many", hash_of(513, 3)),
+        ("h:long-value", hash_of(2, 65)),
+        (
+            "set:intset",
+            set_of((0..512).map(|i| (i * 9_000_000_011i64 - 7).to_string())),
+        ),
+        ("set:513", set_of((0..513).map(|i| i.to_string()))),
+        ("set:strings", set_of(["a", "1", "b"].map(String::from))),
+        ("z:listpack", zset_of(128, 64)),
+        ("z:many", zset_of(129, 2)),
+        ("z:long-member", zset_of(3, 65)),
+    ]
+}
+
+/// A keyspace that needs every encoding decision, with TTLs ahead and one
+/// key that expired an hour ago (a master drops it at load), over three
+/// databases.
 fn every_encoding_keyspace(now: i64) -> Keyspace {
     let mut ks = Keyspace::new();
-    let mut rng = Rng::new(7);
     let db = &mut ks.dbs[0];
-    let strings: [(&str, Sds); 9] = [
-        ("s:small", Sds::from("hello")),
-        ("s:int8", Sds::from("-128")),
-        ("s:int32", Sds::from("2147483647")),
-        ("s:beyond-int32", Sds::from("12345678901")),
-        ("s:zero-padded", Sds::from("007")),
-        ("s:empty", Sds::EMPTY),
-        ("s:binary", Sds::from(&b"\x00\xff\r\n\x01"[..])),
-        ("s:lzf", Sds::from("abc".repeat(700))),
-        ("s:random", Sds::from(rng.bytes(300))),
-    ];
-    for (k, v) in strings {
-        db.insert(Sds::from(k), Value::Str(v), false);
+    for (key, value) in every_encoding_values() {
+        db.insert(Sds::from(key), value, false);
     }
-    let list =
-        |items: Vec<String>| Value::List(Box::new(items.into_iter().map(Sds::from).collect()));
-    db.insert(
-        Sds::from("l:small"),
-        list(vec!["a".into(), "1".into(), "-70000".into(), String::new()]),
-        false,
-    );
-    db.insert(
-        Sds::from("l:nodes"),
-        list((0..3000).map(|i| format!("item:{i:05}")).collect()),
-        false,
-    );
-    db.insert(
-        Sds::from("l:big-item"),
-        list(vec!["a".into(), "x".repeat(9000), "b".into()]),
-        false,
-    );
-    let hash = |n: usize, vlen: usize| {
-        let h: Map<Sds, Sds> = (0..n)
-            .map(|i| (Sds::from(format!("f{i}")), Sds::from(format!("{i:0vlen$}"))))
-            .collect();
-        Value::Hash(Box::new(h))
-    };
-    db.insert(Sds::from("h:listpack"), hash(512, 64), false);
-    db.insert(Sds::from("h:many"), hash(513, 3), false);
-    db.insert(Sds::from("h:long-value"), hash(2, 65), false);
-    let set =
-        |members: Vec<String>| Value::Set(Box::new(members.into_iter().map(Sds::from).collect()));
-    db.insert(
-        Sds::from("set:intset"),
-        set((0..512)
-            .map(|i| (i * 9_000_000_011i64 - 7).to_string())
-            .collect()),
-        false,
-    );
-    db.insert(
-        Sds::from("set:513"),
-        set((0..513).map(|i| i.to_string()).collect()),
-        false,
-    );
-    db.insert(
-        Sds::from("set:strings"),
-        set(vec!["a".into(), "1".into(), "b".into()]),
-        false,
-    );
-    let zset = |n: usize, mlen: usize| {
-        let mut z = ZSet::new();
-        for i in 0..n {
-            z.insert(
-                Sds::from(format!("{i:0mlen$}")),
-                [0.1, -2.0, 1e17, 5e18, f64::INFINITY][i % 5] * (i + 1) as f64,
-            );
-        }
-        Value::ZSet(Box::new(z))
-    };
-    db.insert(Sds::from("z:listpack"), zset(128, 64), false);
-    db.insert(Sds::from("z:many"), zset(129, 2), false);
-    db.insert(Sds::from("z:long-member"), zset(3, 65), false);
     db.set_expire(b"s:small", now + 3_600_000);
     db.set_expire(b"l:nodes", now + 7_200_000);
     db.set_expire(b"s:empty", now - 3_600_000);
     ks.dbs[3].insert(Sds::from("other-db"), Value::Str(Sds::from("3")), false);
-    ks.dbs[15].insert(Sds::from("last-db"), hash(3, 1), false);
+    ks.dbs[15].insert(Sds::from("last-db"), hash_of(3, 1), false);
     ks.dbs[15].set_expire(b"last-db", now + 60_000);
     ks
 }
@@ -323,19 +323,44 @@ fn run_with(r: &mut RealRedis, head: &[&str], args: impl IntoIterator<Item = Str
     run(r, &argv);
 }
 
-/// Fills a real server so that it uses every encoding of the five types.
+/// Fills a real server so that it uses every encoding of the five types,
+/// over databases 0, 1 and 15.
 fn fill_every_encoding(r: &mut RealRedis) {
-    let mut rng = Rng::new(11);
+    fill_strings(r);
+    fill_lists_and_hashes(r);
+    fill_sets_and_zsets(r);
+    run(r, &["SELECT", "1"]);
+    run(r, &["SET", "db1:key", "one", "PX", "5000000"]);
+    run(r, &["RPUSH", "db1:list", "x"]);
+    run(r, &["SELECT", "15"]);
+    run(r, &["HSET", "db15:hash", "k", "v"]);
+    run(r, &["SELECT", "0"]);
+}
+
+/// Strings: embstr, int, raw, LZF-compressible, binary, with a TTL.
+fn fill_strings(r: &mut RealRedis) {
     run(r, &["SET", "s:embstr", "hello"]);
     run(r, &["SET", "s:int", "-12345"]);
     run(r, &["SET", "s:long-int", "9223372036854775807"]);
     run(r, &["SET", "s:empty", ""]);
     run(r, &[&b"SET"[..], b"s:binary", b"\x00\xff\r\n"]);
     run_with(r, &["SET", "s:lzf"], ["xyz".repeat(500)]);
-    run(r, &[b"SET".to_vec(), b"s:random".to_vec(), rng.bytes(200)]);
+    run(
+        r,
+        &[
+            b"SET".to_vec(),
+            b"s:random".to_vec(),
+            Rng::new(11).bytes(200),
+        ],
+    );
     run(r, &["SET", "s:ttl", "soon", "EX", "3600"]);
     run(r, &["SET", "s:raw", "short"]);
     run(r, &["APPEND", "s:raw", " then appended: raw"]);
+}
+
+/// Lists of one and of several quicklist nodes (one holding a 9000-byte
+/// element), listpack and hashtable hashes.
+fn fill_lists_and_hashes(r: &mut RealRedis) {
     run(
         r,
         &[
@@ -350,7 +375,7 @@ fn fill_every_encoding(r: &mut RealRedis) {
     run_with(
         r,
         &["RPUSH", "l:nodes"],
-        (0..1500).map(|i| format!("item:{i:05}-{}", "abcdefgh")),
+        (0..1500).map(|i| format!("item:{i:05}-abcdefgh")),
     );
     run_with(
         r,
@@ -385,6 +410,10 @@ fn fill_every_encoding(r: &mut RealRedis) {
     );
     run_with(r, &["HSET", "h:long-value", "f"], ["v".repeat(100)]);
     run(r, &["EXPIRE", "h:listpack", "86400"]);
+}
+
+/// Intset and hashtable sets, listpack and skiplist sorted sets.
+fn fill_sets_and_zsets(r: &mut RealRedis) {
     run(
         r,
         &[
@@ -427,12 +456,6 @@ fn fill_every_encoding(r: &mut RealRedis) {
         (0..150).flat_map(|i| [format!("{}", i as f64 * 1.5), format!("m{i}")]),
     );
     run_with(r, &["ZADD", "z:long-member", "1"], ["m".repeat(100)]);
-    run(r, &["SELECT", "1"]);
-    run(r, &["SET", "db1:key", "one", "PX", "5000000"]);
-    run(r, &["RPUSH", "db1:list", "x"]);
-    run(r, &["SELECT", "15"]);
-    run(r, &["HSET", "db15:hash", "k", "v"]);
-    run(r, &["SELECT", "0"]);
 }
 
 /// The encodings `fill_every_encoding` must have produced (OBJECT ENCODING).
@@ -580,4 +603,20 @@ fn real_dumps_with_functions_and_eviction_hints_decode() {
     }
     let mut r = RealRedis::start(&[]);
     maybe_store_fixture("empty.rdb", &save(&mut r));
+}
+
+#[test]
+fn a_populated_real_dump_decodes_and_reencodes_exactly() {
+    let mut r = RealRedis::start(&["--enable-debug-command", "yes"]);
+    run(&mut r, &["DEBUG", "POPULATE", "50000"]);
+    let dump = save(&mut r);
+    let (ks, aux) = rdb::decode(&dump).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ks.dbs[0].len(), 50_000);
+    let value = ks.dbs[0].dict.get(&b"key:31337"[..]);
+    assert_eq!(value, Some(&Value::Str(Sds::from("value:31337"))));
+    assert_same_bytes(
+        &rdb::encode(&ks, &aux, 0),
+        &dump,
+        "re-encoding DEBUG POPULATE's dump",
+    );
 }

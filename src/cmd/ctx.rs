@@ -98,9 +98,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The client's selected database index, kept in range (SELECT only
+    /// ever stores a valid one; clamping keeps a bad value from panicking).
+    fn db_index(&self) -> usize {
+        self.client
+            .db
+            .min(self.server.keyspace.dbs.len().saturating_sub(1))
+    }
+
     /// The client's selected database.
     pub fn db(&mut self) -> &mut Db {
-        let i = self.client.db;
+        let i = self.db_index();
         &mut self.server.keyspace.dbs[i]
     }
 
@@ -121,8 +129,16 @@ impl<'a> Ctx<'a> {
     /// it (and propagates DEL) when this node may, see the module docs.
     /// `write` is true for lookups made to modify the key.
     pub fn expire_if_needed(&mut self, key: &[u8], write: bool) -> bool {
-        let db_index = self.client.db;
-        let db = &self.server.keyspace.dbs[db_index];
+        let db = self.db_index();
+        self.expire_if_needed_in(db, key, write)
+    }
+
+    /// [`Ctx::expire_if_needed`] in database `db` (COPY and MOVE look at a
+    /// second database).
+    pub fn expire_if_needed_in(&mut self, db_index: usize, key: &[u8], write: bool) -> bool {
+        let Some(db) = self.server.keyspace.dbs.get_mut(db_index) else {
+            return false;
+        };
         if db.expires.is_empty() || !db.is_expired(key, self.now_ms) {
             return false;
         }
@@ -134,7 +150,7 @@ impl<'a> Ctx<'a> {
                 return true;
             }
         }
-        self.server.keyspace.dbs[db_index].remove(key);
+        db.remove(key);
         self.server.stats.expired_keys += 1;
         if !self.server.is_replica {
             self.propagate
@@ -146,11 +162,12 @@ impl<'a> Ctx<'a> {
     /// `lookupKeyRead`: the value at `key`, counting a keyspace hit or miss.
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&Value> {
         let expired = self.expire_if_needed(key, false);
+        let db_index = self.db_index();
         let server = &mut *self.server;
         let found = if expired {
             None
         } else {
-            server.keyspace.dbs[self.client.db].dict.get(key)
+            server.keyspace.dbs[db_index].dict.get(key)
         };
         if found.is_some() {
             server.stats.keyspace_hits += 1;

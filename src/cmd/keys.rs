@@ -139,7 +139,7 @@ pub fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
             let matches_type = ctx
                 .db()
                 .dict
-                .get(&*key)
+                .get(&key)
                 .is_some_and(|v| is(t, v.type_name()));
             if !matches_type {
                 continue;
@@ -352,6 +352,136 @@ pub fn persist(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     }
     ctx.propagate_as_sent();
     Frame::Integer(1)
+}
+
+/// `shared.sameobjecterr`.
+const SAME_OBJECT: &str = "ERR source and destination objects are the same";
+
+/// A db index argument (`getIntFromObjectOrReply` then `selectDb`): `msg`
+/// replaces both parse errors when given, as in SWAPDB.
+fn db_arg(b: &[u8], msg: Option<&str>) -> Result<usize, Frame> {
+    let n = match num::parse_i64(b) {
+        Some(n) => n,
+        None => return Err(err(msg.unwrap_or(super::reply::NOT_INT))),
+    };
+    if i32::try_from(n).is_err() {
+        return Err(err(msg.unwrap_or(
+            "ERR value is out of range, value must between -2147483648 and 2147483647",
+        )));
+    }
+    usize::try_from(n)
+        .ok()
+        .filter(|i| *i < crate::db::DB_COUNT)
+        .ok_or_else(|| err("ERR DB index is out of range"))
+}
+
+/// COPY source destination [DB destination-db] [REPLACE]
+pub fn copy(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let (mut target, mut replace) = (ctx.client.db, false);
+    let mut j = 3;
+    while let Some(a) = argv.get(j) {
+        if is(a, "replace") {
+            replace = true;
+        } else if let (true, Some(db)) = (is(a, "db"), argv.get(j + 1)) {
+            match db_arg(db, None) {
+                Ok(d) => target = d,
+                Err(e) => return e,
+            }
+            j += 1;
+        } else {
+            return err(SYNTAX);
+        }
+        j += 1;
+    }
+    let (src, dst) = (argv[1].as_slice(), argv[2].as_slice());
+    if target == ctx.client.db && src == dst {
+        return err(SAME_OBJECT);
+    }
+    let Some(value) = ctx.lookup_read(src).cloned() else {
+        return Frame::Integer(0);
+    };
+    let at = ctx.db().expire_at(src);
+    if !ctx.expire_if_needed_in(target, dst, true)
+        && ctx.server.keyspace.dbs[target].dict.contains_key(dst)
+    {
+        if !replace {
+            return Frame::Integer(0);
+        }
+        ctx.server.keyspace.dbs[target].remove(dst);
+    }
+    let db = &mut ctx.server.keyspace.dbs[target];
+    db.insert(Sds::new(dst), value, false);
+    if let Some(ms) = at {
+        db.set_expire(dst, ms);
+    }
+    ctx.propagate_as_sent();
+    Frame::Integer(1)
+}
+
+/// MOVE key db
+pub fn move_(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let target = match db_arg(&argv[2], None) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    if target == ctx.client.db {
+        return err(SAME_OBJECT);
+    }
+    let key = argv[1].as_slice();
+    if ctx.lookup_write(key).is_none() {
+        return Frame::Integer(0);
+    }
+    if !ctx.expire_if_needed_in(target, key, true)
+        && ctx.server.keyspace.dbs[target].dict.contains_key(key)
+    {
+        return Frame::Integer(0);
+    }
+    let at = ctx.db().expire_at(key);
+    let Some(value) = ctx.db().remove(key) else {
+        return Frame::Integer(0);
+    };
+    let db = &mut ctx.server.keyspace.dbs[target];
+    db.insert(Sds::new(key), value, false);
+    if let Some(ms) = at {
+        db.set_expire(key, ms);
+    }
+    ctx.propagate_as_sent();
+    Frame::Integer(1)
+}
+
+/// SWAPDB index1 index2
+pub fn swapdb(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let a = match db_arg(&argv[1], Some("ERR invalid first DB index")) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let b = match db_arg(&argv[2], Some("ERR invalid second DB index")) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    ctx.server.keyspace.dbs.swap(a, b);
+    ctx.server.expire_cursor.swap(a, b);
+    ctx.propagate_as_sent();
+    reply::ok()
+}
+
+/// RANDOMKEY (`dbRandomKey`): a random key, chosen with the server's
+/// generator; an expired pick is deleted on a master and another drawn.
+pub fn randomkey(ctx: &mut Ctx, _: &[Vec<u8>]) -> Frame {
+    for _ in 0..100 {
+        let len = ctx.db().dict.len();
+        if len == 0 {
+            return Frame::Null;
+        }
+        let i = (ctx.server.random_u64() % len as u64) as usize;
+        let Some(key) = ctx.db().dict.get_index(i).map(|(k, _)| k.clone()) else {
+            return Frame::Null;
+        };
+        if !ctx.expire_if_needed(&key, false) {
+            return Frame::bulk(&key);
+        }
+    }
+    Frame::Null
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! List commands (`t_list.c`). A list is a `VecDeque`, head first; real
 //! Redis uses a quicklist of listpacks, which only the RDB file shows.
-//! Every list write propagates as sent, and only when it changed the list.
+//! Every list write propagates as sent, and only when it changed the list
+//! (RPOPLPUSH and LMOVE included: only their blocking forms are rewritten).
 
 use super::reply::{err, int_arg, positive_arg, NO_KEY};
 use super::Ctx;
@@ -260,6 +261,83 @@ pub fn lrem(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         ctx.propagate_as_sent();
     }
     Frame::Integer(removed as i64)
+}
+
+/// `getListPositionFromObjectOrReply`: LEFT or RIGHT.
+fn parse_end(b: &[u8]) -> Result<End, Frame> {
+    if super::reply::is(b, "left") {
+        Ok(End::Head)
+    } else if super::reply::is(b, "right") {
+        Ok(End::Tail)
+    } else {
+        Err(err(super::reply::SYNTAX))
+    }
+}
+
+/// RPOPLPUSH source destination
+pub fn rpoplpush(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    lmove_generic(ctx, &argv[1], &argv[2], End::Tail, End::Head)
+}
+
+/// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+pub fn lmove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    match (parse_end(&argv[3]), parse_end(&argv[4])) {
+        (Ok(from), Ok(to)) => lmove_generic(ctx, &argv[1], &argv[2], from, to),
+        (Err(e), _) | (_, Err(e)) => e,
+    }
+}
+
+/// `lmoveGenericCommand`: pops from `src`, pushes onto `dst` (which may be
+/// the same list), both type-checked before anything moves.
+fn lmove_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> Frame {
+    match ctx.write::<List>(src) {
+        Ok(Some(_)) => {}
+        Ok(None) => return Frame::Null,
+        Err(e) => return e,
+    }
+    if let Err(e) = ctx.write::<List>(dst) {
+        return e;
+    }
+    let popped = match ctx.write::<List>(src) {
+        Ok(Some(l)) if from == End::Head => l.pop_front(),
+        Ok(Some(l)) => l.pop_back(),
+        _ => None,
+    };
+    let Some(v) = popped else {
+        return Frame::Null;
+    };
+    let reply = Frame::bulk(&v);
+    match ctx.write_or_create::<List>(dst) {
+        Ok(l) if to == End::Head => l.push_front(v),
+        Ok(l) => l.push_back(v),
+        Err(e) => return e,
+    }
+    ctx.remove_if_empty::<List>(src);
+    ctx.propagate_as_sent();
+    reply
+}
+
+/// LINSERT key BEFORE|AFTER pivot element
+pub fn linsert(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let after = if super::reply::is(&argv[2], "after") {
+        true
+    } else if super::reply::is(&argv[2], "before") {
+        false
+    } else {
+        return err(super::reply::SYNTAX);
+    };
+    let list = match ctx.write::<List>(&argv[1]) {
+        Ok(Some(l)) => l,
+        Ok(None) => return Frame::Integer(0),
+        Err(e) => return e,
+    };
+    let Some(i) = list.iter().position(|v| v.as_bytes() == argv[3].as_slice()) else {
+        return Frame::Integer(-1);
+    };
+    list.insert(i + usize::from(after), Sds::new(&argv[4]));
+    let len = list.len() as i64;
+    ctx.propagate_as_sent();
+    Frame::Integer(len)
 }
 
 #[cfg(test)]

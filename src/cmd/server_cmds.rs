@@ -170,10 +170,6 @@ fn populate(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
             // `lookupKeyWrite` would delete it first.
             ctx.expire_if_needed(&key, true);
         }
-        let db: &mut Db = ctx.db();
-        if db.dict.contains_key(key.as_slice()) {
-            continue;
-        }
         value.truncate(6);
         push_u64(&mut value, j);
         let v = match size {
@@ -184,7 +180,8 @@ fn populate(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
             }
             None => Sds::new(&value),
         };
-        db.dict.insert(Sds::new(&key), Value::Str(v));
+        let db: &mut Db = ctx.db();
+        db.dict.insert_new(Sds::new(&key), Value::Str(v));
     }
     reply::ok()
 }

@@ -173,3 +173,187 @@ fn spop_count(ctx: &mut Ctx, key: &[u8], count: usize) -> Frame {
     }
     Frame::Array(out)
 }
+
+/// SMOVE source destination member
+pub fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let (src, dst, member) = (argv[1].as_slice(), argv[2].as_slice(), argv[3].as_slice());
+    let src_exists = match ctx.write::<Set>(src) {
+        Ok(s) => s.is_some(),
+        Err(e) => return e,
+    };
+    if let Err(e) = ctx.write::<Set>(dst) {
+        return e;
+    }
+    if !src_exists {
+        return Frame::Integer(0);
+    }
+    if src == dst {
+        let present = matches!(ctx.write::<Set>(src), Ok(Some(s)) if s.contains(member));
+        return Frame::Integer(i64::from(present));
+    }
+    let removed = match ctx.write::<Set>(src) {
+        Ok(Some(s)) => s.swap_remove(member),
+        _ => false,
+    };
+    if !removed {
+        return Frame::Integer(0);
+    }
+    ctx.remove_if_empty::<Set>(src);
+    if let Ok(s) = ctx.write_or_create::<Set>(dst) {
+        s.insert(Sds::new(member));
+    }
+    ctx.propagate_as_sent();
+    Frame::Integer(1)
+}
+
+/// Which set operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetOp {
+    Inter,
+    Union,
+    Diff,
+}
+
+/// Reads every key as a set (missing = empty), WRONGTYPE on any other
+/// type, then combines them in order.
+fn combine(ctx: &mut Ctx, keys: &[Vec<u8>], op: SetOp) -> Result<Set, Frame> {
+    let mut sets: Vec<Option<Set>> = Vec::with_capacity(keys.len());
+    for k in keys {
+        sets.push(ctx.read::<Set>(k)?.cloned());
+    }
+    let mut iter = sets.into_iter();
+    let mut acc = iter.next().flatten().unwrap_or_default();
+    for s in iter {
+        let s = s.unwrap_or_default();
+        match op {
+            SetOp::Inter => acc.retain(|m| s.contains(m)),
+            SetOp::Union => acc.extend(s),
+            SetOp::Diff => acc.retain(|m| !s.contains(m)),
+        }
+    }
+    Ok(acc)
+}
+
+fn set_op_reply(ctx: &mut Ctx, argv: &[Vec<u8>], op: SetOp) -> Frame {
+    match combine(ctx, &argv[1..], op) {
+        Ok(s) => Frame::Array(
+            members_in_redis_order(&s)
+                .into_iter()
+                .map(Frame::bulk)
+                .collect(),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// `*STORE`: writes the result to the destination (deleting it when the
+/// result is empty) and propagates as sent when that changed anything.
+fn set_op_store(ctx: &mut Ctx, argv: &[Vec<u8>], op: SetOp) -> Frame {
+    let result = match combine(ctx, &argv[2..], op) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let dst = argv[1].as_slice();
+    let n = result.len() as i64;
+    if result.is_empty() {
+        if ctx.db().remove(dst).is_some() {
+            ctx.propagate_as_sent();
+        }
+    } else {
+        ctx.db().insert(
+            Sds::new(dst),
+            crate::db::Value::Set(Box::new(result)),
+            false,
+        );
+        ctx.propagate_as_sent();
+    }
+    Frame::Integer(n)
+}
+
+/// SINTER key [key ...]
+pub fn sinter(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_reply(ctx, argv, SetOp::Inter)
+}
+
+/// SUNION key [key ...]
+pub fn sunion(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_reply(ctx, argv, SetOp::Union)
+}
+
+/// SDIFF key [key ...]
+pub fn sdiff(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_reply(ctx, argv, SetOp::Diff)
+}
+
+/// SINTERSTORE destination key [key ...]
+pub fn sinterstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_store(ctx, argv, SetOp::Inter)
+}
+
+/// SUNIONSTORE destination key [key ...]
+pub fn sunionstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_store(ctx, argv, SetOp::Union)
+}
+
+/// SDIFFSTORE destination key [key ...]
+pub fn sdiffstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    set_op_store(ctx, argv, SetOp::Diff)
+}
+
+/// Largest number of members SRANDMEMBER with a negative count returns:
+/// a limit on the reply the simulator will build (Redis has none).
+const MAX_RANDOM_REPLY: u64 = 1 << 20;
+
+/// SRANDMEMBER key [count]: distinct members for a positive count, with
+/// repeats allowed for a negative one (picked by the server's generator).
+pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    if argv.len() > 3 {
+        return err(SYNTAX);
+    }
+    let count = match argv.get(2).map(|c| super::reply::int_arg(c)) {
+        Some(Ok(i64::MIN)) => {
+            return err("ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807")
+        }
+        Some(Ok(n)) => Some(n),
+        Some(Err(e)) => return e,
+        None => None,
+    };
+    let mut pool: Vec<Sds> = match ctx.read::<Set>(&argv[1]) {
+        Ok(Some(s)) => members_in_redis_order(s).into_iter().cloned().collect(),
+        Ok(None) => {
+            return if count.is_some() {
+                Frame::Array(Vec::new())
+            } else {
+                Frame::Null
+            }
+        }
+        Err(e) => return e,
+    };
+    let len = pool.len();
+    match count {
+        None => pool.get(pick_in(ctx, len)).map_or(Frame::Null, Frame::bulk),
+        Some(n) if n >= 0 && n as u64 >= len as u64 => {
+            Frame::Array(pool.iter().map(Frame::bulk).collect())
+        }
+        Some(n) if n >= 0 => {
+            let picked = (0..n).map(|_| {
+                let i = pick_in(ctx, pool.len());
+                Frame::bulk(pool.swap_remove(i))
+            });
+            Frame::Array(picked.collect())
+        }
+        Some(n) => {
+            let n = n.unsigned_abs().min(MAX_RANDOM_REPLY);
+            Frame::Array(
+                (0..n)
+                    .filter_map(|_| pool.get(pick_in(ctx, len)).map(Frame::bulk))
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// A random index below `len` (0 when `len` is 0).
+fn pick_in(ctx: &mut Ctx, len: usize) -> usize {
+    (ctx.server.random_u64() % len.max(1) as u64) as usize
+}

@@ -174,9 +174,15 @@ fn set_generic(
     } else {
         None
     };
-    let found = ctx.exists_for_write(key);
-    if (o.nx && found) || (o.xx && !found) {
-        return old.unwrap_or(Frame::Null);
+    if o.nx || o.xx {
+        let found = ctx.exists_for_write(key);
+        if (o.nx && found) || (o.xx && !found) {
+            return old.unwrap_or(Frame::Null);
+        }
+    } else {
+        // Only the lookup's side effect matters here: an expired key is
+        // deleted (and its DEL propagated) before being overwritten.
+        ctx.expire_if_needed(key, true);
     }
     store(ctx, key, Sds::new(val), o.keepttl);
     if let Some(ms) = at_ms {

@@ -527,3 +527,105 @@ pub fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Err(e) => e,
     }
 }
+
+/// `genericZpopCommand`: ZPOPMIN/ZPOPMAX key [count], a flat
+/// member, score, ... array.
+fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
+    if argv.len() > 3 {
+        return err(SYNTAX);
+    }
+    let count = match argv.get(2).map(|c| super::reply::positive_arg(c)) {
+        Some(Ok(0)) => return Frame::Array(Vec::new()),
+        Some(Ok(n)) => usize::try_from(n).unwrap_or(usize::MAX),
+        Some(Err(e)) => return e,
+        None => 1,
+    };
+    let key = argv[1].as_slice();
+    let z = match ctx.write::<ZSet>(key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(Vec::new()),
+        Err(e) => return e,
+    };
+    let mut out = Vec::new();
+    for _ in 0..count.min(z.len()) {
+        let next = if max {
+            z.iter().next_back()
+        } else {
+            z.iter().next()
+        };
+        let Some((m, s)) = next.map(|(m, s)| (m.clone(), s)) else {
+            break;
+        };
+        z.remove(&m);
+        out.push(Frame::bulk(&m));
+        out.push(Frame::bulk(fmt_g17(s)));
+    }
+    ctx.remove_if_empty::<ZSet>(key);
+    if !out.is_empty() {
+        ctx.propagate_as_sent();
+    }
+    Frame::Array(out)
+}
+
+/// ZPOPMIN key [count]
+pub fn zpopmin(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zpop(ctx, argv, false)
+}
+
+/// ZPOPMAX key [count]
+pub fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zpop(ctx, argv, true)
+}
+
+/// `zremrangeGenericCommand`: parses the range first, then removes the
+/// selected members; propagates as sent when any went.
+fn zremrange(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType) -> Frame {
+    let (lo, hi) = (&argv[2], &argv[3]);
+    let sel = match kind {
+        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
+            (Some(a), Some(b)) => Selection::Score(a, b),
+            _ => return err("ERR min or max is not a float"),
+        },
+        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
+            (Some(a), Some(b)) => Selection::Lex(a, b),
+            _ => return err("ERR min or max not valid string range item"),
+        },
+        _ => match (int_arg(lo), int_arg(hi)) {
+            (Ok(a), Ok(b)) => Selection::Rank(a, b),
+            (Err(e), _) | (_, Err(e)) => return e,
+        },
+    };
+    let key = argv[1].as_slice();
+    let z = match ctx.write::<ZSet>(key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Integer(0),
+        Err(e) => return e,
+    };
+    let doomed: Vec<Sds> = select(z, sel, false, None)
+        .into_iter()
+        .map(|(m, _)| m.clone())
+        .collect();
+    for m in &doomed {
+        z.remove(m);
+    }
+    ctx.remove_if_empty::<ZSet>(key);
+    if !doomed.is_empty() {
+        ctx.propagate_as_sent();
+    }
+    Frame::Integer(doomed.len() as i64)
+}
+
+/// ZREMRANGEBYSCORE key min max
+pub fn zremrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zremrange(ctx, argv, RangeType::Score)
+}
+
+/// ZREMRANGEBYRANK key start stop
+pub fn zremrangebyrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zremrange(ctx, argv, RangeType::Rank)
+}
+
+/// ZREMRANGEBYLEX key min max
+pub fn zremrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zremrange(ctx, argv, RangeType::Lex)
+}

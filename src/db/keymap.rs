@@ -74,14 +74,7 @@ impl<V> KeyMap<V> {
     }
 
     fn index_of(&self, key: &[u8]) -> Option<usize> {
-        let entries = &self.entries;
-        self.table
-            .find(hash(key), |&i| {
-                entries
-                    .get(i as usize)
-                    .is_some_and(|(k, _)| k.as_bytes() == key)
-            })
-            .map(|&i| i as usize)
+        self.find_hashed(hash(key), key)
     }
 
     /// The value at `key`.
@@ -128,27 +121,50 @@ impl<V> KeyMap<V> {
     /// Like [`KeyMap::insert`], also returning the entry's position.
     pub fn insert_full(&mut self, key: Sds, value: V) -> (usize, Option<V>) {
         let h = hash(&key);
-        let entries = &mut self.entries;
-        if let Some(&i) = self.table.find(h, |&i| {
-            entries.get(i as usize).is_some_and(|(k, _)| *k == key)
-        }) {
-            let i = i as usize;
-            if let Some(slot) = entries.get_mut(i) {
+        if let Some(i) = self.find_hashed(h, &key) {
+            if let Some(slot) = self.entries.get_mut(i) {
                 return (i, Some(std::mem::replace(&mut slot.1, value)));
             }
         }
-        let i = entries.len();
-        if i == entries.capacity() {
+        (self.push_new(h, key, value), None)
+    }
+
+    /// Inserts only if `key` is absent (one hash, one probe); returns
+    /// whether it was inserted. DEBUG POPULATE's inner loop.
+    pub fn insert_new(&mut self, key: Sds, value: V) -> bool {
+        let h = hash(&key);
+        if self.find_hashed(h, &key).is_some() {
+            return false;
+        }
+        self.push_new(h, key, value);
+        true
+    }
+
+    fn find_hashed(&self, h: u64, key: &[u8]) -> Option<usize> {
+        let entries = &self.entries;
+        self.table
+            .find(h, |&i| {
+                entries
+                    .get(i as usize)
+                    .is_some_and(|(k, _)| k.as_bytes() == key)
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Appends a key known to be absent; returns its position.
+    fn push_new(&mut self, h: u64, key: Sds, value: V) -> usize {
+        let i = self.entries.len();
+        if i == self.entries.capacity() {
             // Grow by a quarter (not double) to keep the slack per key
             // small; a large vector grows in place (mremap), so this is cheap.
-            entries.reserve_exact((i / 4).max(8));
+            self.entries.reserve_exact((i / 4).max(8));
         }
-        let entries_ref = &*entries;
+        let entries = &self.entries;
         self.table.insert_unique(h, i as u32, |&j| {
-            entries_ref.get(j as usize).map_or(0, |(k, _)| hash(k))
+            entries.get(j as usize).map_or(0, |(k, _)| hash(k))
         });
-        entries.push((key, value));
-        (i, None)
+        self.entries.push((key, value));
+        i
     }
 
     /// Removes `key`, moving the last entry into its place.
@@ -328,6 +344,20 @@ mod tests {
         m.keys()
             .map(|k| String::from_utf8_lossy(k).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn an_entry_is_just_key_and_value() {
+        // 24-byte Sds + 24-byte Value: no stored hash, no padding.
+        assert_eq!(std::mem::size_of::<(Sds, crate::db::Value)>(), 48);
+        let mut m = KeyMap::new();
+        m.reserve(1000);
+        for i in 0..1000 {
+            assert!(m.insert_new(Sds::from(format!("key:{i}")), i));
+        }
+        assert!(!m.insert_new(Sds::from("key:1"), 0));
+        assert_eq!(m.get(b"key:1"), Some(&1));
+        assert_eq!(m.capacity(), 1000);
     }
 
     #[test]

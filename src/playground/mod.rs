@@ -41,14 +41,15 @@ use std::fmt;
 use timeline::{Timeline, Timelines};
 
 /// The world a newcomer sees first. B has just asked A for a full sync;
-/// the link is slow enough (5 KB/s) that the snapshot visibly crawls
-/// across it, and A keeps taking a few writes a second, so B's copy of
-/// them is buffered and replayed after the load.
+/// the link is slow enough (5,000 bytes/s for a 26 KB snapshot) that the
+/// snapshot visibly crawls across it for about five seconds, and A keeps
+/// taking a few writes a second, so B's copy of them is buffered and
+/// replayed after the load.
 pub const DEFAULT_SCRIPT: &str = "\
 # The default world: A is a master holding some data; B becomes its replica.
 node A
 node B
-A> DEBUG POPULATE 300 user 64
+A> DEBUG POPULATE 600 user 32
 A> SET greeting \"hello from A\"
 link A B latency 40
 link A B bandwidth 5000
@@ -172,7 +173,7 @@ impl Playground {
     }
 
     /// The default world ([`DEFAULT_SCRIPT`], a light load on A), run until
-    /// the snapshot has started crossing the link to B.
+    /// the snapshot has just started crossing the link to B.
     pub fn default_world(seed: u64) -> Playground {
         let mut pg = Playground::new(seed);
         // The script is ours and known to be valid; a failure would show up
@@ -181,7 +182,7 @@ impl Playground {
         let _ = pg.set_load("A", DEFAULT_LOAD_PER_S);
         for _ in 0..300 {
             let transfer = pg.sim.node("B").map(|b| pg.sim.world().sync_phase(b)) == Some(Phase::Transfer);
-            pg.advance(if transfer { 1200 } else { 100 });
+            pg.advance(if transfer { 300 } else { 100 });
             if transfer {
                 break;
             }

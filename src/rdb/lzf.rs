@@ -82,14 +82,9 @@ impl Compressor {
     }
 
     /// The body of `lzf_compress`; false when the output does not fit.
-    /// Positions are indices: `out.len()` plays the role of `op`, and `run`
-    /// is the index of the current literal run's control byte.
     fn run(&mut self, input: &[u8], out_len: usize) -> bool {
         let in_len = input.len();
-        let out = &mut self.out;
-        let mut lit = 0usize;
-        let mut run = 0usize;
-        out.push(0);
+        let mut out = Output::start(&mut self.out);
         let mut ip = 0usize;
         let mut hval = (u32::from(input[0]) << 8) | u32::from(input.get(1).copied().unwrap_or(0));
         while ip + 2 < in_len {
@@ -97,55 +92,32 @@ impl Compressor {
             let h = slot(hval);
             let stored = self.table[h];
             self.table[h] = self.base + ip as u32;
-            if let Some(r) = reference(input, self.base, stored, ip) {
-                let off = ip - r - 1;
-                // Stop the literal run, or take back its unused control byte.
-                if lit == 0 {
-                    out.pop();
-                } else {
-                    out[run] = (lit - 1) as u8;
-                }
-                if out.len() + 3 + 1 >= out_len {
-                    return false;
-                }
-                let len = match_len(input, r, ip);
-                let len = len - 2;
-                ip += 1;
-                if len < 7 {
-                    out.push(((off >> 8) + (len << 5)) as u8);
-                } else {
-                    out.push(((off >> 8) + (7 << 5)) as u8);
-                    out.push((len - 7) as u8);
-                }
-                out.push(off as u8);
-                lit = 0;
-                run = out.len();
-                out.push(0);
-                ip += len + 1;
-                if ip + 2 >= in_len {
-                    break;
-                }
-                // VERY_FAST: hash the two positions just before the new ip.
-                ip -= 2;
-                hval = (u32::from(input[ip]) << 8) | u32::from(input[ip + 1]);
-                for _ in 0..2 {
-                    hval = (hval << 8) | u32::from(input[ip + 2]);
-                    self.table[slot(hval)] = self.base + ip as u32;
-                    ip += 1;
-                }
-            } else {
+            let Some(r) = reference(input, self.base, stored, ip) else {
                 if out.len() >= out_len {
                     return false;
                 }
-                lit += 1;
-                out.push(input[ip]);
+                out.literal(input[ip]);
                 ip += 1;
-                if lit == MAX_LIT {
-                    out[run] = (lit - 1) as u8;
-                    lit = 0;
-                    run = out.len();
-                    out.push(0);
-                }
+                continue;
+            };
+            out.close_run();
+            if out.len() + 3 + 1 >= out_len {
+                return false;
+            }
+            let len = match_len(input, r, ip) - 2;
+            out.backref(ip - r - 1, len);
+            out.open_run();
+            ip += len + 2;
+            if ip + 2 >= in_len {
+                break;
+            }
+            // VERY_FAST: hash the two positions just before the new ip.
+            ip -= 2;
+            hval = (u32::from(input[ip]) << 8) | u32::from(input[ip + 1]);
+            for _ in 0..2 {
+                hval = (hval << 8) | u32::from(input[ip + 2]);
+                self.table[slot(hval)] = self.base + ip as u32;
+                ip += 1;
             }
         }
         // At most three bytes can be missing here: two literals and a
@@ -153,23 +125,74 @@ impl Compressor {
         if out.len() + 3 > out_len {
             return false;
         }
-        while ip < in_len {
-            lit += 1;
-            out.push(input[ip]);
-            ip += 1;
-            if lit == MAX_LIT {
-                out[run] = (lit - 1) as u8;
-                lit = 0;
-                run = out.len();
-                out.push(0);
-            }
+        for &b in input.get(ip..).unwrap_or_default() {
+            out.literal(b);
         }
-        if lit == 0 {
-            out.pop();
-        } else {
-            out[run] = (lit - 1) as u8;
-        }
+        out.close_run();
         true
+    }
+}
+
+/// The compressed bytes being written and the literal run still open: its
+/// control byte is reserved at `run` and filled in when the run ends.
+struct Output<'a> {
+    bytes: &'a mut Vec<u8>,
+    lit: usize,
+    run: usize,
+}
+
+impl Output<'_> {
+    /// Opens the first literal run.
+    fn start(bytes: &mut Vec<u8>) -> Output<'_> {
+        bytes.push(0);
+        Output {
+            bytes,
+            lit: 0,
+            run: 0,
+        }
+    }
+
+    /// Bytes written so far (liblzf's `op - out_data`).
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Appends a literal byte; a full run (32 bytes) is closed and a new one opened.
+    fn literal(&mut self, b: u8) {
+        self.lit += 1;
+        self.bytes.push(b);
+        if self.lit == MAX_LIT {
+            self.close_run();
+            self.open_run();
+        }
+    }
+
+    /// Ends the literal run: writes its control byte, or takes back the
+    /// reserved byte when the run is empty.
+    fn close_run(&mut self) {
+        if self.lit == 0 {
+            self.bytes.pop();
+        } else {
+            self.bytes[self.run] = (self.lit - 1) as u8;
+        }
+    }
+
+    /// Reserves the control byte of a new literal run.
+    fn open_run(&mut self) {
+        self.lit = 0;
+        self.run = self.bytes.len();
+        self.bytes.push(0);
+    }
+
+    /// A back reference copying `len + 2` bytes from `off + 1` bytes back.
+    fn backref(&mut self, off: usize, len: usize) {
+        if len < 7 {
+            self.bytes.push(((off >> 8) + (len << 5)) as u8);
+        } else {
+            self.bytes.push(((off >> 8) + (7 << 5)) as u8);
+            self.bytes.push((len - 7) as u8);
+        }
+        self.bytes.push(off as u8);
     }
 }
 

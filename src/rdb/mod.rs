@@ -21,7 +21,7 @@
 //! [`encode`] chooses what a real 7.0.15 server with default settings
 //! would: strings that are canonical integers of up to 11 bytes fitting in
 //! 32 bits as INT8/16/32, strings longer than 20 bytes LZF-compressed when
-//! that saves at least 4 bytes (the same LZF bytes; see [`lzf`]); lists as
+//! that saves at least 4 bytes (the same LZF bytes: see `lzf.rs`); lists as
 //! quicklists of listpack nodes (type 18) filled up to
 //! `list-max-listpack-size -2` (8 KiB); hashes of ≤ 512 fields with fields
 //! and values ≤ 64 bytes as one listpack (16), else a plain hash (4); sorted
@@ -38,7 +38,7 @@
 //! # Where we differ from real Redis
 //!
 //! - Real Redis picks an encoding when a value is created and never goes
-//!   back (a hash that once had 200 fields stays a hashtable); we have no
+//!   back (a hash that once had 600 fields stays a hashtable); we have no
 //!   encoding history, so the encoding follows the value's current size.
 //!   Quicklist node boundaries are those of a list built by `RPUSH`.
 //! - Keys come out in our keyspace's (insertion) order, not Redis's
@@ -46,8 +46,9 @@
 //!   reproduces a real dump byte for byte when the two rules above hold.
 //! - Empty containers (which real Redis never has) are not written; empty
 //!   keys in a file are skipped, as Redis 7.0 does.
-//! - Modules, streams and the pre-release function format beyond skipping
-//!   are rejected with an error naming them.
+//! - Function libraries in a file are skipped (there are no functions
+//!   here); module data, streams and zipmaps (Redis 2.4) are rejected with
+//!   an error naming them.
 
 mod crc;
 mod decode;

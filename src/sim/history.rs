@@ -2,8 +2,9 @@
 //! for stepping back.
 //!
 //! Every public action on a [`Sim`](super::Sim) is an [`Input`], appended
-//! to the log. Before every [`CHECKPOINT_EVERY`]-th input the world is
-//! cloned into a bounded ring of checkpoints. Stepping back restores the
+//! to the log. Every [`CHECKPOINT_EVERY`] inputs (more in a big world, see
+//! [`checkpoint_interval`]) the world is cloned into a bounded ring of
+//! checkpoints. Stepping back restores the
 //! newest checkpoint at or before the previous input and replays the
 //! inputs after it; determinism (one seed, one clock) makes the replay
 //! exact, down to the trace hash.
@@ -11,7 +12,7 @@
 //! # Limits
 //!
 //! - At most [`MAX_CHECKPOINTS`] checkpoints are kept, so step back reaches
-//!   at most `MAX_CHECKPOINTS * CHECKPOINT_EVERY` inputs into the past.
+//!   at most `MAX_CHECKPOINTS` checkpoint intervals into the past.
 //! - The log keeps at most [`MAX_INPUTS`] inputs; past that the oldest
 //!   tenth is dropped and [`History::truncated`] says the export is incomplete.
 
@@ -20,7 +21,7 @@ use super::world::World;
 use serde::Serialize;
 use std::collections::VecDeque;
 
-/// A checkpoint is taken before every this-many inputs.
+/// At least this many inputs between two checkpoints.
 pub const CHECKPOINT_EVERY: u64 = 16;
 
 /// Checkpoints kept (the oldest are dropped first).
@@ -112,6 +113,32 @@ impl Input {
     }
 }
 
+/// Approximate bytes a checkpoint copies for each input it covers: see
+/// [`checkpoint_interval`].
+const BYTES_PER_INPUT: u64 = 1024;
+
+/// Inputs between two checkpoints: [`CHECKPOINT_EVERY`] in a small world,
+/// more in a big one. A checkpoint copies the whole world, so at a fixed
+/// interval every 16th console command on a world holding a million keys
+/// would stall for a copy of them all (tens of milliseconds), and
+/// checkpointing would dominate everything else the simulator does. The
+/// interval grows with the world's approximate size (64 bytes a key plus
+/// the backlogs) so that copying costs at most about [`BYTES_PER_INPUT`]
+/// bytes per input; the price is that a step back in a big world replays
+/// more inputs.
+fn checkpoint_interval(world: &World) -> u64 {
+    let bytes: u64 = world
+        .nodes
+        .values()
+        .map(|n| {
+            let keys = n.server.keyspace.key_count() as u64;
+            let backlog = n.repl.backlog.as_ref().map_or(0, |b| b.histlen());
+            keys * 64 + backlog
+        })
+        .sum();
+    CHECKPOINT_EVERY.max(bytes / BYTES_PER_INPUT)
+}
+
 /// A saved world and where the log and trace stood.
 #[derive(Clone, Debug)]
 struct Checkpoint {
@@ -135,8 +162,9 @@ impl History {
     /// when it is time).
     pub fn record(&mut self, input: Input, world: &World, mark: Mark) {
         let index = self.len();
-        let have = self.checkpoints.back().is_some_and(|c| c.index == index);
-        if index % CHECKPOINT_EVERY == 0 && !have {
+        let last = self.checkpoints.back().map(|c| c.index);
+        let due = last.map_or(true, |at| index >= at + checkpoint_interval(world));
+        if due && last != Some(index) {
             if self.checkpoints.len() == MAX_CHECKPOINTS {
                 self.checkpoints.pop_front();
             }

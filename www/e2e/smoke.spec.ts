@@ -9,6 +9,7 @@ test('page loads and the wasm core answers', async ({ page }) => {
   await page.goto('./');
   await expect(page.locator('h1')).toHaveText('replscope');
   await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');
-  await expect(page.locator('#status')).toContainText('PONG');
+  await expect(page.locator('#status')).toContainText('simulator ready');
+  await expect(page.locator('.card[data-node="A"]')).toBeVisible();
   expect(errors).toEqual([]);
 });

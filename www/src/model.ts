@@ -1,0 +1,67 @@
+// The model: the one wasm `Playground` handle, typed. Every method is a
+// small call into the Rust core; nothing here knows about replication.
+// Calls a user can get wrong throw an Error whose message is for the user.
+import { Playground } from '../pkg/replscope.js';
+import type {
+  ConsoleReply, DiffRow, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
+} from './types';
+
+export class Model {
+  private pg: Playground;
+
+  constructor(pg: Playground) {
+    this.pg = pg;
+  }
+
+  /** The default world (a replica mid-way through its first full sync). */
+  static defaultWorld(seed: number): Model {
+    return new Model(Playground.default_world(BigInt(seed)));
+  }
+
+  /** The default world's script. */
+  static defaultScript(): string {
+    return Playground.default_script();
+  }
+
+  /** Reads a share-link fragment; throws with a clear message when damaged. */
+  static parseShare(fragment: string): { seed: number; script: string } {
+    return Playground.parse_share(fragment) as { seed: number; script: string };
+  }
+
+  /** A world built by running `script` on a fresh world seeded `seed`. */
+  static fromScript(seed: number, script: string): { model: Model; report: RunReport } {
+    const model = new Model(new Playground(BigInt(seed)));
+    const report = model.runScript(script);
+    return { model, report };
+  }
+
+  view(): View { return this.pg.view() as View; }
+  page(): PageState { return this.pg.page() as PageState; }
+  seed(): number { return Number(this.pg.seed()); }
+
+  console(node: string, line: string): ConsoleReply { return this.pg.console(node, line) as ConsoleReply; }
+  addNode(name: string): void { this.pg.add_node(name); }
+  removeNode(name: string): void { this.pg.remove_node(name); }
+  setLinkUp(a: string, b: string, up: boolean): void { this.pg.set_link_up(a, b, up); }
+  setLatency(a: string, b: string, ms: number): void { this.pg.set_latency_ms(a, b, ms); }
+  setBandwidth(a: string, b: string, bytesPerS: number | null): void {
+    this.pg.set_bandwidth(a, b, bytesPerS ?? undefined);
+  }
+  resync(node: string): void { this.pg.resync(node); }
+  setLoad(node: string, perS: number): void { this.pg.set_load(node, perS); }
+
+  advance(ms: number): void { this.pg.advance(ms); }
+  step(): boolean { return this.pg.step(); }
+  nextPhase(): boolean { return this.pg.next_phase(); }
+  stepBack(): boolean { return this.pg.step_back(); }
+
+  events(since: number, max: number): TraceEvent[] { return this.pg.events(since, max) as TraceEvent[]; }
+  keys(node: string, limit: number): Listing<KeyRow> { return this.pg.keys(node, limit) as Listing<KeyRow>; }
+  diff(master: string, replica: string, limit: number): Listing<DiffRow> {
+    return this.pg.diff(master, replica, limit) as Listing<DiffRow>;
+  }
+
+  runScript(text: string): RunReport { return this.pg.run_script(text) as RunReport; }
+  exportScript(): string { return this.pg.export_script(); }
+  shareFragment(): string { return this.pg.share_fragment(); }
+}

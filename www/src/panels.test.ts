@@ -1,0 +1,88 @@
+// Unit tests of the pure parts of the panels and the store (no DOM needed).
+import { describe, expect, it } from 'vitest';
+import { columns, replicasIn } from './panels/charts';
+import { History } from './panels/console';
+import { nextName } from './panels/controls';
+import { matches, messageOf } from './panels/events';
+import { narrate } from './panels/narration';
+import { focusReplica } from './panels/phases';
+import { sampleOf, type Sample } from './store';
+import type { NodeView, TraceEvent, View } from './types';
+
+function node(name: string, master: string | null, extra: Partial<NodeView> = {}): NodeView {
+  return {
+    name, port: 6379, role: master === null ? 'master' : 'slave', master, link_status: master === null ? null : 'up',
+    repl_state: master === null ? 'none' : 'connected', replid: 'x'.repeat(40), replid2: '0'.repeat(40),
+    master_repl_offset: 100, second_repl_offset: -1, slave_repl_offset: master === null ? null : 60, keys: 3, dbs: [],
+    replicas: [], backlog: null, bgsave: null, sync_phase: master === null ? 'none' : 'streaming', last_psync: null,
+    transfer: null, sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0, wait_blocked: false, ...extra,
+  };
+}
+
+function view(nodes: NodeView[]): View {
+  return { seed: 1, time_ms: 2500, unix_ms: 0, nodes, links: [], trace_len: 0, next_seq: 0, trace_hash: '0' };
+}
+
+describe('store samples', () => {
+  it('records each replica offset and its lag behind its own master', () => {
+    const v = view([node('A', null), node('B', 'A'), node('C', 'B', { slave_repl_offset: 20 })]);
+    expect(sampleOf(v)).toEqual({ t: 2.5, offset: { B: 60, C: 20 }, lag: { B: 40, C: 80 } });
+  });
+
+  it('lines samples up as uPlot columns, with gaps for replicas that came later', () => {
+    const samples: Sample[] = [{ t: 1, offset: { B: 5 }, lag: { B: 1 } }, { t: 2, offset: { B: 6, C: 1 }, lag: { B: 0, C: 5 } }];
+    expect(replicasIn(samples)).toEqual(['B', 'C']);
+    expect(columns(samples, ['B', 'C'], 'lag')).toEqual([[1, 2], [1, 0], [null, 5]]);
+  });
+});
+
+describe('console history', () => {
+  it('walks back and forth with the arrow keys and skips repeats', () => {
+    const h = new History();
+    h.push('SET a 1');
+    h.push('GET a');
+    h.push('GET a');
+    expect(h.move(-1)).toBe('GET a');
+    expect(h.move(-1)).toBe('SET a 1');
+    expect(h.move(-1)).toBe('SET a 1');
+    expect(h.move(1)).toBe('GET a');
+    expect(h.move(1)).toBe('');
+  });
+});
+
+describe('names, focus and narration', () => {
+  it('names new nodes A..Z then N27..', () => {
+    expect(nextName(new Set(['A', 'B']))).toBe('C');
+    const all = new Set(Array.from({ length: 26 }, (_, i) => String.fromCharCode(65 + i)));
+    expect(nextName(all)).toBe('N27');
+  });
+
+  it('explains the replica in focus', () => {
+    const a = node('A', null, { replicas: [{ name: 'B', state: 'online', info_state: 'online', streaming: true, ack_offset: 0, lag_s: 0, buffered_bytes: 0, buffered_commands: 0, pending_output_bytes: 0 }] });
+    const b = node('B', 'A', { sync_phase: 'load' });
+    expect(focusReplica([a, b], a)?.name).toBe('B');
+    expect(narrate(view([a, b]), b)).toBe('B flushed its old data and loaded the snapshot; A is about to send the buffered writes.');
+    expect(narrate(view([a]), undefined)).toMatch(/^Every node is a master/);
+  });
+});
+
+describe('event filters and the sequence diagram', () => {
+  const e = (type: string, nodeName: string, replica: string | null): TraceEvent =>
+    ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING' });
+  const nodes = [node('A', null), node('B', 'A')];
+
+  it('draws handshake commands from the replica and chunks into it', () => {
+    expect(messageOf(e('handshake_sent', 'B', 'B'), nodes)).toEqual({ from: 'B', to: 'A' });
+    expect(messageOf(e('rdb_chunk', 'B', 'B'), nodes)).toEqual({ from: 'A', to: 'B' });
+    expect(messageOf(e('psync_decision', 'A', 'B'), nodes)).toEqual({ from: 'A', to: 'B' });
+    expect(messageOf(e('propagate', 'A', null), nodes)).toBeNull();
+  });
+
+  it('filters by node, text and stream noise', () => {
+    expect(matches(e('handshake_sent', 'B', 'B'), 'A', '', true)).toBe(false);
+    expect(matches(e('psync_decision', 'A', 'B'), 'B', '', true)).toBe(true);
+    expect(matches(e('handshake_sent', 'B', 'B'), '', 'ping', true)).toBe(true);
+    expect(matches(e('applied', 'B', 'B'), '', '', true)).toBe(false);
+    expect(matches(e('applied', 'B', 'B'), '', '', false)).toBe(true);
+  });
+});

@@ -1,0 +1,55 @@
+// One sentence, in large type, saying what is happening right now to the
+// replica in focus: so a newcomer understands the picture without docs.
+import { el } from '../dom';
+import { bytes, num } from '../format';
+import type { Store } from '../store';
+import type { NodeView, View } from '../types';
+import { focusReplica } from './phases';
+
+/** What the replica in focus is doing now, in plain words. */
+export function narrate(view: View, r: NodeView | undefined): string {
+  if (r === undefined) return 'Every node is a master on its own. Select one and pick a master for it to watch a sync.';
+  const m = r.master ?? '?';
+  const master = view.nodes.find((n) => n.name === m);
+  const rdb = view.links.flatMap((l) => l.messages).find((x) => x.payload === 'rdb' && x.to === r.name && !x.fin);
+  const buffered = master?.replicas.find((x) => x.name === r.name);
+  switch (r.sync_phase) {
+    case 'handshake':
+      return r.link_status === 'down' && r.repl_state === 'connect'
+        ? `${r.name} cannot reach ${m} and retries every second.`
+        : `${r.name} is introducing itself to ${m} (PING, REPLCONF) and asking to continue with PSYNC.`;
+    case 'snapshot':
+      return master?.bgsave
+        ? `${m} is taking a snapshot (BGSAVE) for ${r.name}; new writes wait in ${r.name}'s buffer (${bytes(buffered?.buffered_bytes ?? 0)}).`
+        : `${m} will do a full sync for ${r.name}: it waits a moment so other replicas can share the snapshot.`;
+    case 'transfer': {
+      const pct = rdb?.progress == null ? '' : ` — ${Math.round(rdb.progress * 100)}%`;
+      return `${r.name} is receiving ${m}'s snapshot over the link${pct}. Writes to ${m} meanwhile are buffered (${num(buffered?.buffered_commands ?? 0)} so far).`;
+    }
+    case 'load':
+      return `${r.name} flushed its old data and loaded the snapshot; ${m} is about to send the buffered writes.`;
+    case 'replay':
+      return `${r.name} is catching up: applying the writes ${m} kept for it.`;
+    case 'streaming':
+      return `${r.name} is online: every write on ${m} reaches it as it happens (offset ${num(r.slave_repl_offset ?? 0)}).`;
+    default:
+      return `${r.name} is not syncing.`;
+  }
+}
+
+export class Narration {
+  readonly root: HTMLElement;
+  private text = '';
+
+  constructor(private readonly store: Store) {
+    this.root = el('p', { class: 'narration', attrs: { id: 'narration', 'aria-live': 'polite' } });
+  }
+
+  render(): void {
+    const s = this.store;
+    const text = narrate(s.view, focusReplica(s.view.nodes, s.node(s.ui.selected)));
+    if (text === this.text) return;
+    this.text = text;
+    this.root.textContent = text;
+  }
+}

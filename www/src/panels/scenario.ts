@@ -1,0 +1,95 @@
+// The scenario box: paste, type or load a scenario script (the headless
+// runner's format) and run it on a fresh world; export the session so far
+// as a script; make a share link (seed + script in the URL's fragment) that
+// rebuilds this very world.
+import { el, replace } from '../dom';
+import { Model } from '../model';
+import type { Store } from '../store';
+import type { RunReport } from '../types';
+
+export class Scenario {
+  readonly root: HTMLElement;
+  private readonly text: HTMLTextAreaElement;
+  private readonly output: HTMLElement;
+  private readonly link: HTMLInputElement;
+
+  constructor(private readonly store: Store, script: string) {
+    this.text = el('textarea', { class: 'script', attrs: { id: 'script', spellcheck: 'false', rows: 14, 'aria-label': 'scenario script' } });
+    this.text.value = script;
+    this.output = el('div', { class: 'script-output', attrs: { id: 'script-output', 'aria-live': 'polite' } });
+    this.link = el('input', { class: 'share-link', attrs: { id: 'share-link', type: 'text', readonly: true, 'aria-label': 'share link', placeholder: 'share link appears here' } });
+    const file = el('input', { attrs: { type: 'file', accept: '.txt,.scenario,text/plain', id: 'script-file', 'aria-label': 'load a script file' }, on: { change: () => void this.loadFile(file) } });
+    const button = (id: string, text: string, fn: () => void, cls = ''): HTMLButtonElement =>
+      el('button', { class: cls, attrs: { id, type: 'button' }, text, on: { click: fn } });
+    this.root = el('div', { class: 'scenario', attrs: { id: 'scenario' } },
+      el('p', { class: 'hint', text: 'One line per step: node A · B> REPLICAOF A · A> SET k v · wait 1500 · settle · link A B down|up|latency 20|bandwidth 5000 · expect B> GET k => "v". Running replaces the world.' }),
+      this.text,
+      el('div', { class: 'script-buttons' },
+        button('script-run', '▶ Run script', () => this.run(), 'primary'),
+        button('script-export', 'Export session', () => this.exportSession()),
+        button('script-share', 'Share link', () => this.share()),
+        el('label', { class: 'file-label' }, 'Load file… ', file)),
+      this.link,
+      this.output);
+  }
+
+  render(): void {
+    // Nothing follows the world here: the box only changes on a click.
+  }
+
+  run(): void {
+    const report = this.store.act((m) => m.runScript(this.text.value));
+    if (report === undefined) return;
+    this.store.reset(this.store.model);
+    this.show(report);
+  }
+
+  /** Shows what a run did. */
+  show(report: RunReport): void {
+    const rows = report.transcript.map((t) => el('div', { class: `run-row${t.failure ? ' run-fail' : ''}` },
+      el('span', { class: 'run-line', text: `${t.line}: ` }),
+      el('span', { class: 'run-cmd', text: t.command }),
+      el('pre', { class: 'run-reply', text: t.reply }),
+      t.failure ? el('div', { class: 'run-failure', text: t.failure }) : null));
+    const summary = report.error !== null ? `Stopped: ${report.error}`
+      : `Ran ${report.transcript.length} command(s); ${report.expects - report.failed}/${report.expects} expectations met.`;
+    replace(this.output, el('p', { class: report.error !== null || report.failed > 0 ? 'bad' : 'ok', text: summary }), ...rows);
+  }
+
+  private exportSession(): void {
+    const text = this.store.read((m) => m.exportScript());
+    if (text === undefined) return;
+    this.text.value = text;
+    replace(this.output, el('p', { class: 'ok', text: 'The session so far is in the box: copy it, or run it to rebuild this world.' }));
+  }
+
+  private share(): void {
+    const fragment = this.store.read((m) => m.shareFragment());
+    if (fragment === undefined) return;
+    history.replaceState(null, '', `#${fragment}`);
+    this.link.value = location.href;
+    this.link.select();
+    this.store.notice('Share link ready: it holds the seed and the session script.');
+  }
+
+  private async loadFile(input: HTMLInputElement): Promise<void> {
+    const f = input.files?.[0];
+    if (f === undefined) return;
+    this.text.value = await f.text();
+  }
+}
+
+/** The world to start with: a share link's, else the default (with any link error to show). */
+export function initialWorld(hash: string): { model: Model; script: string; report: RunReport | null; error: string | null } {
+  if (hash.length > 1) {
+    try {
+      const shared = Model.parseShare(hash);
+      const { model, report } = Model.fromScript(shared.seed, shared.script);
+      return { model, script: shared.script, report, error: null };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      return { model: Model.defaultWorld(1), script: Model.defaultScript(), report: null, error };
+    }
+  }
+  return { model: Model.defaultWorld(1), script: Model.defaultScript(), report: null, error: null };
+}

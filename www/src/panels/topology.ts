@@ -1,0 +1,232 @@
+// The topology: node cards, master → replica arrows, and the bytes in
+// flight moving along them. Cards and arrows are redrawn only when what
+// they show changed; the moving messages are redrawn every frame from the
+// snapshot (interpolated with the store's sub-millisecond carry so slow
+// speeds still glide).
+import { el, replace, svg } from '../dom';
+import { bandwidth, num, PHASE_LABEL, shortId } from '../format';
+import { treeLayout, type Layout } from '../layout';
+import type { Store } from '../store';
+import type { LinkView, MessageView, NodeView } from '../types';
+
+const SLOT_W = 230;
+const LEVEL_H = 210;
+const CARD_W = 190;
+const CARD_H = 142;
+const PAD = 24;
+/** Messages drawn per link direction at most (a heavy load has hundreds). */
+const MAX_DRAWN = 40;
+
+interface Point { x: number; y: number }
+
+export class Topology {
+  readonly root: HTMLElement;
+  private readonly canvas: SVGSVGElement;
+  private readonly edges: SVGGElement;
+  private readonly cards: SVGGElement;
+  private readonly flights: SVGGElement;
+  private layout: Layout = { placed: new Map(), width: 1, depth: 1 };
+  private structureKey = '';
+  private cardKeys = new Map<string, string>();
+  private cardEls = new Map<string, SVGGElement>();
+  /** Horizontal offset that centres a narrow tree. */
+  private shift = 0;
+
+  constructor(private readonly store: Store) {
+    this.canvas = svg('svg', { class: 'topology-svg', attrs: { role: 'img', 'aria-label': 'replication topology' } });
+    const defs = svg('defs', {},
+      svg('marker', { attrs: { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' } },
+        svg('path', { attrs: { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' } })));
+    this.edges = svg('g', { class: 'edges' });
+    this.flights = svg('g', { class: 'flights' });
+    this.cards = svg('g', { class: 'cards' });
+    this.canvas.append(defs, this.edges, this.cards, this.flights);
+    this.root = el('div', { class: 'topology', attrs: { id: 'topology' } }, this.canvas);
+  }
+
+  render(): void {
+    const view = this.store.view;
+    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.master]), view.links.map(linkKey), this.store.ui.link]);
+    if (key !== this.structureKey) {
+      this.structureKey = key;
+      this.layout = treeLayout(view.nodes);
+      // A small world is not blown up to fill the panel: at least this many
+      // slots and levels of room, the picture centred in it.
+      const slots = Math.max(this.layout.width, 3.4);
+      const levels = Math.max(this.layout.depth, 2.3);
+      const w = slots * SLOT_W + PAD * 2;
+      const h = (levels - 1) * LEVEL_H + CARD_H + PAD * 2;
+      this.shift = ((slots - this.layout.width) * SLOT_W) / 2;
+      this.canvas.setAttribute('viewBox', `0 0 ${w} ${h}`);
+      this.drawEdges(view.nodes, view.links);
+    }
+    this.drawCards(view.nodes);
+    this.drawFlights(view.links);
+  }
+
+  /** Centre of a node's card. */
+  private center(name: string): Point | undefined {
+    const p = this.layout.placed.get(name);
+    if (p === undefined) return undefined;
+    return { x: PAD + this.shift + p.x * SLOT_W + SLOT_W / 2, y: PAD + p.depth * LEVEL_H + CARD_H / 2 };
+  }
+
+  /** The two ends of the line between two cards (leaving `a`, reaching `b`). */
+  private ends(a: string, b: string): [Point, Point] | undefined {
+    const pa = this.center(a);
+    const pb = this.center(b);
+    if (pa === undefined || pb === undefined) return undefined;
+    const dy = pb.y - pa.y;
+    const ha = CARD_H / 2;
+    if (Math.abs(dy) < 1) {
+      const sx = Math.sign(pb.x - pa.x) * (CARD_W / 2);
+      return [{ x: pa.x + sx, y: pa.y }, { x: pb.x - sx, y: pb.y }];
+    }
+    const s = Math.sign(dy);
+    return [{ x: pa.x, y: pa.y + s * ha }, { x: pb.x, y: pb.y - s * (ha + 4) }];
+  }
+
+  private drawEdges(nodes: NodeView[], links: LinkView[]): void {
+    const drawn = new Set<string>();
+    const out: SVGElement[] = [];
+    for (const n of nodes) {
+      if (n.master === null) continue;
+      const ends = this.ends(n.master, n.name);
+      if (ends === undefined) continue;
+      drawn.add(pairKey(n.master, n.name));
+      out.push(this.edge(n.master, n.name, ends, findLink(links, n.master, n.name), true));
+    }
+    for (const l of links) {
+      if (drawn.has(pairKey(l.a, l.b)) || (l.messages.length === 0 && l.up_ab && l.up_ba)) continue;
+      const ends = this.ends(l.a, l.b);
+      if (ends !== undefined) out.push(this.edge(l.a, l.b, ends, l, false));
+    }
+    replace(this.edges, ...out);
+  }
+
+  private edge(a: string, b: string, [p, q]: [Point, Point], link: LinkView | undefined, arrow: boolean): SVGGElement {
+    const up = link === undefined || (link.up_ab && link.up_ba);
+    const oneWay = link !== undefined && link.up_ab !== link.up_ba;
+    const selected = this.store.ui.link !== null && pairKey(...this.store.ui.link) === pairKey(a, b);
+    const cls = `edge${up ? '' : oneWay ? ' edge-oneway' : ' edge-down'}${selected ? ' edge-selected' : ''}`;
+    const label = link === undefined ? 'no traffic yet'
+      : `${up ? '' : oneWay ? 'one way cut · ' : 'CUT · '}${link.latency_ms} ms · ${bandwidth(link.bandwidth_bytes_per_s)}`;
+    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    const open = (): void => this.store.setUi({ link: [a, b] });
+    const g = svg('g', {
+      class: cls,
+      attrs: { 'data-link': `${a}-${b}`, tabindex: 0, role: 'button', 'aria-label': `link ${a} to ${b}: ${label}` },
+      on: { click: open, keydown: (e) => { if ((e as KeyboardEvent).key === 'Enter') open(); } },
+    },
+    svg('title', { text: `link ${a} ↔ ${b}: ${label} (click to change)` }),
+    svg('line', { class: 'edge-hit', attrs: { x1: p.x, y1: p.y, x2: q.x, y2: q.y } }),
+    svg('line', { class: 'edge-line', attrs: { x1: p.x, y1: p.y, x2: q.x, y2: q.y, ...(arrow ? { 'marker-end': 'url(#arrow)' } : {}) } }),
+    svg('text', { class: 'edge-label', text: label, attrs: { x: mid.x + 10, y: mid.y - 4 } }));
+    if (!up) g.append(svg('text', { class: 'edge-cut', text: '✂', attrs: { x: mid.x - 9, y: mid.y + 8 } }));
+    return g;
+  }
+
+  private drawCards(nodes: NodeView[]): void {
+    const loads = new Map(this.store.page.loads.map((l) => [l.node, l.per_s]));
+    const seen = new Set<string>();
+    for (const n of nodes) {
+      seen.add(n.name);
+      const c = this.center(n.name);
+      if (c === undefined) continue;
+      const selected = this.store.ui.selected === n.name;
+      const key = JSON.stringify([c, n.role, n.replid, n.master_repl_offset, n.slave_repl_offset, n.link_status,
+        n.repl_state, n.keys, n.sync_phase, n.replicas.length, loads.get(n.name), selected]);
+      if (this.cardKeys.get(n.name) === key) continue;
+      this.cardKeys.set(n.name, key);
+      const g = this.card(n, c, loads.get(n.name) ?? 0, selected);
+      const old = this.cardEls.get(n.name);
+      if (old !== undefined) old.replaceWith(g);
+      else this.cards.append(g);
+      this.cardEls.set(n.name, g);
+    }
+    for (const [name, g] of this.cardEls) {
+      if (seen.has(name)) continue;
+      g.remove();
+      this.cardEls.delete(name);
+      this.cardKeys.delete(name);
+    }
+  }
+
+  private card(n: NodeView, c: Point, load: number, selected: boolean): SVGGElement {
+    const x = c.x - CARD_W / 2;
+    const y = c.y - CARD_H / 2;
+    const replica = n.role === 'slave';
+    const phase = replica ? n.sync_phase : 'none';
+    const offset = replica ? n.slave_repl_offset ?? 0 : n.master_repl_offset;
+    const line2 = replica
+      ? `link ${n.link_status ?? '?'} · ${n.repl_state}`
+      : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
+    const select = (): void => this.store.setUi({ selected: n.name });
+    const t = (cls: string, text: string, dx: number, dy: number, anchor = 'start'): SVGTextElement =>
+      svg('text', { class: cls, text, attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } });
+    return svg('g', {
+      class: `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`,
+      attrs: { 'data-node': n.name, 'data-phase': phase, tabindex: 0, role: 'button', 'aria-label': `node ${n.name}` },
+      on: { click: select, keydown: (e) => { if ((e as KeyboardEvent).key === 'Enter') select(); } },
+    },
+    svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'} (click to select)` }),
+    svg('rect', { class: 'card-box', attrs: { x, y, width: CARD_W, height: CARD_H, rx: 12 } }),
+    svg('rect', { class: 'card-band', attrs: { x, y, width: 8, height: CARD_H, rx: 4 } }),
+    t('card-name', n.name, 18, 32),
+    t('card-role', replica ? 'replica' : 'master', CARD_W - 12, 28, 'end'),
+    t('card-line', `replid ${shortId(n.replid)}`, 18, 58),
+    t('card-line card-offset', `offset ${num(offset)}`, 18, 82),
+    t('card-line', line2, 18, 106),
+    t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 130));
+  }
+
+  private drawFlights(links: LinkView[]): void {
+    const now = this.store.view.time_ms + this.store.carry;
+    const out: SVGElement[] = [];
+    for (const l of links) {
+      for (const [from, to] of [[l.a, l.b], [l.b, l.a]]) {
+        const ms = l.messages.filter((m) => m.from === from && m.to === to);
+        const ends = this.ends(from, to);
+        if (ends === undefined) continue;
+        for (const m of ms.slice(-MAX_DRAWN)) out.push(this.flight(m, ends, now));
+      }
+    }
+    replace(this.flights, ...out);
+  }
+
+  private flight(m: MessageView, [p, q]: [Point, Point], now: number): SVGElement {
+    const span = m.arrive_ms - m.depart_ms;
+    const pos = span <= 0 ? 1 : Math.min(1, Math.max(0, (now - m.depart_ms) / span));
+    // Two lanes, so traffic each way does not overlap.
+    const len = Math.hypot(q.x - p.x, q.y - p.y) || 1;
+    const nx = -(q.y - p.y) / len * 7;
+    const ny = (q.x - p.x) / len * 7;
+    const x = p.x + (q.x - p.x) * pos + nx;
+    const y = p.y + (q.y - p.y) * pos + ny;
+    const title = svg('title', { text: `${m.from} → ${m.to}: ${m.text} (${num(m.bytes)} bytes)` });
+    if (m.payload === 'rdb' && !m.fin) {
+      const done = m.progress ?? 0;
+      return svg('g', { class: 'flight flight-rdb', attrs: { 'data-payload': 'rdb' } }, title,
+        svg('rect', { class: 'rdb-track', attrs: { x: x - 55, y: y - 9, width: 110, height: 18, rx: 4 } }),
+        svg('rect', { class: 'rdb-fill', attrs: { x: x - 55, y: y - 9, width: 110 * done, height: 18, rx: 4 } }),
+        svg('text', { class: 'rdb-text', text: `RDB ${Math.round(done * 100)}%`, attrs: { x, y: y + 5, 'text-anchor': 'middle' } }));
+    }
+    const r = m.payload === 'keepalive' ? 3 : 7;
+    return svg('circle', {
+      class: `flight flight-${m.fin ? 'fin' : m.payload}`,
+      attrs: { cx: x, cy: y, r, 'data-payload': m.payload },
+    }, title);
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+function findLink(links: LinkView[], a: string, b: string): LinkView | undefined {
+  return links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
+}
+
+function linkKey(l: LinkView): string {
+  return `${l.a}|${l.b}|${l.up_ab}|${l.up_ba}|${l.latency_ms}|${l.bandwidth_bytes_per_s}|${l.messages.length > 0}`;
+}
