@@ -357,16 +357,7 @@ impl Node {
                 Ok(Some(argv)) => argv,
                 Ok(None) => return,
                 Err(()) => {
-                    let name = peer.name.clone();
                     self.free_peer(conn, "protocol error", cx);
-                    cx.trace(
-                        Some(&name),
-                        Phase::None,
-                        Kind::ConnClosed {
-                            peer: name.clone(),
-                            reason: "protocol error".into(),
-                        },
-                    );
                     return;
                 }
             };
@@ -402,8 +393,16 @@ impl Node {
     }
 
     /// Closes an accepted connection ourselves.
-    pub fn free_peer(&mut self, conn: ConnId, _reason: &str, cx: &mut Cx) {
+    pub fn free_peer(&mut self, conn: ConnId, reason: &str, cx: &mut Cx) {
         cx.close(conn);
+        if let Some(peer) = self.peers.get(&conn) {
+            let kind = Kind::ConnClosed {
+                peer: peer.name.clone(),
+                reason: reason.to_string(),
+            };
+            let name = peer.name.clone();
+            cx.trace(Some(&name), Phase::None, kind);
+        }
         self.forget_peer(conn, cx);
     }
 

@@ -142,8 +142,6 @@ pub struct Stats {
     pub dirty: u64,
     /// `total_forks` (the node counts its BGSAVEs here).
     pub total_forks: u64,
-    /// `used_memory_peak`, as last measured by INFO.
-    pub memory_peak: u64,
 }
 
 impl Stats {

@@ -145,14 +145,15 @@ impl Playground {
         self.inner.step_back()
     }
 
-    /// The newest `max` trace events with `seq >= since`.
-    pub fn events(&self, since: f64, max: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.events(since as u64, max as usize))
+    /// The newest `max` trace events with `seq >= since` (without `stream`,
+    /// leaving out propagated/applied writes, ACKs and the load's writes).
+    pub fn events(&self, since: f64, max: u32, stream: bool) -> Result<JsValue, JsError> {
+        to_js(&self.inner.events(since as u64, max as usize, stream))
     }
 
-    /// A node's first `limit` keys: `{rows, total}`.
-    pub fn keys(&self, node: &str, limit: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.keys(node, limit as usize).map_err(user_error)?)
+    /// A node's first `limit` keys matching the glob `pattern`: `{rows, total}`.
+    pub fn keys(&self, node: &str, pattern: &str, limit: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.keys(node, pattern, limit as usize).map_err(user_error)?)
     }
 
     /// How a replica's keys differ from its master's: `{rows, total}`.

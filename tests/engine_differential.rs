@@ -542,6 +542,139 @@ debug populate 1 k -3
 debug populate x
 debug populate
 debug foo
+# ---- list moves, set algebra, zset pops, copy/move/swapdb
+rpush xl a b c d
+rpoplpush xl xl2
+rpoplpush nol xl2
+rpoplpush xl foo
+rpoplpush foo xl2
+lmove xl xl2 left right
+lmove xl xl2 up down
+lmove xl xl left left
+lrange xl 0 -1
+lrange xl2 0 -1
+rpush xone z
+rpoplpush xone xone
+lrange xone 0 -1
+rpoplpush xone xother
+exists xone
+linsert xl before b x
+linsert xl after b y
+linsert xl before zz x
+linsert nol before b x
+linsert xl middle b x
+linsert foo before a b
+lrange xl 0 -1
+sadd xs1 a b c
+sadd xs2 c d
+smove xs1 xs2 a
+smove xs1 xs2 zz
+smove nos xs2 a
+smove xs1 foo b
+smove foo xs1 b
+smove xs1 xs1 b
+smove xs1 xs1 zz
+sadd xs9 only
+smove xs9 xnew only
+exists xs9
+smembers xnew
+~sinter xs1 xs2
+~sunion xs1 xs2
+~sdiff xs1 xs2
+sinter xs1 nos
+sinter nos xs1
+sinter xs1 foo
+sunion nos foo
+sinterstore xs3 xs1 xs2
+sunionstore xs4 xs1 xs2
+~smembers xs4
+sdiffstore xs5 xs1 xs2
+sinterstore xs6 nos1 nos2
+sinterstore xs4 nos1 xs1
+exists xs4
+sinterstore xs7 xs1 foo
+sadd xi1 3 1 2
+sadd xi2 2 3 4
+sinter xi1 xi2
+sunion xi1 xi2
+sdiff xi1 xi2
+srandmember nos
+srandmember nos 3
+srandmember xi1 10
+srandmember xi1 0
+srandmember xi1 a
+srandmember xi1 1 2
+srandmember foo
+?srandmember xi1
+?srandmember xi1 2
+?srandmember xi1 -5
+scard xi1
+zadd xz 1 a 2 b 3 c 4 d 5 e
+zpopmin xz
+zpopmax xz 2
+zpopmin xz 0
+zpopmin xz -1
+zpopmin xz 1 2
+zpopmin noz
+zpopmax foo
+zpopmax xz 100
+exists xz
+zadd xz 1 a 2 b 3 c 4 d 5 e
+zremrangebyscore xz 0 0
+zremrangebyscore xz (1 2
+zremrangebyscore xz x y
+zremrangebyrank xz 0 0
+zremrangebyrank xz a b
+zremrangebyrank xz 5 10
+zrange xz 0 -1 withscores
+zremrangebyrank xz 0 -1
+exists xz
+zadd xzl 0 a 0 b 0 c
+zremrangebylex xzl [a (c
+zremrangebylex xzl foo bar
+zrange xzl 0 -1
+set xc v ex 100
+copy xc xc2
+ttl xc2
+copy xc xc2
+copy xc xc2 replace
+copy xc xc
+copy xc xc db 0
+copy xc xc db 1
+copy xc xc db 1
+copy nokey xc9
+copy xc xc3 db 16
+copy xc xc3 db x
+copy xc xc3 foo
+copy xc xc3 db
+rpush xcl a b
+copy xcl xcl2
+lrange xcl2 0 -1
+move xc 0
+move xc 1
+move xc 1
+move nokey 1
+move xc2 16
+move xc2 x
+move xc2 99999999999
+select 1
+get xc
+ttl xc
+select 0
+set xsw here
+swapdb 0 2
+get xsw
+swapdb 0 2
+get xsw
+swapdb 0 0
+swapdb 0 16
+swapdb x 1
+swapdb 1 x
+swapdb 99999999999 1
+?randomkey
+select 9
+randomkey
+select 0
 # ---- transactions
 multi
 set m1 1

@@ -157,6 +157,37 @@ zincrby z 1 b
 zincrby z 0 b
 zrem z nom
 zrem z a b
+# list moves, set algebra, zset pops, copy, move, swapdb
+rpush ml a b c d
+rpoplpush ml ml2
+rpoplpush nol ml2
+lmove ml ml2 left right
+linsert ml before b x
+linsert ml before zz x
+sadd ms1 a b c
+sadd ms2 c d
+smove ms1 ms2 a
+smove ms1 ms2 zz
+smove ms1 ms1 b
+sinterstore ms3 ms1 ms2
+sunionstore ms4 ms1 ms2
+sdiffstore ms5 ms1 ms2
+sinterstore ms6 nos1 nos2
+sinterstore ms4 nos1 ms1
+zadd mz 1 a 2 b 3 c 4 d
+zpopmin mz
+zpopmax mz 2
+zpopmin noz
+zremrangebyscore mz 0 0
+zremrangebyrank mz 0 0
+copy ms1 mcopy
+copy ms1 mcopy
+copy ms1 mcopy replace
+copy ms1 mcopy db 4
+move mcopy 2
+move nokey 2
+swapdb 0 2
+swapdb 0 2
 # transactions
 multi
 set x 1

@@ -92,13 +92,13 @@ fn time_moves_steps_back_and_scripts_round_trip() {
 #[wasm_bindgen_test]
 fn events_keys_and_diff_come_out_as_arrays_and_listings() {
     let pg = Playground::default_world(5);
-    let events = js_sys::Array::from(&pg.events(0.0, 5).expect("events"));
+    let events = js_sys::Array::from(&pg.events(0.0, 5, true).expect("events"));
     assert_eq!(events.length(), 5);
     assert!(get(&events.get(0), "type").is_string(), "the kind is flattened in as `type`");
-    let keys = pg.keys("A", 3).expect("keys");
+    let keys = pg.keys("A", "user:*", 3).expect("keys");
     assert_eq!(js_sys::Array::from(&get(&keys, "rows")).length(), 3);
-    assert!(get(&keys, "total").as_f64().unwrap_or(0.0) > 600.0);
+    assert!(get(&keys, "total").as_f64().unwrap_or(0.0) > 1000.0);
     let diff = pg.diff("A", "B", 10).expect("diff");
     assert!(get(&diff, "total").as_f64().unwrap_or(0.0) > 0.0, "B has not loaded yet");
-    assert!(pg.keys("nope", 1).is_err());
+    assert!(pg.keys("nope", "*", 1).is_err());
 }

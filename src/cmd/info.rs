@@ -179,7 +179,8 @@ fn memory_section(out: &mut String, s: &Server) {
     let dataset = s.keyspace.memory_bytes() as u64;
     let startup = std::mem::size_of::<Server>() as u64;
     let used = dataset + startup;
-    let peak = used.max(s.stats.memory_peak);
+    // Not tracked between calls: the peak shown is the current estimate.
+    let peak = used;
     let _ = write!(
         out,
         "used_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{used}\r\nused_memory_rss_human:{}\r\n\

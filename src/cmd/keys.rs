@@ -1,5 +1,6 @@
 //! Generic key commands (`db.c`, `expire.c`): DEL, EXISTS, TYPE, KEYS,
-//! SCAN, RENAME, and the EXPIRE family with 7.0's NX/XX/GT/LT options.
+//! SCAN, RENAME, COPY, MOVE, SWAPDB, RANDOMKEY, and the EXPIRE family with
+//! 7.0's NX/XX/GT/LT options.
 //!
 //! EXPIRE, PEXPIRE and EXPIREAT propagate as `PEXPIREAT key <ms> [options]`
 //! (PEXPIREAT itself as sent); a time already in the past deletes the key

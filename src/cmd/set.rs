@@ -1,4 +1,6 @@
-//! Set commands (`t_set.c`).
+//! Set commands (`t_set.c`): SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER,
+//! SCARD, SPOP, SRANDMEMBER, SMOVE, and SINTER/SUNION/SDIFF with their
+//! STORE forms (which propagate as sent when they changed the destination).
 //!
 //! Members are kept in insertion order. Redis 7.0 stores a set of up to 512
 //! integers as a sorted intset and anything else as a hash table (random

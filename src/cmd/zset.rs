@@ -1,6 +1,7 @@
 //! Sorted-set commands (`t_zset.c`): ZADD with NX/XX/GT/LT/CH/INCR,
 //! ZINCRBY, ZREM, the ZRANGE family (by rank, BYSCORE, BYLEX, REV, LIMIT,
-//! WITHSCORES), ZSCORE, ZMSCORE, ZCARD, ZRANK, ZCOUNT.
+//! WITHSCORES), ZSCORE, ZMSCORE, ZCARD, ZRANK, ZCOUNT, ZPOPMIN/ZPOPMAX and
+//! ZREMRANGEBYSCORE/RANK/LEX.
 //!
 //! Members are ordered by (score, member bytes), which is the order of both
 //! of Redis's encodings. Scores print with `%.17g`. ZADD and ZINCRBY

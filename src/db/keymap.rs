@@ -120,24 +120,68 @@ impl<V> KeyMap<V> {
 
     /// Like [`KeyMap::insert`], also returning the entry's position.
     pub fn insert_full(&mut self, key: Sds, value: V) -> (usize, Option<V>) {
-        let h = hash(&key);
-        if let Some(i) = self.find_hashed(h, &key) {
-            if let Some(slot) = self.entries.get_mut(i) {
-                return (i, Some(std::mem::replace(&mut slot.1, value)));
+        match self.slot_for(&key) {
+            Ok(i) => {
+                let old = self
+                    .entries
+                    .get_mut(i)
+                    .map(|slot| std::mem::replace(&mut slot.1, value));
+                (i, old)
+            }
+            Err(i) => {
+                self.push_entry(key, value);
+                (i, None)
             }
         }
-        (self.push_new(h, key, value), None)
     }
 
-    /// Inserts only if `key` is absent (one hash, one probe); returns
-    /// whether it was inserted. DEBUG POPULATE's inner loop.
+    /// Inserts only if `key` is absent; returns whether it was inserted.
+    /// DEBUG POPULATE's inner loop.
     pub fn insert_new(&mut self, key: Sds, value: V) -> bool {
-        let h = hash(&key);
-        if self.find_hashed(h, &key).is_some() {
-            return false;
+        match self.slot_for(&key) {
+            Ok(_) => false,
+            Err(_) => {
+                self.push_entry(key, value);
+                true
+            }
         }
-        self.push_new(h, key, value);
-        true
+    }
+
+    /// One probe of the table for `key`: `Ok(position)` when present;
+    /// otherwise claims a slot for position `len()` and returns `Err(len())`,
+    /// and the caller must push the entry. Loading a snapshot inserts
+    /// millions of keys, each costing a few cache misses per probe, so a
+    /// lookup followed by a separate insert would nearly double the time.
+    fn slot_for(&mut self, key: &[u8]) -> Result<usize, usize> {
+        let i = self.entries.len();
+        let entries = &self.entries;
+        let found = self.table.entry(
+            hash(key),
+            |&j| {
+                entries
+                    .get(j as usize)
+                    .is_some_and(|(k, _)| k.as_bytes() == key)
+            },
+            |&j| entries.get(j as usize).map_or(0, |(k, _)| hash(k)),
+        );
+        match found {
+            hashbrown::hash_table::Entry::Occupied(e) => Ok(*e.get() as usize),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(i as u32);
+                Err(i)
+            }
+        }
+    }
+
+    /// Appends an entry whose slot [`KeyMap::slot_for`] claimed. The vector
+    /// grows by a quarter (not double) to keep the slack per key small; a
+    /// large vector grows in place (mremap), so this is cheap.
+    fn push_entry(&mut self, key: Sds, value: V) {
+        let i = self.entries.len();
+        if i == self.entries.capacity() {
+            self.entries.reserve_exact((i / 4).max(8));
+        }
+        self.entries.push((key, value));
     }
 
     fn find_hashed(&self, h: u64, key: &[u8]) -> Option<usize> {
@@ -149,22 +193,6 @@ impl<V> KeyMap<V> {
                     .is_some_and(|(k, _)| k.as_bytes() == key)
             })
             .map(|&i| i as usize)
-    }
-
-    /// Appends a key known to be absent; returns its position.
-    fn push_new(&mut self, h: u64, key: Sds, value: V) -> usize {
-        let i = self.entries.len();
-        if i == self.entries.capacity() {
-            // Grow by a quarter (not double) to keep the slack per key
-            // small; a large vector grows in place (mremap), so this is cheap.
-            self.entries.reserve_exact((i / 4).max(8));
-        }
-        let entries = &self.entries;
-        self.table.insert_unique(h, i as u32, |&j| {
-            entries.get(j as usize).map_or(0, |(k, _)| hash(k))
-        });
-        self.entries.push((key, value));
-        i
     }
 
     /// Removes `key`, moving the last entry into its place.

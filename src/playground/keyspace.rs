@@ -8,6 +8,7 @@
 //! its master's `DEL`).
 
 use crate::cli::repr;
+use crate::cmd::glob;
 use crate::db::{Keyspace, Sds, Value};
 use serde::Serialize;
 
@@ -45,14 +46,15 @@ pub struct KeyRow {
     pub ttl_ms: Option<i64>,
 }
 
-/// The first `limit` keys of a keyspace (database order, then insertion
-/// order), and how many there are in all.
-pub fn rows(ks: &Keyspace, now_unix_ms: i64, limit: usize) -> Listing<KeyRow> {
+/// The first `limit` keys matching the glob `pattern` (database order,
+/// then insertion order), and how many keys there are in all.
+pub fn rows(ks: &Keyspace, pattern: &str, now_unix_ms: i64, limit: usize) -> Listing<KeyRow> {
     let rows = ks
         .dbs
         .iter()
         .enumerate()
         .flat_map(|(db, d)| d.dict.iter().map(move |(k, v)| (db, d, k, v)))
+        .filter(|(_, _, k, _)| glob::matches(pattern.as_bytes(), k.as_bytes(), false))
         .take(limit)
         .map(|(db, d, k, v)| KeyRow {
             db,
@@ -168,11 +170,13 @@ mod tests {
     fn rows_quote_keys_and_values_like_redis_cli() {
         let mut k = ks(&[("<img src=x>", "a b"), ("bin", "\x01\n")]);
         k.dbs[0].set_expire(b"bin", 1_500);
-        let Listing { rows, total } = rows(&k, 1_000, 10);
+        let Listing { rows, total } = rows(&k, "*", 1_000, 10);
         assert_eq!(total, 2);
         assert_eq!(rows[0].key, "\"<img src=x>\"");
         assert_eq!(rows[0].value, "\"a b\"");
         assert_eq!((rows[1].value.as_str(), rows[1].ttl_ms), ("\"\\x01\\n\"", Some(500)));
+        let only = super::rows(&k, "<img*", 1_000, 10);
+        assert_eq!((only.rows.len(), only.total), (1, 2));
     }
 
     #[test]

@@ -80,6 +80,17 @@ impl Load {
     }
 }
 
+/// True when `command` (as the trace shows a console command) is a load
+/// write, `SET load:<n> <k>`.
+pub fn is_load_write(command: &str) -> bool {
+    let mut words = command.split(' ');
+    let digits = |w: Option<&str>| w.is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
+    words.next() == Some("SET")
+        && digits(words.next().and_then(|k| k.strip_prefix("load:")))
+        && digits(words.next())
+        && words.next().is_none()
+}
+
 /// The writes of every load due in `(now_ms, now_ms + ms]`, in time order
 /// (ties keep the loads' order, so the result is deterministic).
 pub fn due(loads: &mut [Load], now_ms: u64, ms: u64) -> Vec<TimedCommand> {
@@ -134,6 +145,14 @@ mod tests {
             ]
         );
         assert_eq!(next_ms(&loads), Some(1500));
+    }
+
+    #[test]
+    fn load_writes_are_recognised_by_their_shape() {
+        assert!(is_load_write("SET load:7 107"));
+        assert!(!is_load_write("SET load:7 107 EX 5"));
+        assert!(!is_load_write("SET load:x 1"));
+        assert!(!is_load_write("GET load:7"));
     }
 
     #[test]

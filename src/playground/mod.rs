@@ -30,7 +30,7 @@ pub mod timeline;
 mod tests;
 
 use crate::scenario::{self, LinkChange};
-use crate::sim::trace::{Event, Phase};
+use crate::sim::trace::{Event, Kind, Phase};
 use crate::sim::{Sim, SimError, STEP_LIMIT_MS};
 use crate::view::View;
 use keyspace::{DiffRow, KeyRow, Listing};
@@ -41,7 +41,7 @@ use std::fmt;
 use timeline::{Timeline, Timelines};
 
 /// The world a newcomer sees first. B has just asked A for a full sync;
-/// the link is slow enough (5,000 bytes/s for a 26 KB snapshot) that the
+/// the link is slow enough (5,000 bytes/s for a 22 KB snapshot) that the
 /// snapshot visibly crawls across it for about five seconds, and A keeps
 /// taking a few writes a second, so B's copy of them is buffered and
 /// replayed after the load.
@@ -49,7 +49,7 @@ pub const DEFAULT_SCRIPT: &str = "\
 # The default world: A is a master holding some data; B becomes its replica.
 node A
 node B
-A> DEBUG POPULATE 600 user 32
+A> DEBUG POPULATE 1000 user
 A> SET greeting \"hello from A\"
 link A B latency 40
 link A B bandwidth 5000
@@ -74,6 +74,18 @@ const MAX_INSTANTS: usize = 20_000;
 
 /// Rows kept of a script run's transcript.
 const MAX_TRANSCRIPT: usize = 2_000;
+
+/// True for the replication stream's routine events: propagated and
+/// applied writes, ACKs, keepalives, and the write load's own commands.
+pub fn is_stream_event(e: &Event) -> bool {
+    match &e.kind {
+        Kind::Propagate { .. } | Kind::Applied { .. } | Kind::AckSent { .. } | Kind::AckReceived { .. } | Kind::Keepalive => {
+            true
+        }
+        Kind::Command { command, .. } => load::is_load_write(command),
+        _ => false,
+    }
+}
 
 /// Something the user asked for that cannot be done, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -436,19 +448,29 @@ impl Playground {
         undone
     }
 
-    /// The newest `max` trace events with `seq >= since`, oldest first.
-    pub fn events(&self, since: u64, max: usize) -> Vec<Event> {
+    /// The newest `max` trace events with `seq >= since`, oldest first;
+    /// without `stream`, leaving out the replication stream's routine
+    /// events ([`is_stream_event`]), which a write load makes by the
+    /// thousand and would push everything else out of a short list.
+    pub fn events(&self, since: u64, max: usize, stream: bool) -> Vec<Event> {
         let trace = self.sim.trace();
         let from = trace.partition_point(|e| e.seq < since);
-        let from = from.max(trace.len().saturating_sub(max));
-        trace[from..].to_vec()
+        let mut out: Vec<Event> = trace[from..]
+            .iter()
+            .rev()
+            .filter(|e| stream || !is_stream_event(e))
+            .take(max)
+            .cloned()
+            .collect();
+        out.reverse();
+        out
     }
 
-    /// A node's first `limit` keys and its key count.
-    pub fn keys(&self, node: &str, limit: usize) -> Result<Listing<KeyRow>, PlaygroundError> {
+    /// A node's first `limit` keys matching the glob `pattern`, and its key count.
+    pub fn keys(&self, node: &str, pattern: &str, limit: usize) -> Result<Listing<KeyRow>, PlaygroundError> {
         let n = self.sim.node(node).ok_or_else(|| SimError::NoNode(node.into()))?;
         let now = crate::sim::EPOCH_UNIX_MS + self.sim.now_ms() as i64;
-        Ok(keyspace::rows(&n.server.keyspace, now, limit))
+        Ok(keyspace::rows(&n.server.keyspace, pattern, now, limit))
     }
 
     /// How `replica`'s keys differ from `master`'s.

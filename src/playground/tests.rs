@@ -204,7 +204,7 @@ fn keys_and_diff_show_what_a_replica_lacks() {
     let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.key.as_str(), r.status)).collect();
     assert_eq!(got, vec![("\"greeting\"", "stale"), ("\"<img src=x onerror=alert(1)>\"", "missing")]);
     assert_eq!(total, 2);
-    let keyspace::Listing { rows: keys, total: count } = pg.keys("A", 5).expect("node exists");
+    let keyspace::Listing { rows: keys, total: count } = pg.keys("A", "*", 5).expect("node exists");
     assert_eq!(keys.len(), 5);
     assert_eq!(count, node(&pg.view(), "A").keys as usize);
 }
@@ -213,8 +213,13 @@ fn keys_and_diff_show_what_a_replica_lacks() {
 fn events_returns_the_newest_window() {
     let pg = Playground::default_world(10);
     let next = pg.sim().next_seq();
-    let last = pg.events(0, 3);
+    let last = pg.events(0, 3, true);
     assert_eq!(last.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![next - 3, next - 2, next - 1]);
-    assert!(pg.events(next, 10).is_empty());
+    assert!(pg.events(next, 10, true).is_empty());
+    let quiet = pg.events(0, 50, false);
+    assert_eq!(quiet.len(), 50);
+    assert!(quiet.iter().all(|e| !is_stream_event(e)));
+    assert!(quiet.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(pg.events(0, 10_000, true).len() > pg.events(0, 10_000, false).len());
 }
 

@@ -140,17 +140,8 @@ impl Node {
                 s.state == SlaveState::Online && !s.pre_psync && now_s - s.ack_time_s > timeout
             });
             if timed_out {
-                let name = peer.name.clone();
                 let reason = "Disconnecting timedout replica (streaming sync)";
                 self.free_peer(conn, reason, cx);
-                cx.trace(
-                    Some(&name),
-                    Phase::None,
-                    Kind::ConnClosed {
-                        peer: name.clone(),
-                        reason: reason.into(),
-                    },
-                );
             }
         }
     }

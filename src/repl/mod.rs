@@ -9,8 +9,10 @@
 //!   REPLCONF, PSYNC, and the master's reply.
 //! - [`partial`] — the PSYNC decision (`masterTryPartialResynchronization`)
 //!   and replication ID bookkeeping (replid, replid2, second_repl_offset).
-//! - [`full_sync`] — the master's BGSAVE for replicas (disk or diskless),
-//!   buffering for waiting replicas, the transfer, and the replica's load.
+//! - [`full_sync`] — the master's side of a full sync: `+FULLRESYNC`,
+//!   buffering for waiting replicas, putting them online.
+//! - [`bgsave`] — when to fork, the snapshot, sending it (disk or diskless).
+//! - [`load`] — the replica receives the RDB, flushes, loads.
 //! - [`backlog`] — the ring of recent stream bytes.
 //! - [`stream`] — the replication stream: SELECT emission, feeding
 //!   replicas and the backlog, a replica applying and forwarding it, output
@@ -29,11 +31,13 @@
 //! IP address.
 
 pub mod backlog;
+pub mod bgsave;
 pub mod commands;
 pub mod cron;
 pub mod full_sync;
 pub mod handshake;
 pub mod info;
+pub mod load;
 pub mod partial;
 pub mod snapshot;
 pub mod stream;

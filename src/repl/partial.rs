@@ -15,8 +15,11 @@
 //! `clearReplicationId2`), and a shift on promotion (`shiftReplicationId`:
 //! the old ID becomes `replid2`, valid up to `master_repl_offset + 1`).
 
-use super::{Repl, ZERO_ID};
+use super::{Repl, Slave, SlaveState, ZERO_ID};
+use crate::node::{Cx, Node};
+use crate::sim::links::{ConnId, Payload};
 use crate::sim::rng::Rng;
+use crate::sim::trace::{Kind, Phase};
 
 /// The master's answer to a PSYNC request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +65,7 @@ impl Repl {
     }
 
     /// The backlog half of the decision.
-    fn backlog_decision(&self, offset: i64) -> Decision {
+    pub(super) fn backlog_decision(&self, offset: i64) -> Decision {
         let Some(backlog) = &self.backlog else {
             return Decision {
                 partial: false,
@@ -115,6 +118,75 @@ impl Repl {
         self.replid2 = std::mem::take(&mut self.replid);
         self.second_repl_offset = self.master_repl_offset + 1;
         self.change_replication_id(rng);
+    }
+}
+
+impl Node {
+    /// The PSYNC decision; true if the replica continues partially.
+    pub(super) fn try_partial(
+        &mut self,
+        conn: ConnId,
+        name: &str,
+        argv: &[Vec<u8>],
+        cx: &mut Cx,
+    ) -> bool {
+        let replid = String::from_utf8_lossy(argv.get(1).map_or(&[][..], |v| v)).into_owned();
+        let offset_arg = argv.get(2).map_or(&[][..], |v| v);
+        let d = self.repl.psync_decision(&replid, offset_arg);
+        let kind = Kind::PsyncDecision {
+            replid: replid.clone(),
+            offset: d.offset,
+            result: if d.partial { "continue" } else { "fullresync" }.into(),
+            reason: d.reason,
+        };
+        cx.trace(Some(name), Phase::Handshake, kind);
+        if d.partial {
+            self.server.stats.sync_partial_ok += 1;
+            self.accept_continue(conn, name, d.offset, cx);
+            return true;
+        }
+        if replid != "?" {
+            self.server.stats.sync_partial_err += 1;
+        }
+        false
+    }
+
+    /// `+CONTINUE`: the replica is online at once and gets the backlog.
+    pub(super) fn accept_continue(&mut self, conn: ConnId, name: &str, offset: i64, cx: &mut Cx) {
+        let now_s = cx.unix_s();
+        let Some(peer) = self.peers.get_mut(&conn) else {
+            return;
+        };
+        let mut slave = Slave::waiting(false);
+        slave.state = SlaveState::Online;
+        slave.ack_time_s = now_s;
+        slave.streaming = true;
+        peer.slave = Some(slave);
+        let psync2 = peer.capa_psync2;
+        self.repl.slaves.push(conn);
+        let line = if psync2 {
+            format!("+CONTINUE {}\r\n", self.repl.replid)
+        } else {
+            "+CONTINUE\r\n".to_string()
+        };
+        cx.send(conn, line.into_bytes(), Payload::Reply);
+        let backlog = self
+            .repl
+            .backlog
+            .as_ref()
+            .map(|b| b.from_offset(offset))
+            .unwrap_or_default();
+        let kind = Kind::Continue {
+            replid: self.repl.replid.clone(),
+            offset,
+            backlog_bytes: backlog.len() as u64,
+        };
+        cx.trace(Some(name), Phase::Replay, kind);
+        if !backlog.is_empty() {
+            cx.send(conn, backlog, Payload::Replay);
+        }
+        self.trace_slave_state(name, "none", SlaveState::Online, Phase::Replay, cx);
+        self.refresh_good_slaves(cx);
     }
 }
 

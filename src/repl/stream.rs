@@ -162,15 +162,8 @@ impl Node {
                 limit: limit.to_string(),
             };
             cx.trace(Some(&name), Phase::None, kind);
-            self.free_peer(conn, "output buffer limit", cx);
-            cx.trace(
-                Some(&name),
-                Phase::None,
-                Kind::ConnClosed {
-                    peer: name.clone(),
-                    reason: format!("client-output-buffer-limit replica ({limit} limit)"),
-                },
-            );
+            let reason = format!("client-output-buffer-limit replica ({limit} limit)");
+            self.free_peer(conn, &reason, cx);
         }
     }
 

@@ -14,7 +14,8 @@
 //! # Limits
 //!
 //! The trace holds at most [`TRACE_CAP`] events: when it is full the oldest
-//! tenth is dropped at once (so the rest stays one contiguous slice), but
+//! half is dropped at once (so the rest stays one contiguous slice and the
+//! cost of moving it is one event per event recorded), but
 //! `seq` keeps counting and the [trace hash](Trace::hash) covers every event
 //! ever recorded, so determinism checks see the whole history.
 
@@ -265,7 +266,7 @@ impl Trace {
         event.hash(&mut h);
         self.hash = h.finish();
         if self.events.len() >= TRACE_CAP {
-            self.events.drain(..TRACE_CAP / 10);
+            self.events.drain(..TRACE_CAP / 2);
         }
         self.events.push(event);
     }
@@ -334,9 +335,9 @@ mod tests {
     fn ring_drops_oldest_but_seq_and_hash_keep_going() {
         let mut t = Trace::new();
         push_n(&mut t, TRACE_CAP as u64 + 5);
-        assert_eq!(t.len(), TRACE_CAP - TRACE_CAP / 10 + 5);
+        assert_eq!(t.len(), TRACE_CAP / 2 + 5);
         assert_eq!(t.next_seq(), TRACE_CAP as u64 + 5);
-        assert_eq!(t.events()[0].seq, TRACE_CAP as u64 / 10);
+        assert_eq!(t.events()[0].seq, TRACE_CAP as u64 / 2);
         assert_eq!(t.since(TRACE_CAP as u64 + 3).len(), 2);
     }
 

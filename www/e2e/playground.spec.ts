@@ -157,7 +157,8 @@ test('step back returns the previous state', async ({ page }) => {
   expect(await state()).toEqual(before);
   await expect(page.locator('#clock')).toHaveText(clock ?? '');
   await run(page, 'A', 'SET undo me');
-  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('#console-out .line-out').last()).toHaveText('OK');
+  await page.locator('#step-back').click();
   await run(page, 'A', 'EXISTS undo');
   await expect(page.locator('#console-out .line-out').last()).toHaveText('(integer) 0');
   expect(errors).toEqual([]);
@@ -170,6 +171,7 @@ test('a key named like HTML shows as text, and no dialog fires', async ({ page }
   await run(page, 'A', `SET "${key}" "<b>bold</b>"`);
   await page.locator('.card[data-node="A"]').click();
   await page.locator('#tab-keys').click();
+  await page.locator('#keys-pattern').fill('<img*');
   await expect(page.locator('#keys-table')).toContainText(key);
   await expect(page.locator('#keys-table')).toContainText('<b>bold</b>');
   await expect(page.locator('#console-out')).toContainText(key);

@@ -56,7 +56,9 @@ export class Model {
   stepBack(): boolean { return this.pg.step_back(); }
 
   events(since: number, max: number): TraceEvent[] { return this.pg.events(since, max) as TraceEvent[]; }
-  keys(node: string, limit: number): Listing<KeyRow> { return this.pg.keys(node, limit) as Listing<KeyRow>; }
+  keys(node: string, pattern: string, limit: number): Listing<KeyRow> {
+    return this.pg.keys(node, pattern, limit) as Listing<KeyRow>;
+  }
   diff(master: string, replica: string, limit: number): Listing<DiffRow> {
     return this.pg.diff(master, replica, limit) as Listing<DiffRow>;
   }

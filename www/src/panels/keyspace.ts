@@ -15,13 +15,19 @@ export class Keyspace {
   readonly root: HTMLElement;
   private readonly keysBox: HTMLElement;
   private readonly diffBox: HTMLElement;
+  private readonly pattern: HTMLInputElement;
   private key = '';
   private lastAt = 0;
 
   constructor(private readonly store: Store) {
     this.keysBox = el('div', { class: 'keys-box' });
     this.diffBox = el('div', { class: 'diff-box' });
-    this.root = el('div', { class: 'keyspace', attrs: { id: 'keyspace' } }, this.diffBox, this.keysBox);
+    this.pattern = el('input', {
+      attrs: { id: 'keys-pattern', type: 'search', value: '*', placeholder: 'pattern, as KEYS takes it', 'aria-label': 'key pattern' },
+      on: { input: () => { this.key = ''; this.lastAt = 0; this.render(); } },
+    });
+    this.root = el('div', { class: 'keyspace', attrs: { id: 'keyspace' } }, this.diffBox,
+      el('div', {}, el('label', { class: 'keys-filter' }, 'Keys matching ', this.pattern), this.keysBox));
   }
 
   render(): void {
@@ -33,7 +39,7 @@ export class Keyspace {
     this.key = key;
     this.lastAt = now;
     if (node === undefined) return;
-    const keys = s.read((m) => m.keys(node.name, KEY_ROWS));
+    const keys = s.read((m) => m.keys(node.name, this.pattern.value === '' ? '*' : this.pattern.value, KEY_ROWS));
     const pair = node.master !== null ? [node.master, node.name] : node.replicas[0] ? [node.name, node.replicas[0].name] : null;
     const diff = pair === null ? undefined : s.read((m) => m.diff(pair[0], pair[1], DIFF_ROWS));
     replace(this.keysBox, ...(keys ? keysTable(node.name, keys) : []));
@@ -42,9 +48,8 @@ export class Keyspace {
 }
 
 function keysTable(node: string, keys: Listing<KeyRow>): HTMLElement[] {
-  const shown = keys.rows.length < keys.total ? ` (first ${num(keys.rows.length)})` : '';
   return [
-    el('h3', { text: `Keys on ${node}: ${num(keys.total)}${shown}` }),
+    el('h3', { text: `${node} holds ${num(keys.total)} keys; ${num(keys.rows.length)} shown` }),
     el('table', { class: 'keys-table', attrs: { id: 'keys-table' } },
       el('thead', {}, el('tr', {}, ...['db', 'key', 'type', 'value', 'ttl'].map((h) => el('th', { text: h })))),
       el('tbody', {}, ...keys.rows.map((r) => el('tr', {},

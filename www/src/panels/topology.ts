@@ -9,9 +9,9 @@ import { treeLayout, type Layout } from '../layout';
 import type { Store } from '../store';
 import type { LinkView, MessageView, NodeView } from '../types';
 
-const SLOT_W = 230;
-const LEVEL_H = 210;
-const CARD_W = 190;
+const SLOT_W = 250;
+const LEVEL_H = 270;
+const CARD_W = 212;
 const CARD_H = 142;
 const PAD = 24;
 /** Messages drawn per link direction at most (a heavy load has hundreds). */
@@ -31,6 +31,9 @@ export class Topology {
   private cardEls = new Map<string, SVGGElement>();
   /** Horizontal offset that centres a narrow tree. */
   private shift = 0;
+  /** The last RDB progress seen on each link direction (`from>to`), kept
+   *  between chunks so the bar stays up for the whole transfer. */
+  private rdb = new Map<string, number>();
 
   constructor(private readonly store: Store) {
     this.canvas = svg('svg', { class: 'topology-svg', attrs: { role: 'img', 'aria-label': 'replication topology' } });
@@ -50,14 +53,14 @@ export class Topology {
     if (key !== this.structureKey) {
       this.structureKey = key;
       this.layout = treeLayout(view.nodes);
-      // A small world is not blown up to fill the panel: at least this many
-      // slots and levels of room, the picture centred in it.
-      const slots = Math.max(this.layout.width, 3.4);
-      const levels = Math.max(this.layout.depth, 2.3);
+      // Room on the left for the RDB bar beside a single column of cards.
+      const slots = Math.max(this.layout.width, 2);
       const w = slots * SLOT_W + PAD * 2;
-      const h = (levels - 1) * LEVEL_H + CARD_H + PAD * 2;
+      const h = (this.layout.depth - 1) * LEVEL_H + CARD_H + PAD * 2;
       this.shift = ((slots - this.layout.width) * SLOT_W) / 2;
       this.canvas.setAttribute('viewBox', `0 0 ${w} ${h}`);
+      // A small world is not blown up to fill the panel.
+      this.canvas.style.maxWidth = `${Math.round(w * 1.25)}px`;
       this.drawEdges(view.nodes, view.links);
     }
     this.drawCards(view.nodes);
@@ -135,14 +138,18 @@ export class Topology {
       if (c === undefined) continue;
       const selected = this.store.ui.selected === n.name;
       const key = JSON.stringify([c, n.role, n.replid, n.master_repl_offset, n.slave_repl_offset, n.link_status,
-        n.repl_state, n.keys, n.sync_phase, n.replicas.length, loads.get(n.name), selected]);
+        n.repl_state, n.keys, n.sync_phase, n.replicas.length, n.master, loads.get(n.name), selected]);
       if (this.cardKeys.get(n.name) === key) continue;
       this.cardKeys.set(n.name, key);
-      const g = this.card(n, c, loads.get(n.name) ?? 0, selected);
-      const old = this.cardEls.get(n.name);
-      if (old !== undefined) old.replaceWith(g);
-      else this.cards.append(g);
-      this.cardEls.set(n.name, g);
+      // The group stays (it holds the listeners, and a click must not land
+      // on an element replaced mid-press); only its contents are redrawn.
+      let g = this.cardEls.get(n.name);
+      if (g === undefined) {
+        g = this.cardGroup(n.name);
+        this.cards.append(g);
+        this.cardEls.set(n.name, g);
+      }
+      this.fillCard(g, n, c, loads.get(n.name) ?? 0, selected);
     }
     for (const [name, g] of this.cardEls) {
       if (seen.has(name)) continue;
@@ -152,7 +159,15 @@ export class Topology {
     }
   }
 
-  private card(n: NodeView, c: Point, load: number, selected: boolean): SVGGElement {
+  private cardGroup(name: string): SVGGElement {
+    const select = (): void => this.store.setUi({ selected: name });
+    return svg('g', {
+      attrs: { 'data-node': name, tabindex: 0, role: 'button', 'aria-label': `node ${name}` },
+      on: { click: select, keydown: (e) => { if ((e as KeyboardEvent).key === 'Enter') select(); } },
+    });
+  }
+
+  private fillCard(g: SVGGElement, n: NodeView, c: Point, load: number, selected: boolean): void {
     const x = c.x - CARD_W / 2;
     const y = c.y - CARD_H / 2;
     const replica = n.role === 'slave';
@@ -161,23 +176,20 @@ export class Topology {
     const line2 = replica
       ? `link ${n.link_status ?? '?'} · ${n.repl_state}`
       : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
-    const select = (): void => this.store.setUi({ selected: n.name });
     const t = (cls: string, text: string, dx: number, dy: number, anchor = 'start'): SVGTextElement =>
       svg('text', { class: cls, text, attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } });
-    return svg('g', {
-      class: `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`,
-      attrs: { 'data-node': n.name, 'data-phase': phase, tabindex: 0, role: 'button', 'aria-label': `node ${n.name}` },
-      on: { click: select, keydown: (e) => { if ((e as KeyboardEvent).key === 'Enter') select(); } },
-    },
-    svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'} (click to select)` }),
-    svg('rect', { class: 'card-box', attrs: { x, y, width: CARD_W, height: CARD_H, rx: 12 } }),
-    svg('rect', { class: 'card-band', attrs: { x, y, width: 8, height: CARD_H, rx: 4 } }),
-    t('card-name', n.name, 18, 32),
-    t('card-role', replica ? 'replica' : 'master', CARD_W - 12, 28, 'end'),
-    t('card-line', `replid ${shortId(n.replid)}`, 18, 58),
-    t('card-line card-offset', `offset ${num(offset)}`, 18, 82),
-    t('card-line', line2, 18, 106),
-    t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 130));
+    g.setAttribute('class', `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`);
+    g.setAttribute('data-phase', phase);
+    replace(g,
+      svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'} (click to select)` }),
+      svg('rect', { class: 'card-box', attrs: { x, y, width: CARD_W, height: CARD_H, rx: 12 } }),
+      svg('rect', { class: 'card-band', attrs: { x, y, width: 8, height: CARD_H, rx: 4 } }),
+      t('card-name', n.name, 18, 32),
+      t('card-role', replica ? 'replica' : 'master', CARD_W - 12, 28, 'end'),
+      t('card-line', `replid ${shortId(n.replid)}`, 18, 58),
+      t('card-line card-offset', `offset ${num(offset)}`, 18, 82),
+      t('card-line', line2, 18, 106),
+      t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 130));
   }
 
   private drawFlights(links: LinkView[]): void {
@@ -188,10 +200,24 @@ export class Topology {
         const ms = l.messages.filter((m) => m.from === from && m.to === to);
         const ends = this.ends(from, to);
         if (ends === undefined) continue;
+        const bar = this.rdbProgress(from, to, ms);
+        if (bar !== undefined) out.push(rdbBar(bar, ends));
         for (const m of ms.slice(-MAX_DRAWN)) out.push(this.flight(m, ends, now));
       }
     }
     replace(this.flights, ...out);
+  }
+
+  /** How much of the RDB has left `from` for `to`, while `to` is receiving one. */
+  private rdbProgress(from: string, to: string, ms: MessageView[]): number | undefined {
+    const key = `${from}>${to}`;
+    const receiving = this.store.node(to)?.sync_phase === 'transfer';
+    if (!receiving) {
+      this.rdb.delete(key);
+      return undefined;
+    }
+    for (const m of ms) if (m.payload === 'rdb' && m.progress !== null) this.rdb.set(key, Math.max(this.rdb.get(key) ?? 0, m.progress));
+    return this.rdb.get(key) ?? 0;
   }
 
   private flight(m: MessageView, [p, q]: [Point, Point], now: number): SVGElement {
@@ -205,11 +231,7 @@ export class Topology {
     const y = p.y + (q.y - p.y) * pos + ny;
     const title = svg('title', { text: `${m.from} → ${m.to}: ${m.text} (${num(m.bytes)} bytes)` });
     if (m.payload === 'rdb' && !m.fin) {
-      const done = m.progress ?? 0;
-      return svg('g', { class: 'flight flight-rdb', attrs: { 'data-payload': 'rdb' } }, title,
-        svg('rect', { class: 'rdb-track', attrs: { x: x - 55, y: y - 9, width: 110, height: 18, rx: 4 } }),
-        svg('rect', { class: 'rdb-fill', attrs: { x: x - 55, y: y - 9, width: 110 * done, height: 18, rx: 4 } }),
-        svg('text', { class: 'rdb-text', text: `RDB ${Math.round(done * 100)}%`, attrs: { x, y: y + 5, 'text-anchor': 'middle' } }));
+      return svg('rect', { class: 'flight flight-rdb', attrs: { x: x - 7, y: y - 5, width: 14, height: 10, rx: 2, 'data-payload': 'rdb' } }, title);
     }
     const r = m.payload === 'keepalive' ? 3 : 7;
     return svg('circle', {
@@ -217,6 +239,17 @@ export class Topology {
       attrs: { cx: x, cy: y, r, 'data-payload': m.payload },
     }, title);
   }
+}
+
+/** The RDB transfer as a bar beside the link, filling as chunks leave. */
+function rdbBar(done: number, [p, q]: [Point, Point]): SVGElement {
+  const x = (p.x + q.x) / 2 - 150;
+  const y = (p.y + q.y) / 2 + 4;
+  return svg('g', { class: 'rdb-bar', attrs: { 'data-testid': 'rdb-bar' } },
+    svg('title', { text: `the RDB snapshot: ${Math.round(done * 100)}% sent` }),
+    svg('rect', { class: 'rdb-track', attrs: { x, y, width: 120, height: 22, rx: 5 } }),
+    svg('rect', { class: 'rdb-fill', attrs: { x, y, width: 120 * done, height: 22, rx: 5 } }),
+    svg('text', { class: 'rdb-text', text: `RDB ${Math.round(done * 100)}%`, attrs: { x: x + 60, y: y + 16, 'text-anchor': 'middle' } }));
 }
 
 function pairKey(a: string, b: string): string {

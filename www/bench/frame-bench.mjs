@@ -1,0 +1,130 @@
+// The playground's performance benchmark (not a test: it prints numbers).
+//
+//   cd www && npx vite build && node bench/frame-bench.mjs [--seconds N]
+//
+// 1. Total size of the built assets (www/dist), gzipped: target ≤ 200 KB.
+// 2. Time to interactive: from navigation to the simulator being ready and
+//    the first world drawn (the `replscope:interactive` performance mark),
+//    served from a local server: target ≤ 500 ms (median of 5 loads).
+// 3. Frame time with 32 nodes (a master and 31 replicas) and 2,000 writes
+//    per second of virtual time on the master, playing at 1x: the p95 of
+//    requestAnimationFrame intervals in headless Chromium: target ≤ 16.7 ms.
+//
+// Uses Debian's Chromium (CHROMIUM overrides the path); nothing is downloaded.
+import { chromium } from 'playwright';
+import { createServer } from 'node:http';
+import { readFile, readdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { extname, join, normalize } from 'node:path';
+
+const root = join(import.meta.dirname, '..', 'dist');
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+async function files(dir) {
+  const out = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...await files(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function assetSizes() {
+  let raw = 0;
+  let gz = 0;
+  const rows = [];
+  for (const f of await files(root)) {
+    const body = await readFile(f);
+    const z = gzipSync(body, { level: 9 }).length;
+    raw += body.length;
+    gz += z;
+    rows.push(`  ${f.slice(root.length + 1).padEnd(44)} ${String(body.length).padStart(9)} B  gzip ${String(z).padStart(8)} B`);
+  }
+  return { raw, gz, rows };
+}
+
+function serve() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    let rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
+    if (rel === '' || rel === '.') rel = 'index.html';
+    if (rel.startsWith('..')) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(join(root, rel));
+      res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** 32 nodes: A and 31 replicas, synced before the load starts. */
+function starScript() {
+  const names = Array.from({ length: 31 }, (_, i) => `R${i + 1}`);
+  return ['node A', ...names.map((n) => `node ${n}`), 'A> DEBUG POPULATE 1000 user',
+    ...names.map((n) => `${n}> REPLICAOF A`), 'settle'].join('\n');
+}
+
+async function main() {
+  const sizes = await assetSizes();
+  const server = await serve();
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-timer-throttling'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const tti = [];
+    for (let i = 0; i < 5; i++) {
+      await page.goto(base);
+      await page.waitForFunction(() => performance.getEntriesByName('replscope:interactive').length > 0);
+      tti.push(await page.evaluate(() => performance.getEntriesByName('replscope:interactive')[0].startTime));
+    }
+    const setup = await page.evaluate((script) => {
+      const { store } = window.replscope;
+      const t0 = performance.now();
+      store.setUi({ playing: false });
+      const report = store.model.runScript(script);
+      store.reset(store.model);
+      store.model.setLoad('A', 2000);
+      store.setUi({ playing: true, speed: 1, selected: 'R1' });
+      return { ms: performance.now() - t0, error: report.error };
+    }, starScript());
+    if (setup.error) throw new Error(`the benchmark script failed: ${setup.error}`);
+    const frames = await page.evaluate((secs) => new Promise((done) => {
+      const stamps = [];
+      const tick = (t) => {
+        stamps.push(t);
+        if (t - stamps[0] < secs * 1000) requestAnimationFrame(tick);
+        else done(stamps.slice(1).map((s, i) => s - stamps[i]));
+      };
+      // Let the first second warm up (the JIT, the first burst of writes).
+      setTimeout(() => requestAnimationFrame(tick), 1000);
+    }), seconds);
+    const virtual = await page.evaluate(() => window.replscope.store.view.time_ms);
+    const p95 = percentile(frames, 95);
+    const median = (xs) => percentile(xs, 50);
+    console.log('replscope page benchmark');
+    console.log(`assets (www/dist): ${sizes.raw} B raw, ${sizes.gz} B gzipped = ${(sizes.gz / 1024).toFixed(1)} KB (target ≤ 200 KB)`);
+    for (const r of sizes.rows) console.log(r);
+    console.log(`time to interactive: median ${median(tti).toFixed(0)} ms, max ${Math.max(...tti).toFixed(0)} ms over ${tti.length} loads (target ≤ 500 ms)`);
+    console.log(`setup: 32 nodes synced in ${setup.ms.toFixed(0)} ms of wall time`);
+    console.log(`frames with 32 nodes and 2,000 writes/s: ${frames.length} frames in ${seconds} s, ` +
+      `median ${median(frames).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms (target p95 ≤ 16.7 ms); ` +
+      `virtual clock reached ${(virtual / 1000).toFixed(1)} s`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+await main();
