@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! View      { seed, time_ms, unix_ms, nodes: NodeView[], links: LinkView[],
-//!             trace_len, next_seq, trace_hash (string: a u64 does not fit a JS number) }
+//!             trace_len, last_seq (null before the first event), next_seq,
+//!             trace_hash (string: a u64 does not fit a JS number) }
 //! NodeView  { name, port, role ("master" | "slave"), master (name | null),
 //!             link_status ("up" | "down" | null), repl_state (Redis state,
 //!             lower case: "none", "connect", ..., "transfer", "connected"),
@@ -22,7 +23,7 @@
 //!             info_state (as INFO shows it: "wait_bgsave" | "send_bulk" | "online"),
 //!             streaming, ack_offset, lag_s, buffered_bytes, buffered_commands,
 //!             pending_output_bytes }
-//! BacklogView { first_byte_offset, histlen, size }
+//! BacklogView { first_byte_offset, last_byte_offset (first + histlen - 1), histlen, size }
 //! BgsaveView  { target ("disk" | "sockets"), started_ms }
 //! PsyncView { master, result ("continue" | "fullresync"), reason }
 //! TransferView { received, total (-1 before the header, 0 for diskless) }
@@ -54,6 +55,7 @@ pub struct View {
     pub nodes: Vec<NodeView>,
     pub links: Vec<LinkView>,
     pub trace_len: usize,
+    pub last_seq: Option<u64>,
     pub next_seq: u64,
     pub trace_hash: String,
 }
@@ -112,6 +114,7 @@ pub struct ReplicaView {
 #[derive(Clone, Debug, Serialize)]
 pub struct BacklogView {
     pub first_byte_offset: i64,
+    pub last_byte_offset: i64,
     pub histlen: u64,
     pub size: u64,
 }
@@ -179,6 +182,7 @@ impl View {
             nodes: world.nodes.values().map(|n| node_view(world, n)).collect(),
             links: link_views(world),
             trace_len: trace.len(),
+            last_seq: trace.next_seq().checked_sub(1),
             next_seq: trace.next_seq(),
             trace_hash: format!("{:016x}", trace.hash()),
         }
@@ -214,6 +218,7 @@ fn node_view(world: &World, n: &Node) -> NodeView {
         replicas: replica_views(world, n),
         backlog: r.backlog.as_ref().map(|b| BacklogView {
             first_byte_offset: b.first_byte_offset(),
+            last_byte_offset: b.first_byte_offset() + b.histlen() as i64 - 1,
             histlen: b.histlen(),
             size: n.backlog_limit(),
         }),

@@ -321,3 +321,41 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     assert_eq!(cmd(&mut sim, "B", "GET k"), Frame::bulk("v"));
     assert!(!sim.resync("A", false).unwrap());
 }
+
+#[test]
+fn middle_full_sync_drops_sub_replicas_which_resync_too() {
+    let mut sim = nodes(7, &["A", "B", "C"]);
+    cmd(&mut sim, "B", "REPLICAOF A");
+    cmd(&mut sim, "C", "REPLICAOF B");
+    sim.settle().unwrap();
+    cmd(&mut sim, "A", "SET k v");
+    sim.settle().unwrap();
+    let mark = sim.next_seq();
+    // B full-syncs again while A keeps writing: C's history falls out of
+    // B's fresh backlog.
+    assert!(sim.resync("B", false).unwrap());
+    cmd(&mut sim, "A", "SET k2 v2");
+    sim.settle().unwrap();
+    let t = sim.trace_since(mark);
+    let dropped = find_after(&t, 0, "sub-replicas dropped", |e| {
+        e.node == "B" && matches!(&e.kind, Kind::SubReplicasDropped { count: 1, .. })
+    });
+    let freed = find_after(&t, 0, "backlog freed", |e| {
+        e.node == "B" && matches!(&e.kind, Kind::BacklogFreed { .. })
+    });
+    let flush = find_after(&t, 0, "flush", |e| {
+        e.node == "B" && matches!(&e.kind, Kind::Flush { .. })
+    });
+    assert!(dropped < flush && freed < flush, "{}", dump(&t));
+    find_after(&t, flush, "C full sync", |e| {
+        e.node == "B"
+            && e.replica.as_deref() == Some("C")
+            && matches!(&e.kind, Kind::PsyncDecision { result, .. } if result == "fullresync")
+    });
+    assert_eq!(cmd(&mut sim, "C", "GET k2"), Frame::bulk("v2"));
+    let a = info_i64(&mut sim, "A", "replication", "master_repl_offset");
+    assert_eq!(
+        info_i64(&mut sim, "C", "replication", "slave_repl_offset"),
+        a
+    );
+}

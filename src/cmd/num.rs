@@ -25,7 +25,9 @@ pub fn parse_f64(b: &[u8]) -> Option<f64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let v = if body.len() > 2 && body[..2].eq_ignore_ascii_case("0x") {
+    // Compare bytes, not a `str` slice: `body[..2]` panics when byte 2 falls
+    // inside a multi-byte character (`ZADD z 1؞ m`, found by fuzzing).
+    let v = if body.len() > 2 && body.as_bytes()[..2].eq_ignore_ascii_case(b"0x") {
         parse_hex_float(&body[2..])?
     } else {
         parse_dec_float(body)?

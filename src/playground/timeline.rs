@@ -45,6 +45,10 @@ pub struct Timeline {
     pub kind: &'static str,
     /// The steps reached, in order.
     pub steps: Vec<SyncStep>,
+    /// RDB payload bytes received so far (from the replica's chunk events).
+    pub rdb_received: u64,
+    /// RDB payload size (0 before the master started sending one).
+    pub rdb_total: u64,
 }
 
 impl Timeline {
@@ -53,11 +57,23 @@ impl Timeline {
             replica: replica.to_string(),
             kind: "",
             steps: vec![step],
+            rdb_received: 0,
+            rdb_total: 0,
         }
     }
 
     fn last_phase(&self) -> Phase {
         self.steps.last().map_or(Phase::None, |s| s.phase)
+    }
+
+    /// Follows the RDB payload: its size when the master starts sending
+    /// it, then what the replica has read of it.
+    fn absorb_rdb(&mut self, kind: &Kind) {
+        match kind {
+            Kind::RdbSendStarted { bytes, .. } => (self.rdb_received, self.rdb_total) = (0, *bytes),
+            Kind::RdbChunk { received, total, .. } => (self.rdb_received, self.rdb_total) = (*received, *total),
+            _ => {}
+        }
     }
 
     /// Takes in one event about this replica.
@@ -126,7 +142,10 @@ impl Timelines {
             seq: e.seq,
         };
         match self.by_replica.get_mut(replica) {
-            Some(t) if !starts => t.absorb(step),
+            Some(t) if !starts => {
+                t.absorb(step);
+                t.absorb_rdb(&e.kind);
+            }
             _ => {
                 self.by_replica.insert(replica.to_string(), Timeline::new(replica, step));
             }
@@ -209,6 +228,19 @@ mod tests {
         assert_eq!(t.all()[0].steps[2], SyncStep { phase: Transfer, time_ms: 30, seq: 3 });
         t.absorb(&[start(20, "B"), ev(21, "B", Handshake), ev(22, "B", Replay), ev(23, "B", Streaming)]);
         assert_eq!(phases(&t, "B"), (vec![Handshake, Replay, Streaming], "partial"));
+    }
+
+    #[test]
+    fn the_rdb_is_followed_from_its_size_to_its_last_chunk() {
+        let mut t = Timelines::default();
+        let sent = Event { kind: Kind::RdbSendStarted { bytes: 900, preamble: "$EOF:x".into() }, ..ev(2, "B", Phase::Transfer) };
+        let chunk = Event { kind: Kind::RdbChunk { bytes: 300, received: 300, total: 850 }, ..ev(3, "B", Phase::Transfer) };
+        t.absorb(&[start(1, "B"), sent]);
+        assert_eq!((t.all()[0].rdb_received, t.all()[0].rdb_total), (0, 900));
+        t.absorb(&[chunk]);
+        assert_eq!((t.all()[0].rdb_received, t.all()[0].rdb_total), (300, 850));
+        t.absorb(&[start(4, "B")]);
+        assert_eq!(t.all()[0].rdb_total, 0, "a new sync starts afresh");
     }
 
     #[test]

@@ -432,13 +432,14 @@ impl Repl {
 }
 
 /// A short text for a command (`SET foo bar`), for the trace and the page.
-pub fn describe(argv: &[Vec<u8>]) -> String {
+pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
     const MAX: usize = 80;
     let mut s = String::new();
     for (i, a) in argv.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
+        let a = a.as_ref();
         let text = String::from_utf8_lossy(a);
         if text.chars().any(|c| c.is_whitespace() || c.is_control()) || text.is_empty() {
             s.push_str(&crate::cli::repr(a));

@@ -50,8 +50,7 @@ impl Node {
         }
         self.repl.slaveseldb = db;
         let bytes = encode_command(argv);
-        let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_ref().to_vec()).collect();
-        self.feed_stream(&bytes, || describe(&argv), db, cx);
+        self.feed_stream(&bytes, || describe(argv), db, cx);
     }
 
     /// Appends stream bytes to the backlog (moving the offset) and to every

@@ -284,8 +284,12 @@ impl Links {
             );
             return;
         };
+        // A node told to replicate from itself would talk to itself over a
+        // loopback link the simulator does not model; the connection is
+        // refused instead, so it keeps retrying, never in sync, as a real
+        // self-replicating Redis does (it only ever gets -NOMASTERLINK).
         let latency = self.get_mut(client, server).latency_ms;
-        if !self.is_up(client, server) {
+        if client == server || !self.is_up(client, server) {
             let error = "Connection refused".to_string();
             q.push(
                 now + 2 * latency,
@@ -456,7 +460,9 @@ impl Links {
         let Some(seg) = d.queue.front_mut() else {
             return;
         };
-        let chunk = seg.bytes[seg.sent..seg.sent + n].to_vec();
+        let Some(chunk) = seg.bytes.get(seg.sent..seg.sent + n).map(<[u8]>::to_vec) else {
+            return;
+        };
         seg.sent += n;
         let progress = (seg.payload == Payload::Rdb)
             .then(|| (seg.progress_base + seg.sent as u64, seg.progress_total));

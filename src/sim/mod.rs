@@ -528,7 +528,7 @@ impl Sim {
             };
             let late = self.world.now_ms.saturating_sub(start) >= SETTLE_LIMIT_MS;
             if late || !self.world.step_event(&mut self.trace) {
-                return Err(SimError::NotSettled(why));
+                return Err(SimError::NotSettled(self.world.explain(why)));
             }
         }
     }

@@ -25,6 +25,21 @@ pub struct LastPsync {
     pub reason: String,
 }
 
+/// Why the world is not quiet yet (see [`World::quiet`]), naming the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unsettled {
+    /// This node runs a BGSAVE.
+    Bgsave(NodeId),
+    /// This replica can reach its master but is not connected to it.
+    Syncing(NodeId),
+    /// Its master has not put this replica online (or not started streaming).
+    NotOnline(NodeId),
+    /// Bytes are on their way from its master to this replica.
+    InFlight(NodeId),
+    /// This replica's offset differs from its master's.
+    Behind(NodeId),
+}
+
 /// Everything that exists in a simulation, except its trace.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -306,18 +321,19 @@ impl World {
 
     /// `Ok` when nothing is left to happen: no BGSAVE, and every replica
     /// that can reach its master is online at its master's offset with
-    /// nothing in flight towards it. Otherwise, why not.
-    pub fn quiet(&self) -> Result<(), String> {
+    /// nothing in flight towards it. Otherwise, what is still going on
+    /// (cheap: no text is built until [`World::explain`] is asked).
+    pub fn quiet(&self) -> Result<(), Unsettled> {
         for n in self.nodes.values() {
             if n.repl.bgsave.is_some() {
-                return Err(format!("{} is running a BGSAVE", n.name));
+                return Err(Unsettled::Bgsave(n.id));
             }
             self.replica_quiet(n)?;
         }
         Ok(())
     }
 
-    fn replica_quiet(&self, n: &Node) -> Result<(), String> {
+    fn replica_quiet(&self, n: &Node) -> Result<(), Unsettled> {
         let Some(link) = &n.repl.link else {
             return Ok(());
         };
@@ -327,44 +343,49 @@ impl World {
         if !self.links.is_up(n.id, mid) {
             return Ok(());
         }
-        let (Some(master), Some(conn)) = (self.nodes.get(&mid), link.conn) else {
-            return Err(format!(
-                "{} is not connected to {} (state {})",
-                n.name,
-                link.host,
-                link.state.name()
-            ));
+        let (Some(master), Some(conn), ReplState::Connected) = (self.nodes.get(&mid), link.conn, link.state) else {
+            return Err(Unsettled::Syncing(n.id));
         };
-        if link.state != ReplState::Connected {
-            return Err(format!(
-                "{} is syncing with {} (state {})",
-                n.name,
-                link.host,
-                link.state.name()
-            ));
-        }
         let online = master
             .peers
             .get(&conn)
             .and_then(|p| p.slave.as_ref())
             .is_some_and(|s| s.state == SlaveState::Online && s.streaming);
         if !online {
-            return Err(format!("{} has not put {} online yet", link.host, n.name));
+            return Err(Unsettled::NotOnline(n.id));
         }
         if self.links.in_flight_from(conn, mid) {
-            return Err(format!(
-                "bytes are in flight from {} to {}",
-                link.host, n.name
-            ));
+            return Err(Unsettled::InFlight(n.id));
         }
         let m = link.master.as_ref();
-        let offset = m.map_or(-1, |m| m.reploff);
-        if m.is_some_and(|m| !m.pre_psync) && offset != master.repl.master_repl_offset {
-            return Err(format!(
-                "{} is at offset {offset}, {} at {}",
-                n.name, link.host, master.repl.master_repl_offset
-            ));
+        if m.is_some_and(|m| !m.pre_psync && m.reploff != master.repl.master_repl_offset) {
+            return Err(Unsettled::Behind(n.id));
         }
         Ok(())
+    }
+
+    /// What [`World::quiet`] found, in words.
+    pub fn explain(&self, why: Unsettled) -> String {
+        let (Unsettled::Bgsave(id)
+        | Unsettled::Syncing(id)
+        | Unsettled::NotOnline(id)
+        | Unsettled::InFlight(id)
+        | Unsettled::Behind(id)) = why;
+        let Some(n) = self.nodes.get(&id) else {
+            return "a node is busy".into();
+        };
+        let Some(link) = &n.repl.link else {
+            return format!("{} is running a BGSAVE", n.name);
+        };
+        let (name, master, state) = (&n.name, &link.host, link.state.name());
+        let master_off = self.node_id(master).and_then(|m| self.nodes.get(&m)).map_or(0, |m| m.repl.master_repl_offset);
+        let off = link.master.as_ref().map_or(-1, |m| m.reploff);
+        match why {
+            Unsettled::Bgsave(_) => format!("{name} is running a BGSAVE"),
+            Unsettled::Syncing(_) => format!("{name} is not in sync with {master} (state {state})"),
+            Unsettled::NotOnline(_) => format!("{master} has not put {name} online yet"),
+            Unsettled::InFlight(_) => format!("bytes are in flight from {master} to {name}"),
+            Unsettled::Behind(_) => format!("{name} is at offset {off}, {master} at {master_off}"),
+        }
     }
 }

@@ -55,7 +55,10 @@ export class Model {
   nextPhase(): boolean { return this.pg.next_phase(); }
   stepBack(): boolean { return this.pg.step_back(); }
 
-  events(since: number, max: number): TraceEvent[] { return this.pg.events(since, max) as TraceEvent[]; }
+  /** The newest `max` events since `since`; `stream` includes the routine replication-stream events. */
+  events(since: number, max: number, stream: boolean): TraceEvent[] {
+    return this.pg.events(since, max, stream) as TraceEvent[];
+  }
   keys(node: string, pattern: string, limit: number): Listing<KeyRow> {
     return this.pg.keys(node, pattern, limit) as Listing<KeyRow>;
   }

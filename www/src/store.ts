@@ -11,7 +11,9 @@ import type { NodeView, PageState, TraceEvent, View } from './types';
 /** Event rows kept for the log and the sequence diagram. */
 const MAX_EVENTS = 400;
 /** Events fetched per refresh at most (a heavy load makes thousands). */
-const FETCH_EVENTS = 300;
+const FETCH_EVENTS = 150;
+/** While playing, events are fetched at most this often (wall ms). */
+const FETCH_EVERY_MS = 100;
 /** Chart samples kept. */
 const MAX_SAMPLES = 2000;
 
@@ -25,6 +27,8 @@ export interface Sample {
 export type Tab = 'events' | 'sequence' | 'charts' | 'keys' | 'scenario';
 
 export interface Ui {
+  /** Whether the event rows include the replication stream's routine events. */
+  stream: boolean;
   selected: string | null;
   link: [string, string] | null;
   tab: Tab;
@@ -45,7 +49,8 @@ export class Store {
   carry = 0;
   events: TraceEvent[] = [];
   samples: Sample[] = [];
-  ui: Ui = { selected: null, link: null, tab: 'events', playing: false, speed: 1, help: false };
+  ui: Ui = { stream: false, selected: null, link: null, tab: 'events', playing: false, speed: 1, help: false };
+  private fetchedAt = 0;
   private listeners: (() => void)[] = [];
   private noticeFn: (text: string, error: boolean) => void = () => {};
 
@@ -94,7 +99,9 @@ export class Store {
 
   /** Changes page state (selection, tab, ...) and re-renders. */
   setUi(patch: Partial<Ui>): void {
+    if (patch.stream !== undefined && patch.stream !== this.ui.stream) this.events = [];
     Object.assign(this.ui, patch);
+    if (patch.tab !== undefined || patch.stream !== undefined) this.fetchEvents(true);
     this.emit();
   }
 
@@ -117,7 +124,7 @@ export class Store {
     this.page = this.model.page();
     this.version++;
     if (this.view.next_seq < before.next_seq || this.view.time_ms < before.time_ms) this.rewind();
-    this.fetchEvents();
+    this.fetchEvents(!this.ui.playing);
     this.sample();
     const names = new Set(this.view.nodes.map((n) => n.name));
     if (this.ui.selected === null || !names.has(this.ui.selected)) {
@@ -142,10 +149,18 @@ export class Store {
     this.carry = 0;
   }
 
-  private fetchEvents(): void {
+  /**
+   * Fetches the newest events, for the log and the sequence diagram (only
+   * while one of them shows; `now` skips the throttle used while playing).
+   */
+  private fetchEvents(now: boolean): void {
+    if (this.ui.tab !== 'events' && this.ui.tab !== 'sequence') return;
+    const t = performance.now();
+    if (!now && t - this.fetchedAt < FETCH_EVERY_MS) return;
+    this.fetchedAt = t;
     const since = this.events.length > 0 ? this.events[this.events.length - 1].seq + 1 : 0;
     if (since >= this.view.next_seq) return;
-    const fresh = this.model.events(since, FETCH_EVENTS);
+    const fresh = this.model.events(since, FETCH_EVENTS, this.ui.stream);
     this.events.push(...fresh);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
   }

@@ -116,6 +116,8 @@ export interface Timeline {
   replica: string;
   kind: '' | 'full' | 'partial';
   steps: { phase: Phase; time_ms: number; seq: number }[];
+  rdb_received: number;
+  rdb_total: number;
 }
 
 /** Page state beside the view (`playground::PageState`). */

@@ -9,11 +9,14 @@ import type { Store } from '../store';
 import type { NodeView, View } from '../types';
 
 const BAR_W = 560;
+/** While playing, redrawn at most this often (wall ms): 31 replicas' rows are many elements. */
+const REDRAW_MS = 100;
 
 export class Buffers {
   readonly root: HTMLElement;
   private readonly body: HTMLElement;
   private key = '';
+  private drawnAt = 0;
 
   constructor(private readonly store: Store) {
     this.body = el('div', { class: 'buffers-body' });
@@ -24,9 +27,12 @@ export class Buffers {
     const s = this.store;
     const sel = s.node(s.ui.selected);
     const master = sel?.role === 'slave' && sel.master !== null ? s.node(sel.master) ?? sel : sel;
+    const now = performance.now();
+    if (s.ui.playing && now - this.drawnAt < REDRAW_MS) return;
     const key = JSON.stringify([master, s.view.nodes.map((n) => n.slave_repl_offset)]);
     if (key === this.key) return;
     this.key = key;
+    this.drawnAt = now;
     if (master === undefined) {
       replace(this.body);
       return;

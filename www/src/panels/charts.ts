@@ -5,6 +5,8 @@ import 'uplot/dist/uPlot.min.css';
 import { el } from '../dom';
 import type { Sample, Store } from '../store';
 
+/** While playing, redrawn at most this often (wall ms). */
+const REDRAW_MS = 250;
 const COLORS = ['#38bdf8', '#f472b6', '#a3e635', '#fbbf24', '#c084fc', '#fb7185', '#2dd4bf', '#e2e8f0'];
 
 /** Samples as uPlot's aligned columns: times, then one column per replica. */
@@ -28,6 +30,7 @@ export class Charts {
   private series = '';
   private version = -1;
   private width = 0;
+  private drawnAt = 0;
 
   constructor(private readonly store: Store) {
     this.offsetBox = el('div', { class: 'chart', attrs: { id: 'chart-offset' } });
@@ -39,8 +42,11 @@ export class Charts {
 
   render(): void {
     const s = this.store;
+    const now = performance.now();
     if (s.version === this.version && this.root.clientWidth === this.width) return;
+    if (s.ui.playing && now - this.drawnAt < REDRAW_MS) return;
     this.version = s.version;
+    this.drawnAt = now;
     const replicas = replicasIn(s.samples);
     const width = Math.max(300, this.root.clientWidth - 8);
     if (replicas.join(',') !== this.series || width !== this.width) {

@@ -8,6 +8,8 @@ import type { NodeView, TraceEvent } from '../types';
 
 /** Rows shown in the list. */
 const LIST_ROWS = 250;
+/** While playing, the list is redrawn at most this often (wall ms). */
+const REDRAW_MS = 250;
 
 /** Does `e` pass the filter: a node name (or all), text, stream noise hidden? */
 export function matches(e: TraceEvent, node: string, text: string, hideStream: boolean): boolean {
@@ -25,12 +27,16 @@ export class EventLog {
   private readonly text: HTMLInputElement;
   private readonly hide: HTMLInputElement;
   private key = '';
+  private drawnAt = 0;
 
   constructor(private readonly store: Store) {
     const redo = (): void => { this.key = ''; this.render(); };
     this.nodeSel = el('select', { attrs: { id: 'log-node', 'aria-label': 'node' }, on: { change: redo } });
     this.text = el('input', { attrs: { id: 'log-filter', type: 'search', placeholder: 'filter: psync, rdb, B, …' }, on: { input: redo } });
-    this.hide = el('input', { attrs: { id: 'log-hide-stream', type: 'checkbox', checked: true }, on: { change: redo } });
+    this.hide = el('input', {
+      attrs: { id: 'log-hide-stream', type: 'checkbox', checked: !store.ui.stream },
+      on: { change: () => { store.setUi({ stream: !this.hide.checked }); redo(); } },
+    });
     this.list = el('ol', { class: 'log-list', attrs: { id: 'log-list' } });
     this.root = el('div', { class: 'eventlog' },
       el('div', { class: 'log-filters' }, this.text, this.nodeSel,
@@ -43,8 +49,10 @@ export class EventLog {
     const names = s.view.nodes.map((n) => n.name);
     const last = s.events[s.events.length - 1]?.seq ?? -1;
     const key = JSON.stringify([last, s.events.length, names, this.nodeSel.value, this.text.value, this.hide.checked, s.epoch]);
-    if (key === this.key) return;
+    const now = performance.now();
+    if (key === this.key || (s.ui.playing && now - this.drawnAt < REDRAW_MS)) return;
     this.key = key;
+    this.drawnAt = now;
     const chosen = this.nodeSel.value;
     replace(this.nodeSel, el('option', { attrs: { value: '' }, text: 'all nodes' }),
       ...names.map((n) => el('option', { attrs: { value: n }, text: n })));
@@ -60,8 +68,9 @@ export class EventLog {
 
 /** Rows of the sequence diagram. */
 const SEQ_ROWS = 28;
-const COL_W = 150;
-const ROW_H = 26;
+const ROW_H = 30;
+/** Left margin, for the times. */
+const TIME_W = 90;
 
 /** Who an event's message went to or came from, and which way. */
 export function messageOf(e: TraceEvent, nodes: NodeView[]): { from: string; to: string } | null {
@@ -95,13 +104,16 @@ export class Sequence {
     if (key === this.key) return;
     this.key = key;
     const nodes = s.view.nodes;
-    const col = new Map(nodes.map((n, i) => [n.name, 40 + i * COL_W + COL_W / 2]));
+    // Wide columns when there are few nodes, so the labels fit between them.
+    const colW = Math.max(140, Math.min(340, 1100 / Math.max(1, nodes.length)));
+    const col = new Map(nodes.map((n, i) => [n.name, TIME_W + i * colW + colW / 2]));
     const rows = s.events.filter((e) => e.type !== 'keepalive' && (messageOf(e, nodes) !== null || !isStreamEvent(e)))
       .filter((e) => col.has(e.node)).slice(-SEQ_ROWS);
-    const width = 40 + nodes.length * COL_W + 40;
+    const width = TIME_W + nodes.length * colW + 260;
     const height = 50 + rows.length * ROW_H + 20;
     this.canvas.setAttribute('viewBox', `0 0 ${width} ${height}`);
     this.canvas.style.height = `${height}px`;
+    this.canvas.style.width = `${width}px`;
     const heads = nodes.map((n) => {
       const x = col.get(n.name) ?? 0;
       return svg('g', { class: 'seq-col' },
@@ -119,13 +131,13 @@ export class Sequence {
     if (msg !== null && col.has(msg.from) && col.has(msg.to)) {
       const x1 = col.get(msg.from) ?? 0;
       const x2 = col.get(msg.to) ?? 0;
-      g.append(svg('line', { class: 'seq-arrow', attrs: { x1, y1: y - 8, x2, y2: y + 4, 'marker-end': 'url(#arrow)' } }),
+      g.append(svg('line', { class: 'seq-arrow', attrs: { x1, y1: y - 2, x2, y2: y + 10, 'marker-end': 'url(#arrow)' } }),
         svg('text', { class: 'seq-label', text: short(text), attrs: { x: (x1 + x2) / 2, y: y - 6, 'text-anchor': 'middle' } }));
     } else {
       g.append(svg('circle', { class: 'seq-dot', attrs: { cx: x, cy: y, r: 4 } }),
         svg('text', { class: 'seq-label', text: short(text), attrs: { x: x + 8, y: y + 4 } }));
     }
-    g.append(svg('text', { class: 'seq-time', text: clock(e.time_ms), attrs: { x: 4, y: y + 4 } }));
+    g.append(svg('text', { class: 'seq-time', text: clock(e.time_ms), attrs: { x: 4, y: y + 8 } }));
     return g;
   }
 }

@@ -29,11 +29,9 @@ export class Topology {
   private structureKey = '';
   private cardKeys = new Map<string, string>();
   private cardEls = new Map<string, SVGGElement>();
+  private offsetEls = new Map<string, SVGTextElement>();
   /** Horizontal offset that centres a narrow tree. */
   private shift = 0;
-  /** The last RDB progress seen on each link direction (`from>to`), kept
-   *  between chunks so the bar stays up for the whole transfer. */
-  private rdb = new Map<string, number>();
 
   constructor(private readonly store: Store) {
     this.canvas = svg('svg', { class: 'topology-svg', attrs: { role: 'img', 'aria-label': 'replication topology' } });
@@ -115,6 +113,8 @@ export class Topology {
     const label = link === undefined ? 'no traffic yet'
       : `${up ? '' : oneWay ? 'one way cut · ' : 'CUT · '}${link.latency_ms} ms · ${bandwidth(link.bandwidth_bytes_per_s)}`;
     const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+    // The label sits on the outer side of a slanted edge, so siblings' labels do not collide.
+    const left = q.x < p.x - 1;
     const open = (): void => this.store.setUi({ link: [a, b] });
     const g = svg('g', {
       class: cls,
@@ -124,7 +124,7 @@ export class Topology {
     svg('title', { text: `link ${a} ↔ ${b}: ${label} (click to change)` }),
     svg('line', { class: 'edge-hit', attrs: { x1: p.x, y1: p.y, x2: q.x, y2: q.y } }),
     svg('line', { class: 'edge-line', attrs: { x1: p.x, y1: p.y, x2: q.x, y2: q.y, ...(arrow ? { 'marker-end': 'url(#arrow)' } : {}) } }),
-    svg('text', { class: 'edge-label', text: label, attrs: { x: mid.x + 10, y: mid.y - 4 } }));
+    svg('text', { class: 'edge-label', text: label, attrs: { x: mid.x + (left ? -12 : 12), y: mid.y - 4, 'text-anchor': left ? 'end' : 'start' } }));
     if (!up) g.append(svg('text', { class: 'edge-cut', text: '✂', attrs: { x: mid.x - 9, y: mid.y + 8 } }));
     return g;
   }
@@ -137,9 +137,15 @@ export class Topology {
       const c = this.center(n.name);
       if (c === undefined) continue;
       const selected = this.store.ui.selected === n.name;
-      const key = JSON.stringify([c, n.role, n.replid, n.master_repl_offset, n.slave_repl_offset, n.link_status,
+      const key = JSON.stringify([c, n.role, n.replid, n.link_status,
         n.repl_state, n.keys, n.sync_phase, n.replicas.length, n.master, loads.get(n.name), selected]);
-      if (this.cardKeys.get(n.name) === key) continue;
+      const offset = `offset ${num(n.role === 'slave' ? n.slave_repl_offset ?? 0 : n.master_repl_offset)}`;
+      if (this.cardKeys.get(n.name) === key) {
+        // Under a write load only the offset moves: change just that text.
+        const text = this.offsetEls.get(n.name);
+        if (text !== undefined && text.textContent !== offset) text.textContent = offset;
+        continue;
+      }
       this.cardKeys.set(n.name, key);
       // The group stays (it holds the listeners, and a click must not land
       // on an element replaced mid-press); only its contents are redrawn.
@@ -149,13 +155,14 @@ export class Topology {
         this.cards.append(g);
         this.cardEls.set(n.name, g);
       }
-      this.fillCard(g, n, c, loads.get(n.name) ?? 0, selected);
+      this.offsetEls.set(n.name, this.fillCard(g, n, c, loads.get(n.name) ?? 0, selected, offset));
     }
     for (const [name, g] of this.cardEls) {
       if (seen.has(name)) continue;
       g.remove();
       this.cardEls.delete(name);
       this.cardKeys.delete(name);
+      this.offsetEls.delete(name);
     }
   }
 
@@ -167,12 +174,12 @@ export class Topology {
     });
   }
 
-  private fillCard(g: SVGGElement, n: NodeView, c: Point, load: number, selected: boolean): void {
+  /** Draws a card's contents; returns its offset text, to update alone later. */
+  private fillCard(g: SVGGElement, n: NodeView, c: Point, load: number, selected: boolean, offset: string): SVGTextElement {
     const x = c.x - CARD_W / 2;
     const y = c.y - CARD_H / 2;
     const replica = n.role === 'slave';
     const phase = replica ? n.sync_phase : 'none';
-    const offset = replica ? n.slave_repl_offset ?? 0 : n.master_repl_offset;
     const line2 = replica
       ? `link ${n.link_status ?? '?'} · ${n.repl_state}`
       : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
@@ -180,6 +187,7 @@ export class Topology {
       svg('text', { class: cls, text, attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } });
     g.setAttribute('class', `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`);
     g.setAttribute('data-phase', phase);
+    const offsetText = t('card-line card-offset', offset, 18, 82);
     replace(g,
       svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'} (click to select)` }),
       svg('rect', { class: 'card-box', attrs: { x, y, width: CARD_W, height: CARD_H, rx: 12 } }),
@@ -187,9 +195,10 @@ export class Topology {
       t('card-name', n.name, 18, 32),
       t('card-role', replica ? 'replica' : 'master', CARD_W - 12, 28, 'end'),
       t('card-line', `replid ${shortId(n.replid)}`, 18, 58),
-      t('card-line card-offset', `offset ${num(offset)}`, 18, 82),
+      offsetText,
       t('card-line', line2, 18, 106),
       t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 130));
+    return offsetText;
   }
 
   private drawFlights(links: LinkView[]): void {
@@ -200,7 +209,7 @@ export class Topology {
         const ms = l.messages.filter((m) => m.from === from && m.to === to);
         const ends = this.ends(from, to);
         if (ends === undefined) continue;
-        const bar = this.rdbProgress(from, to, ms);
+        const bar = this.rdbProgress(from, to);
         if (bar !== undefined) out.push(rdbBar(bar, ends));
         for (const m of ms.slice(-MAX_DRAWN)) out.push(this.flight(m, ends, now));
       }
@@ -208,16 +217,12 @@ export class Topology {
     replace(this.flights, ...out);
   }
 
-  /** How much of the RDB has left `from` for `to`, while `to` is receiving one. */
-  private rdbProgress(from: string, to: string, ms: MessageView[]): number | undefined {
-    const key = `${from}>${to}`;
-    const receiving = this.store.node(to)?.sync_phase === 'transfer';
-    if (!receiving) {
-      this.rdb.delete(key);
-      return undefined;
-    }
-    for (const m of ms) if (m.payload === 'rdb' && m.progress !== null) this.rdb.set(key, Math.max(this.rdb.get(key) ?? 0, m.progress));
-    return this.rdb.get(key) ?? 0;
+  /** How much of the RDB from `from` replica `to` has received, while it receives one. */
+  private rdbProgress(from: string, to: string): { received: number; total: number } | undefined {
+    const replica = this.store.node(to);
+    if (replica?.master !== from || replica.sync_phase !== 'transfer') return undefined;
+    const t = this.store.page.timelines.find((x) => x.replica === to);
+    return { received: t?.rdb_received ?? 0, total: t?.rdb_total ?? 0 };
   }
 
   private flight(m: MessageView, [p, q]: [Point, Point], now: number): SVGElement {
@@ -241,15 +246,18 @@ export class Topology {
   }
 }
 
-/** The RDB transfer as a bar beside the link, filling as chunks leave. */
-function rdbBar(done: number, [p, q]: [Point, Point]): SVGElement {
-  const x = (p.x + q.x) / 2 - 150;
-  const y = (p.y + q.y) / 2 + 4;
+/** The RDB transfer as a bar beside the link, filling as chunks arrive. */
+function rdbBar({ received, total }: { received: number; total: number }, [p, q]: [Point, Point]): SVGElement {
+  const done = total > 0 ? Math.min(1, received / total) : 0;
+  const x = (p.x + q.x) / 2 - 160;
+  const y = (p.y + q.y) / 2 - 4;
+  const label = total > 0 ? `RDB ${Math.round(done * 100)}%` : 'RDB …';
   return svg('g', { class: 'rdb-bar', attrs: { 'data-testid': 'rdb-bar' } },
-    svg('title', { text: `the RDB snapshot: ${Math.round(done * 100)}% sent` }),
-    svg('rect', { class: 'rdb-track', attrs: { x, y, width: 120, height: 22, rx: 5 } }),
-    svg('rect', { class: 'rdb-fill', attrs: { x, y, width: 120 * done, height: 22, rx: 5 } }),
-    svg('text', { class: 'rdb-text', text: `RDB ${Math.round(done * 100)}%`, attrs: { x: x + 60, y: y + 16, 'text-anchor': 'middle' } }));
+    svg('title', { text: `the RDB snapshot: ${num(received)} of ${num(total)} bytes received` }),
+    svg('rect', { class: 'rdb-track', attrs: { x, y, width: 130, height: 24, rx: 5 } }),
+    svg('rect', { class: 'rdb-fill', attrs: { x, y, width: 130 * done, height: 24, rx: 5 } }),
+    svg('text', { class: 'rdb-text', text: label, attrs: { x: x + 65, y: y + 17, 'text-anchor': 'middle' } }),
+    svg('text', { class: 'rdb-bytes', text: `${num(received)} / ${num(total)} B`, attrs: { x: x + 65, y: y + 40, 'text-anchor': 'middle' } }));
 }
 
 function pairKey(a: string, b: string): string {

@@ -1,0 +1,70 @@
+// The README's picture: the built page at 1440x900 in an interesting state
+// (a cascade, one replica mid full sync with its snapshot on the wire),
+// written to docs/screenshot.png.
+//
+//   cd www && npx vite build && node bench/screenshot.mjs
+//
+// Deterministic: the world comes from a fixed seed and script.
+import { chromium } from 'playwright';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', 'dist');
+const out = join(import.meta.dirname, '..', '..', 'docs', 'screenshot.png');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+const SCRIPT = `# A cascade: A → B → C, and A → D. C is in the middle of its full sync from B.
+node A
+node B
+node C
+node D
+A> DEBUG POPULATE 1000 user
+A> SET greeting "hello from A"
+link A B latency 40
+link A D latency 30
+link B C latency 60
+link B C bandwidth 3000
+B> REPLICAOF A
+D> REPLICAOF A
+settle
+C> REPLICAOF B
+wait 7200
+`;
+
+const server = createServer(async (req, res) => {
+  const rel = new URL(req.url ?? '/', 'http://x').pathname.slice(1) || 'index.html';
+  try {
+    res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(await readFile(join(root, rel)));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => window.replscope !== undefined);
+  const error = await page.evaluate((script) => {
+    const { store } = window.replscope;
+    store.setUi({ playing: false });
+    const report = store.model.runScript(script);
+    store.reset(store.model);
+    store.model.setLoad('A', 4);
+    store.model.advance(400);
+    store.refresh();
+    store.setUi({ selected: 'C', tab: 'sequence' });
+    return report.error;
+  }, SCRIPT);
+  if (error) throw new Error(error);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: out });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  server.close();
+}
