@@ -94,13 +94,12 @@ impl Node {
 
     fn handshake_send(&mut self, conn: ConnId, argv: &[&str], cx: &mut Cx) {
         cx.send(conn, encode_command(argv), Payload::Command);
-        let argv: Vec<Vec<u8>> = argv.iter().map(|a| a.as_bytes().to_vec()).collect();
         let name = self.name.clone();
         cx.trace(
             Some(&name),
             Phase::Handshake,
             Kind::HandshakeSent {
-                command: describe(&argv),
+                command: describe(argv),
             },
         );
     }

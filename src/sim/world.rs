@@ -343,7 +343,9 @@ impl World {
         if !self.links.is_up(n.id, mid) {
             return Ok(());
         }
-        let (Some(master), Some(conn), ReplState::Connected) = (self.nodes.get(&mid), link.conn, link.state) else {
+        let (Some(master), Some(conn), ReplState::Connected) =
+            (self.nodes.get(&mid), link.conn, link.state)
+        else {
             return Err(Unsettled::Syncing(n.id));
         };
         let online = master
@@ -378,7 +380,10 @@ impl World {
             return format!("{} is running a BGSAVE", n.name);
         };
         let (name, master, state) = (&n.name, &link.host, link.state.name());
-        let master_off = self.node_id(master).and_then(|m| self.nodes.get(&m)).map_or(0, |m| m.repl.master_repl_offset);
+        let master_off = self
+            .node_id(master)
+            .and_then(|m| self.nodes.get(&m))
+            .map_or(0, |m| m.repl.master_repl_offset);
         let off = link.master.as_ref().map_or(-1, |m| m.reploff);
         match why {
             Unsettled::Bgsave(_) => format!("{name} is running a BGSAVE"),

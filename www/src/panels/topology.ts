@@ -47,7 +47,8 @@ export class Topology {
 
   render(): void {
     const view = this.store.view;
-    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.master]), view.links.map(linkKey), this.store.ui.link]);
+    const related = new Set(view.nodes.filter((n) => n.master !== null).map((n) => pairKey(n.master ?? '', n.name)));
+    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.master]), view.links.map((l) => linkKey(l, related)), this.store.ui.link]);
     if (key !== this.structureKey) {
       this.structureKey = key;
       this.layout = treeLayout(view.nodes);
@@ -268,6 +269,10 @@ function findLink(links: LinkView[], a: string, b: string): LinkView | undefined
   return links.find((l) => (l.a === a && l.b === b) || (l.a === b && l.b === a));
 }
 
-function linkKey(l: LinkView): string {
-  return `${l.a}|${l.b}|${l.up_ab}|${l.up_ba}|${l.latency_ms}|${l.bandwidth_bytes_per_s}|${l.messages.length > 0}`;
+/** What decides how a link is drawn. Traffic matters only for a link that
+ *  is not a replication arrow (it is drawn only while it carries bytes), so
+ *  the arrows stay put, and clickable, under a steady write load. */
+function linkKey(l: LinkView, related: Set<string>): string {
+  const traffic = related.has(pairKey(l.a, l.b)) ? '' : String(l.messages.length > 0);
+  return `${l.a}|${l.b}|${l.up_ab}|${l.up_ba}|${l.latency_ms}|${l.bandwidth_bytes_per_s}|${traffic}`;
 }
