@@ -142,9 +142,34 @@ pub struct Stats {
     pub dirty: u64,
     /// `total_forks` (the node counts its BGSAVEs here).
     pub total_forks: u64,
+    /// INFO commandstats, by position in [`crate::cmd::COMMANDS`] (grown
+    /// on first use).
+    pub command_stats: Vec<CommandStat>,
+}
+
+/// One command's line in INFO commandstats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommandStat {
+    /// Times it ran.
+    pub calls: u64,
+    /// Times it was refused before running (arity, READONLY, ...).
+    pub rejected_calls: u64,
+    /// Times it ran and replied with an error.
+    pub failed_calls: u64,
 }
 
 impl Stats {
+    /// The commandstats counters of the command at `index` in the table.
+    pub fn command_stat(&mut self, index: usize) -> Option<&mut CommandStat> {
+        if self.command_stats.len() <= index {
+            self.command_stats.resize(
+                crate::cmd::COMMANDS.len().max(index + 1),
+                CommandStat::default(),
+            );
+        }
+        self.command_stats.get_mut(index)
+    }
+
     /// Counts an error reply in `total_error_replies` and errorstats.
     pub fn count_error(&mut self, reply: &Frame) {
         let Frame::Error(text) = reply else {

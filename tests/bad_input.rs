@@ -28,7 +28,12 @@ fn fingerprint(sim: &Sim) -> String {
     sim.node_names()
         .iter()
         .filter_map(|n| sim.node(n))
-        .map(|n| format!("{:?}|{:?}|{:?}", n.server.keyspace.dbs, n.repl, n.server.config))
+        .map(|n| {
+            format!(
+                "{:?}|{:?}|{:?}",
+                n.server.keyspace.dbs, n.repl, n.server.config
+            )
+        })
         .collect()
 }
 
@@ -128,7 +133,11 @@ fn real_replies() -> Vec<Frame> {
         .map(|line| {
             let before = real.cmd(&["DEBUG", "DIGEST"]);
             let reply = real.cmd(&argv(line));
-            assert_eq!(real.cmd(&["DEBUG", "DIGEST"]), before, "real Redis changed its data on {line}");
+            assert_eq!(
+                real.cmd(&["DEBUG", "DIGEST"]),
+                before,
+                "real Redis changed its data on {line}"
+            );
             reply
         })
         .collect()
@@ -141,7 +150,9 @@ fn rejected_commands_answer_like_real_redis_and_change_nothing() {
     for (line, want) in REJECTED.iter().zip(&expected) {
         assert!(want.is_error(), "real Redis accepted {line}: {want:?}");
         let before = fingerprint(&sim);
-        let got = sim.command("A", argv(line)).unwrap_or_else(|e| panic!("{line}: {e}"));
+        let got = sim
+            .command("A", argv(line))
+            .unwrap_or_else(|e| panic!("{line}: {e}"));
         assert_eq!(&got, want, "reply to {line}");
         assert_eq!(fingerprint(&sim), before, "{line} changed the world");
     }
@@ -152,7 +163,10 @@ fn a_transaction_with_a_rejected_command_is_aborted_whole() {
     let mut sim = world();
     let before = fingerprint(&sim);
     assert_eq!(sim.command("A", argv("MULTI")).unwrap(), Frame::ok());
-    assert_eq!(sim.command("A", argv("SET s changed")).unwrap(), Frame::Simple("QUEUED".into()));
+    assert_eq!(
+        sim.command("A", argv("SET s changed")).unwrap(),
+        Frame::Simple("QUEUED".into())
+    );
     assert_eq!(
         sim.command("A", argv("SET k")).unwrap(),
         Frame::err("ERR wrong number of arguments for 'set' command")
@@ -182,10 +196,22 @@ fn writes_on_a_read_only_replica_are_refused_and_change_nothing() {
 #[test]
 fn lines_redis_cli_cannot_split_never_reach_a_node() {
     let cases = [
-        ("SET k \"unbalanced", "Invalid argument(s): unbalanced double quotes"),
-        ("SET k 'unbalanced", "Invalid argument(s): unbalanced single quotes"),
-        ("SET k \"a\"b", "Invalid argument(s): closing quote must be followed by a space"),
-        ("SET k 'a'b", "Invalid argument(s): closing quote must be followed by a space"),
+        (
+            "SET k \"unbalanced",
+            "Invalid argument(s): unbalanced double quotes",
+        ),
+        (
+            "SET k 'unbalanced",
+            "Invalid argument(s): unbalanced single quotes",
+        ),
+        (
+            "SET k \"a\"b",
+            "Invalid argument(s): closing quote must be followed by a space",
+        ),
+        (
+            "SET k 'a'b",
+            "Invalid argument(s): closing quote must be followed by a space",
+        ),
     ];
     for (line, message) in cases {
         assert_eq!(split_args(line), Err(message.to_string()), "{line}");
@@ -200,13 +226,17 @@ fn simulator_input_errors_are_values_with_actionable_messages() {
     let messages = [
         sim.command("A", vec![]).unwrap_err().to_string(),
         sim.command("Z", argv("GET s")).unwrap_err().to_string(),
-        sim.command("B", argv("REPLICAOF nosuchnode")).unwrap_err().to_string(),
+        sim.command("B", argv("REPLICAOF nosuchnode"))
+            .unwrap_err()
+            .to_string(),
         sim.add_node("A").unwrap_err().to_string(),
         sim.add_node("bad name").unwrap_err().to_string(),
         sim.add_node("").unwrap_err().to_string(),
         sim.link_down("A", "A").unwrap_err().to_string(),
         sim.link_up("A", "Q").unwrap_err().to_string(),
-        sim.set_bandwidth("A", "B", Some(0)).unwrap_err().to_string(),
+        sim.set_bandwidth("A", "B", Some(0))
+            .unwrap_err()
+            .to_string(),
         sim.set_latency_ms("Q", "B", 5).unwrap_err().to_string(),
         sim.remove_node("Q").unwrap_err().to_string(),
     ];
@@ -263,14 +293,22 @@ fn a_script_that_fails_to_parse_leaves_the_world_untouched() {
     let text = "A> SET s overwritten\nA> FLUSHALL\nlink A B sideways\n";
     let full = format!("node A\nnode B\n{text}");
     assert!(scenario::parse(&full).is_err());
-    assert_eq!((fingerprint(&sim), sim.trace_hash(), sim.inputs().len()), before);
+    assert_eq!(
+        (fingerprint(&sim), sim.trace_hash(), sim.inputs().len()),
+        before
+    );
     assert_eq!(sim.command("A", argv("GET s")).unwrap(), Frame::bulk("abc"));
 }
 
 /// A real 7.0.15 dump with every type, an expiry and two databases.
 fn real_dump() -> Vec<u8> {
     let mut real = RealRedis::start(&[]);
-    for line in SETUP.iter().chain(&["SET t v EX 1000", "SELECT 2", "SET other db", "SET big \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\""]) {
+    for line in SETUP.iter().chain(&[
+        "SET t v EX 1000",
+        "SELECT 2",
+        "SET other db",
+        "SET big \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+    ]) {
         real.cmd(&argv(line));
     }
     assert_eq!(real.cmd(&["SAVE"]), Frame::ok());
@@ -284,7 +322,11 @@ fn every_truncation_of_a_real_dump_is_an_error_not_a_panic() {
     assert_eq!(ks.key_count(), 9);
     for cut in 0..dump.len() {
         let err = rdb::decode(&dump[..cut]).expect_err("a truncated dump must not load");
-        assert!(err.offset <= cut, "offset {} past the end {cut}", err.offset);
+        assert!(
+            err.offset <= cut,
+            "offset {} past the end {cut}",
+            err.offset
+        );
         assert!(!err.message.is_empty());
     }
 }
@@ -299,10 +341,17 @@ fn bad_rdb_headers_checksums_and_types_are_errors_with_offsets() {
     let mut bad_crc = dump.clone();
     let last = bad_crc.len() - 1;
     bad_crc[last] ^= 0xff;
-    for (name, bytes) in [("magic", &bad_magic), ("version 11", &version_11), ("checksum", &bad_crc)] {
+    for (name, bytes) in [
+        ("magic", &bad_magic),
+        ("version 11", &version_11),
+        ("checksum", &bad_crc),
+    ] {
         let err = rdb::decode(bytes).expect_err(name);
         assert!(!err.message.is_empty(), "{name}");
-        assert!(err.to_string().starts_with("RDB error at byte "), "{name}: {err}");
+        assert!(
+            err.to_string().starts_with("RDB error at byte "),
+            "{name}: {err}"
+        );
     }
     assert_eq!(rdb::decode(&version_11).unwrap_err().offset, 5);
     assert_eq!(rdb::decode(b"").unwrap_err().offset, 0);

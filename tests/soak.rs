@@ -88,7 +88,12 @@ impl Soak {
         let mut rng = Choices(seed);
         let n = 1 + rng.below(8) as usize;
         let names = (0..n).map(|i| format!("N{i}")).collect();
-        Soak { sim: Sim::new(seed), rng, names, master: vec![None; n] }
+        Soak {
+            sim: Sim::new(seed),
+            rng,
+            names,
+            master: vec![None; n],
+        }
     }
 
     /// Runs a console command; error replies are fine (a write on a
@@ -96,11 +101,16 @@ impl Soak {
     fn cmd(&mut self, node: usize, words: &[String]) -> Result<Frame, String> {
         let argv = words.iter().map(|w| w.as_bytes().to_vec()).collect();
         let name = &self.names[node];
-        self.sim.command(name, argv).map_err(|e| format!("{name}> {}: {e}", words.join(" ")))
+        self.sim
+            .command(name, argv)
+            .map_err(|e| format!("{name}> {}: {e}", words.join(" ")))
     }
 
     fn cmd_str(&mut self, node: usize, words: &[&str]) -> Result<Frame, String> {
-        self.cmd(node, &words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+        self.cmd(
+            node,
+            &words.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        )
     }
 
     /// Adds the nodes, gives each a random configuration and wires a
@@ -132,7 +142,11 @@ impl Soak {
         };
         let reply = self.cmd(node, &words)?;
         if reply.is_error() {
-            return Err(format!("{}> {}: {reply:?}", self.names[node], words.join(" ")));
+            return Err(format!(
+                "{}> {}: {reply:?}",
+                self.names[node],
+                words.join(" ")
+            ));
         }
         self.master[node] = master;
         Ok(())
@@ -194,7 +208,9 @@ impl Soak {
     /// Mostly a master (so writes are accepted), sometimes any node (so
     /// replicas answer READONLY).
     fn writable_node(&mut self) -> usize {
-        let masters: Vec<usize> = (0..self.names.len()).filter(|&i| self.master[i].is_none()).collect();
+        let masters: Vec<usize> = (0..self.names.len())
+            .filter(|&i| self.master[i].is_none())
+            .collect();
         if self.rng.chance(85) && !masters.is_empty() {
             masters[self.rng.below(masters.len() as u64) as usize]
         } else {
@@ -210,7 +226,11 @@ impl Soak {
             let words = random_write(&mut self.rng);
             self.cmd(node, &words)?;
         }
-        let end = if self.rng.chance(90) { "EXEC" } else { "DISCARD" };
+        let end = if self.rng.chance(90) {
+            "EXEC"
+        } else {
+            "DISCARD"
+        };
         self.cmd_str(node, &[end]).map(drop)
     }
 
@@ -266,10 +286,19 @@ impl Soak {
         let node = self.random_node();
         if self.rng.chance(50) {
             let size = self.rng.pick(&["16384", "20000", "65536", "1048576"]);
-            self.cmd_str(node, &["CONFIG", "SET", "repl-backlog-size", size]).map(drop)
+            self.cmd_str(node, &["CONFIG", "SET", "repl-backlog-size", size])
+                .map(drop)
         } else {
-            let limit = self.rng.pick(&["replica 4kb 2kb 1", "replica 64kb 16kb 2", "replica 256mb 64mb 60"]);
-            self.cmd_str(node, &["CONFIG", "SET", "client-output-buffer-limit", limit]).map(drop)
+            let limit = self.rng.pick(&[
+                "replica 4kb 2kb 1",
+                "replica 64kb 16kb 2",
+                "replica 256mb 64mb 60",
+            ]);
+            self.cmd_str(
+                node,
+                &["CONFIG", "SET", "client-output-buffer-limit", limit],
+            )
+            .map(drop)
         }
     }
 
@@ -297,11 +326,18 @@ impl Soak {
             let (replica, master) = (self.names[i].clone(), self.names[m].clone());
             let link = self.info(i, "master_link_status")?;
             if link != "up" {
-                return Err(format!("{replica}: master_link_status:{link} (master {master})"));
+                return Err(format!(
+                    "{replica}: master_link_status:{link} (master {master})"
+                ));
             }
-            let (ro, mo) = (self.info(i, "master_repl_offset")?, self.info(m, "master_repl_offset")?);
+            let (ro, mo) = (
+                self.info(i, "master_repl_offset")?,
+                self.info(m, "master_repl_offset")?,
+            );
             if ro != mo {
-                return Err(format!("{replica} at offset {ro}, its master {master} at {mo}"));
+                return Err(format!(
+                    "{replica} at offset {ro}, its master {master} at {mo}"
+                ));
             }
             outcome.keys_compared += compare_data(&self.sim, &replica, &master)?;
             outcome.replicas_checked += 1;
@@ -369,11 +405,23 @@ fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<usize, String>
     let (Some(r), Some(m)) = (sim.node(replica), sim.node(master)) else {
         return Err(format!("{replica} or {master} is missing"));
     };
-    for (db, (rdb, mdb)) in r.server.keyspace.dbs.iter().zip(&m.server.keyspace.dbs).enumerate() {
+    for (db, (rdb, mdb)) in r
+        .server
+        .keyspace
+        .dbs
+        .iter()
+        .zip(&m.server.keyspace.dbs)
+        .enumerate()
+    {
         let by_key = |d: &'_ Db| -> BTreeMap<Vec<u8>, (Value, Option<i64>)> {
             d.dict
                 .iter()
-                .map(|(k, v)| (k.as_bytes().to_vec(), (v.clone(), d.expire_at(k.as_bytes()))))
+                .map(|(k, v)| {
+                    (
+                        k.as_bytes().to_vec(),
+                        (v.clone(), d.expire_at(k.as_bytes())),
+                    )
+                })
                 .collect()
         };
         let (rk, mk) = (by_key(rdb), by_key(mdb));
@@ -384,9 +432,15 @@ fn compare_data(sim: &Sim, replica: &str, master: &str) -> Result<usize, String>
                 .iter()
                 .find(|(k, v)| rk.get(*k) != Some(v))
                 .map(|(k, v)| format!("{}: master {v:?}, replica {:?}", show(k), rk.get(k)))
-                .or_else(|| rk.keys().find(|k| !mk.contains_key(*k)).map(|k| format!("{} only on the replica", show(k))))
+                .or_else(|| {
+                    rk.keys()
+                        .find(|k| !mk.contains_key(*k))
+                        .map(|k| format!("{} only on the replica", show(k)))
+                })
                 .unwrap_or_default();
-            return Err(format!("db {db} of {replica} differs from its master {master}: {differs}"));
+            return Err(format!(
+                "db {db} of {replica} differs from its master {master}: {differs}"
+            ));
         }
     }
     Ok(compared)
@@ -407,7 +461,8 @@ fn run_seed(seed: u64) -> Result<Outcome, String> {
 fn check_seed(seed: u64) -> Result<Outcome, String> {
     let once = || catch_unwind(AssertUnwindSafe(|| run_seed(seed)));
     let first = once().map_err(|p| format!("panicked: {}", panic_text(&p)))??;
-    let second = once().map_err(|p| format!("panicked on the second run: {}", panic_text(&p)))??;
+    let second =
+        once().map_err(|p| format!("panicked on the second run: {}", panic_text(&p)))??;
     if first.trace_hash != second.trace_hash {
         return Err(format!(
             "not deterministic: trace hash {:#x} then {:#x}",

@@ -6,7 +6,7 @@
 
 use js_sys::Reflect;
 use replscope::wasm::Playground;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -32,6 +32,10 @@ function emit(key, field, value) {
   console.log(JSON.stringify({ key, [field]: value }));
 }
 
+// Memory first: linear memory only grows, so it must be measured while
+// nothing has been allocated yet.
+emit(`memory:${sizes.memory_keys}`, "value", wasm.memory_bytes_per_key(BigInt(sizes.memory_keys)));
+
 const fullSyncs = new Set([`${sizes.full_sync_keys}:1`]);
 for (const k of sizes.scaling_keys) fullSyncs.add(`${k}:1`);
 for (const n of sizes.fanout_replicas) fullSyncs.add(`${sizes.fanout_keys}:${n}`);
@@ -43,4 +47,3 @@ for (const c of fullSyncs) {
 
 const n = sizes.propagation_sets;
 emit(`propagation:${n}`, "ms", timed(() => wasm.Propagation.prepare(), (w) => w.run(BigInt(n))));
-emit(`memory:${sizes.memory_keys}`, "value", wasm.memory_bytes_per_key(BigInt(sizes.memory_keys)));

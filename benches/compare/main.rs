@@ -57,7 +57,10 @@ impl Sizes {
     fn from_env() -> Sizes {
         let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1");
         let d = if quick { 10 } else { 1 };
-        let runs = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+        let runs = std::env::var("BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3);
         Sizes {
             full_sync_keys: 1_000_000 / d,
             propagation_sets: 1_000_000 / d,
@@ -93,9 +96,12 @@ fn profile(what: &str) {
     let took = match name {
         "full_sync" => sim_full_sync(n, 1),
         "propagation" => {
-            let mut world = workload::Propagation::prepare().unwrap_or_else(|e| panic!("prepare: {e}"));
+            let mut world =
+                workload::Propagation::prepare().unwrap_or_else(|e| panic!("prepare: {e}"));
             let start = Instant::now();
-            world.run(n).unwrap_or_else(|e| panic!("simulated propagation: {e}"));
+            world
+                .run(n)
+                .unwrap_or_else(|e| panic!("simulated propagation: {e}"));
             start.elapsed()
         }
         other => panic!("BENCH_PROFILE: unknown workload {other} (full_sync:N or propagation:N)"),
@@ -120,23 +126,34 @@ fn median(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
 
 /// Times one simulator full sync (prepare untimed).
 fn sim_full_sync(keys: u64, replicas: usize) -> Duration {
-    let mut world = workload::FullSync::prepare(keys, replicas).unwrap_or_else(|e| panic!("prepare: {e}"));
+    let mut world =
+        workload::FullSync::prepare(keys, replicas).unwrap_or_else(|e| panic!("prepare: {e}"));
     let start = Instant::now();
-    world.run().unwrap_or_else(|e| panic!("simulated full sync: {e}"));
+    world
+        .run()
+        .unwrap_or_else(|e| panic!("simulated full sync: {e}"));
     let took = start.elapsed();
     drop(world);
     took
 }
 
 fn full_sync_rows(s: &Sizes, wasm: &wasm::Results, report: &mut Report) {
-    let mut cases: Vec<(String, u64, usize)> = vec![(format!("full sync {} keys", human(s.full_sync_keys)), s.full_sync_keys, 1)];
+    let mut cases: Vec<(String, u64, usize)> = vec![(
+        format!("full sync {} keys", human(s.full_sync_keys)),
+        s.full_sync_keys,
+        1,
+    )];
     for &keys in &s.scaling_keys {
         if keys != s.full_sync_keys {
             cases.push((format!("scaling: full sync {} keys", human(keys)), keys, 1));
         }
     }
     for &n in &s.fanout_replicas {
-        cases.push((format!("scaling: {} keys to {n} replica(s)", human(s.fanout_keys)), s.fanout_keys, n));
+        cases.push((
+            format!("scaling: {} keys to {n} replica(s)", human(s.fanout_keys)),
+            s.fanout_keys,
+            n,
+        ));
     }
     for (name, keys, replicas) in cases {
         eprintln!("measuring: {name}");
@@ -150,19 +167,30 @@ fn full_sync_rows(s: &Sizes, wasm: &wasm::Results, report: &mut Report) {
 fn propagation_row(s: &Sizes, wasm: &wasm::Results, report: &mut Report) {
     let n = s.propagation_sets;
     eprintln!("measuring: propagation of {n} SETs");
-    let real = (0..s.runs).map(|_| real::propagation(n)).collect::<Vec<_>>();
+    let real = (0..s.runs)
+        .map(|_| real::propagation(n))
+        .collect::<Vec<_>>();
     let mut bench_rps: Vec<f64> = real.iter().map(|r| r.benchmark_rps).collect();
     let mut e2e_rps: Vec<f64> = real.iter().map(|r| r.end_to_end_rps).collect();
     let native = median(s.runs, || {
         let mut world = workload::Propagation::prepare().unwrap_or_else(|e| panic!("prepare: {e}"));
         let start = Instant::now();
-        world.run(n).unwrap_or_else(|e| panic!("simulated propagation: {e}"));
+        world
+            .run(n)
+            .unwrap_or_else(|e| panic!("simulated propagation: {e}"));
         start.elapsed()
     });
     let native_rps = n as f64 / native.as_secs_f64();
-    let wasm_rps = wasm.time(&format!("propagation:{n}")).map(|t| n as f64 / t.as_secs_f64());
+    let wasm_rps = wasm
+        .time(&format!("propagation:{n}"))
+        .map(|t| n as f64 / t.as_secs_f64());
     let name = format!("propagation: {} SETs, 1 replica (SET/s)", human(n));
-    report.row(Row::rate(&name, median_f64(&mut bench_rps), native_rps, wasm_rps));
+    report.row(Row::rate(
+        &name,
+        median_f64(&mut bench_rps),
+        native_rps,
+        wasm_rps,
+    ));
     report.note(&format!(
         "real Redis end to end (until the replica's offset caught up): {:.0} SET/s",
         median_f64(&mut e2e_rps)
@@ -180,7 +208,12 @@ fn memory_row(s: &Sizes, wasm: &wasm::Results, report: &mut Report) {
     let ours = (live_after - live_before) as f64 / keys as f64;
     let rss = rss_after.saturating_sub(rss_before) as f64 / keys as f64;
     let wasm_bpk = wasm.value(&format!("memory:{keys}"));
-    report.row(Row::bytes(&format!("memory: bytes per key, {} keys", human(keys)), real, ours, wasm_bpk));
+    report.row(Row::bytes(
+        &format!("memory: bytes per key, {} keys", human(keys)),
+        real,
+        ours,
+        wasm_bpk,
+    ));
     report.note(&format!(
         "ours, resident-set growth instead of heap bytes: {rss:.1} bytes/key; wasm column: linear-memory growth"
     ));

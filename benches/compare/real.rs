@@ -68,7 +68,12 @@ fn dbsize(server: &mut RealRedis) -> i64 {
 pub fn full_sync(keys: u64, replicas: usize) -> Duration {
     let max = replicas.to_string();
     let delay_args: Vec<&str> = if replicas > 1 {
-        vec!["--repl-diskless-sync-delay", "60", "--repl-diskless-sync-max-replicas", &max]
+        vec![
+            "--repl-diskless-sync-delay",
+            "60",
+            "--repl-diskless-sync-max-replicas",
+            &max,
+        ]
     } else {
         vec![]
     };

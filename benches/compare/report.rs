@@ -40,12 +40,24 @@ impl Row {
 
     /// A throughput (higher is better).
     pub fn rate(name: &str, real: f64, native: f64, wasm: Option<f64>) -> Row {
-        Row { name: name.to_string(), unit: Unit::Rate, real, native, wasm }
+        Row {
+            name: name.to_string(),
+            unit: Unit::Rate,
+            real,
+            native,
+            wasm,
+        }
     }
 
     /// A size (lower is better).
     pub fn bytes(name: &str, real: f64, native: f64, wasm: Option<f64>) -> Row {
-        Row { name: name.to_string(), unit: Unit::Bytes, real, native, wasm }
+        Row {
+            name: name.to_string(),
+            unit: Unit::Bytes,
+            real,
+            native,
+            wasm,
+        }
     }
 
     fn show(&self, v: f64) -> String {
@@ -81,7 +93,10 @@ pub struct Report {
 impl Report {
     /// An empty report.
     pub fn new() -> Report {
-        Report { rows: Vec::new(), notes: Vec::new() }
+        Report {
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     /// Adds a row and prints it at once (a full run takes minutes).
@@ -116,7 +131,10 @@ impl Report {
     /// Prints the machine, the table and the notes, and saves them.
     pub fn finish(self) {
         let mut out = String::new();
-        let _ = writeln!(out, "replscope vs redis-server 7.0.15 (cargo bench --bench compare)\n");
+        let _ = writeln!(
+            out,
+            "replscope vs redis-server 7.0.15 (cargo bench --bench compare)\n"
+        );
         let _ = writeln!(out, "{}", machine());
         let _ = writeln!(out, "| measurement | real Redis | replscope native | native vs real | replscope wasm (Node) | wasm vs real |");
         let _ = writeln!(out, "|---|---|---|---|---|---|");
@@ -141,7 +159,10 @@ fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
         .lines()
-        .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();

@@ -21,7 +21,9 @@ pub struct Results {
 impl Results {
     /// A timing in milliseconds, as a duration.
     pub fn time(&self, key: &str) -> Option<Duration> {
-        self.values.get(key).map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        self.values
+            .get(key)
+            .map(|ms| Duration::from_secs_f64(ms / 1000.0))
     }
 
     /// A plain value.
@@ -32,13 +34,21 @@ impl Results {
 
 /// Runs the Node benchmark with `sizes` (JSON) if `REPLSCOPE_WASM_PKG` names a built package.
 pub fn run(sizes: &str) -> Results {
-    let empty = |note: &str| Results { values: BTreeMap::new(), note: note.to_string() };
+    let empty = |note: &str| Results {
+        values: BTreeMap::new(),
+        note: note.to_string(),
+    };
     let Ok(pkg) = std::env::var("REPLSCOPE_WASM_PKG") else {
         return empty("wasm column not measured: run `make bench`, which builds bench/wasm and sets REPLSCOPE_WASM_PKG");
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/wasm/run.mjs");
     eprintln!("measuring: wasm under Node ({pkg})");
-    let output = match Command::new("node").arg(&script).arg(&pkg).arg(sizes).output() {
+    let output = match Command::new("node")
+        .arg(&script)
+        .arg(&pkg)
+        .arg(sizes)
+        .output()
+    {
         Ok(o) if o.status.success() => o,
         Ok(o) => {
             eprintln!("{}", String::from_utf8_lossy(&o.stderr));
@@ -56,5 +66,10 @@ pub fn run(sizes: &str) -> Results {
             values.insert(key, x);
         }
     }
-    Results { values, note: "wasm: release build of bench/wasm (same workload code) under Node, `--target nodejs`".into() }
+    Results {
+        values,
+        note:
+            "wasm: release build of bench/wasm (same workload code) under Node, `--target nodejs`"
+                .into(),
+    }
 }

@@ -62,14 +62,32 @@ impl FullSync {
         let names: Vec<String> = (0..replicas).map(|i| format!("R{i}")).collect();
         for name in &names {
             sim.add_node(name).map_err(|e| e.to_string())?;
-            sim.set_bandwidth(MASTER, name, None).map_err(|e| e.to_string())?;
-            sim.set_latency_ms(MASTER, name, 0).map_err(|e| e.to_string())?;
+            sim.set_bandwidth(MASTER, name, None)
+                .map_err(|e| e.to_string())?;
+            sim.set_latency_ms(MASTER, name, 0)
+                .map_err(|e| e.to_string())?;
         }
-        let (delay, max) = if replicas > 1 { ("60", replicas.to_string()) } else { ("0", "0".into()) };
-        run(&mut sim, MASTER, &["CONFIG", "SET", "repl-diskless-sync-delay", delay])?;
-        run(&mut sim, MASTER, &["CONFIG", "SET", "repl-diskless-sync-max-replicas", &max])?;
+        let (delay, max) = if replicas > 1 {
+            ("60", replicas.to_string())
+        } else {
+            ("0", "0".into())
+        };
+        run(
+            &mut sim,
+            MASTER,
+            &["CONFIG", "SET", "repl-diskless-sync-delay", delay],
+        )?;
+        run(
+            &mut sim,
+            MASTER,
+            &["CONFIG", "SET", "repl-diskless-sync-max-replicas", &max],
+        )?;
         run(&mut sim, MASTER, &["DEBUG", "POPULATE", &keys.to_string()])?;
-        Ok(FullSync { sim, replicas: names, keys })
+        Ok(FullSync {
+            sim,
+            replicas: names,
+            keys,
+        })
     }
 
     /// `REPLICAOF M` on every replica, then runs the world until it is
@@ -111,7 +129,10 @@ impl Propagation {
     pub fn prepare() -> Result<Propagation, String> {
         let mut world = FullSync::prepare(0, 1)?;
         world.run()?;
-        Ok(Propagation { sim: world.sim, done: 0 })
+        Ok(Propagation {
+            sim: world.sim,
+            done: 0,
+        })
     }
 
     /// `sets` SETs of redis-benchmark's shape (`SET key:000000NNNNNN VXK`)

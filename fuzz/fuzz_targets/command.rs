@@ -24,7 +24,17 @@ const MAX_LINES: usize = 64;
 /// Largest number argument accepted for the commands in [`SIZED`].
 const MAX_SIZE_ARG: i64 = 100_000;
 /// Commands whose cost grows with a number argument.
-const SIZED: &[&str] = &["debug", "setrange", "setbit", "bitfield", "lpos", "srandmember", "zrandmember", "hrandfield", "spop"];
+const SIZED: &[&str] = &[
+    "debug",
+    "setrange",
+    "setbit",
+    "bitfield",
+    "lpos",
+    "srandmember",
+    "zrandmember",
+    "hrandfield",
+    "spop",
+];
 /// A realistic Unix time for the virtual clock (2023-11-14).
 const START_MS: i64 = 1_700_000_000_000;
 
@@ -36,7 +46,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut server = Server::new("0".repeat(40), START_MS);
-    let mut client = if who & 1 == 1 { Client::master() } else { Client::normal() };
+    let mut client = if who & 1 == 1 {
+        Client::master()
+    } else {
+        Client::normal()
+    };
     let mut now_ms = START_MS;
     for line in text.lines().take(MAX_LINES) {
         let Ok(argv) = split_args(line) else {
@@ -46,8 +60,13 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         now_ms += i64::from(who >> 1) * 7;
-        if let Outcome::Done { propagate, .. } = server.process(&mut client, argv, now_ms, &Gate::default()) {
-            assert!(propagate.iter().all(|p| !p.argv.is_empty()), "empty propagated command");
+        if let Outcome::Done { propagate, .. } =
+            server.process(&mut client, argv, now_ms, &Gate::default())
+        {
+            assert!(
+                propagate.iter().all(|p| !p.argv.is_empty()),
+                "empty propagated command"
+            );
         }
     }
 });

@@ -20,6 +20,14 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("our own encoding does not decode: {e}"),
     };
     assert_eq!(aux, aux_again, "aux fields changed in a round trip");
-    assert_eq!(again.key_count(), keyspace.key_count(), "keys lost in a round trip");
-    assert_eq!(encode(&again, &aux_again, 0), first, "encoding is not stable");
+    assert_eq!(
+        again.key_count(),
+        keyspace.key_count(),
+        "keys lost in a round trip"
+    );
+    assert_eq!(
+        encode(&again, &aux_again, 0),
+        first,
+        "encoding is not stable"
+    );
 });

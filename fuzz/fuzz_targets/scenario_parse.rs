@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(script) => script,
         Err(e) => {
             let lines = text.lines().count().max(1);
-            assert!(e.line >= 1 && e.line <= lines, "error line {} of {lines}", e.line);
+            assert!(
+                e.line >= 1 && e.line <= lines,
+                "error line {} of {lines}",
+                e.line
+            );
             assert!(e.column >= 1, "error column {}", e.column);
             assert!(!e.message.is_empty(), "empty error message");
             return;
@@ -31,5 +35,9 @@ fuzz_target!(|data: &[u8]| {
     let actions = |s: &replscope::scenario::Script| -> Vec<Action> {
         s.steps.iter().map(|step| step.action.clone()).collect()
     };
-    assert_eq!(actions(&script), actions(&reparsed), "printing changed the script:\n{printed}");
+    assert_eq!(
+        actions(&script),
+        actions(&reparsed),
+        "printing changed the script:\n{printed}"
+    );
 });

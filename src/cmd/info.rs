@@ -4,7 +4,9 @@
 //! `INFO` and `INFO default` give the default sections, `INFO all` adds
 //! commandstats and latencystats, `INFO everything` is the same here (no
 //! modules); any other words select sections by name, several at once,
-//! unknown names are ignored. Values that describe a real process (pid,
+//! unknown names are ignored. Commandstats count calls, rejections and
+//! failures per command (CONFIG's subcommands are not split out as
+//! `config|get`); their times, and all latency percentiles, are 0. Values that describe a real process (pid,
 //! CPU time, RSS, network bytes) are fixed or derived from the simulation:
 //! times come from the virtual clock, `used_memory` is this simulator's own
 //! estimate of its keyspace, the replication section is written by the
@@ -108,6 +110,8 @@ fn section(out: &mut String, s: &Server, name: &str, now_ms: i64, replication: O
                 ("used_cpu_user_main_thread", "0.000000"),
             ],
         ),
+        "commandstats" => command_stats(out, s),
+        "latencystats" => latency_stats(out, s),
         "errorstats" => {
             for (code, n) in &s.stats.error_counts {
                 let _ = write!(out, "errorstat_{code}:count={n}\r\n");
@@ -308,6 +312,37 @@ fn stats_section(out: &mut String, s: &Server) {
             ("reply_buffer_expands", "0"),
         ],
     );
+}
+
+/// The commands that ran or were refused, with their counters.
+fn used_commands(s: &Server) -> impl Iterator<Item = (&'static str, &crate::server::CommandStat)> {
+    crate::cmd::COMMANDS
+        .iter()
+        .zip(&s.stats.command_stats)
+        .filter(|(_, st)| st.calls + st.rejected_calls > 0)
+        .map(|(c, st)| (c.name, st))
+}
+
+/// `cmdstat_<name>:calls=..,usec=..,...`; times are 0: nothing here takes
+/// measurable virtual time.
+fn command_stats(out: &mut String, s: &Server) {
+    for (name, st) in used_commands(s) {
+        let _ = write!(
+            out,
+            "cmdstat_{name}:calls={},usec=0,usec_per_call=0.00,rejected_calls={},failed_calls={}\r\n",
+            st.calls, st.rejected_calls, st.failed_calls
+        );
+    }
+}
+
+/// `latency_percentiles_usec_<name>:...` for commands that ran (all 0).
+fn latency_stats(out: &mut String, s: &Server) {
+    for (name, _) in used_commands(s).filter(|(_, st)| st.calls > 0) {
+        let _ = write!(
+            out,
+            "latency_percentiles_usec_{name}:p50=0.000,p99=0.000,p99.9=0.000\r\n"
+        );
+    }
 }
 
 /// `# Replication` of a master that has never had a replica, for when the

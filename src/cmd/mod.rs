@@ -47,7 +47,7 @@ mod zset;
 
 pub use ctx::{Ctx, Kind};
 pub use info::info_text;
-pub use table::{lookup, CommandSpec, Flags, COMMANDS};
+pub use table::{index_of, lookup, CommandSpec, Flags, COMMANDS};
 
 use crate::resp::Frame;
 use crate::server::{Client, ClientKind, Gate, Outcome, Propagated, Server};
@@ -67,7 +67,7 @@ pub fn process(
         return reject(server, client, unknown_command(&argv));
     };
     if let Err(e) = check_arity(spec, &argv) {
-        return reject(server, client, e);
+        return reject_known(server, client, spec, e);
     }
     if spec.flags.repl {
         return Outcome::Repl(argv);
@@ -76,9 +76,9 @@ pub fn process(
         if spec.name == "exec" && client.multi.is_some() {
             multi::discard_transaction(client);
             let msg = format!("EXECABORT Transaction discarded because of: {e}");
-            return reject(server, client, Frame::Error(msg));
+            return reject_known(server, client, spec, Frame::Error(msg));
         }
-        return reject(server, client, Frame::err(e));
+        return reject_known(server, client, spec, Frame::err(e));
     }
     if !spec.flags.multi_ctl {
         if let Some(queue) = client.multi.as_mut() {
@@ -100,6 +100,19 @@ fn reject(server: &mut Server, client: &mut Client, reply: Frame) -> Outcome {
     }
     server.stats.count_error(&reply);
     Outcome::reply(reply)
+}
+
+/// [`reject`] for a known command, also counted in its `rejected_calls`.
+fn reject_known(
+    server: &mut Server,
+    client: &mut Client,
+    spec: &CommandSpec,
+    reply: Frame,
+) -> Outcome {
+    if let Some(stat) = server.stats.command_stat(index_of(spec)) {
+        stat.rejected_calls += 1;
+    }
+    reject(server, client, reply)
 }
 
 /// `unknown command '<name>', with args beginning with: '<a>' '<b>' `, the
@@ -197,6 +210,10 @@ impl Ctx<'_> {
             self.propagate.insert(at, Propagated { db, argv });
         }
         self.server.stats.count_error(&reply);
+        if let Some(stat) = self.server.stats.command_stat(index_of(spec)) {
+            stat.calls += 1;
+            stat.failed_calls += u64::from(reply.is_error());
+        }
         reply
     }
 

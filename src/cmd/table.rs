@@ -215,6 +215,12 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("zscore", 3, R, zset::zscore),
 ];
 
+/// Position of `spec` in [`COMMANDS`] (for per-command statistics).
+pub fn index_of(spec: &CommandSpec) -> usize {
+    let base = COMMANDS.as_ptr() as usize;
+    (spec as *const CommandSpec as usize).wrapping_sub(base) / std::mem::size_of::<CommandSpec>()
+}
+
 /// Longest command name; longer inputs cannot match.
 const MAX_NAME: usize = 16;
 

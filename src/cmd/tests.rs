@@ -429,3 +429,21 @@ fn info_sections_follow_redis_layout() {
     assert!(stats.starts_with("# Stats\r\n") && stats.contains("\r\n\r\n# Keyspace\r\n"));
     assert!(stats.contains("\r\ntotal_commands_processed:2\r\n"));
 }
+
+#[test]
+fn commandstats_count_calls_rejections_and_failures() {
+    let (mut s, mut c) = (server(), Client::normal());
+    for line in ["set k v", "set k", "incr k", "get k", "get k"] {
+        run(&mut s, &mut c, line);
+    }
+    let text = s.info(Some("commandstats"), NOW, "");
+    assert_eq!(
+        text,
+        "# Commandstats\r\n\
+         cmdstat_get:calls=2,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=0\r\n\
+         cmdstat_incr:calls=1,usec=0,usec_per_call=0.00,rejected_calls=0,failed_calls=1\r\n\
+         cmdstat_set:calls=1,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0\r\n"
+    );
+    let errors = s.info(Some("errorstats"), NOW, "");
+    assert_eq!(errors, "# Errorstats\r\nerrorstat_ERR:count=2\r\n");
+}

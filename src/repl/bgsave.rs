@@ -186,6 +186,7 @@ impl Node {
             preamble,
         };
         cx.trace(Some(&name), Phase::Transfer, kind);
+        self.server.stats.net_repl_output_bytes += payload.len() as u64;
         cx.send_notify(conn, payload, Payload::Rdb, gen);
     }
 

@@ -160,6 +160,7 @@ impl Node {
         };
         cx.trace(Some(&name), Phase::Replay, kind);
         if !bytes.is_empty() {
+            self.server.stats.net_repl_output_bytes += bytes.len() as u64;
             cx.send(conn, bytes, Payload::Replay);
         }
     }

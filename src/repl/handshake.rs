@@ -117,6 +117,9 @@ impl Node {
             return;
         };
         link.inbuf.feed(bytes);
+        if matches!(link.state, ReplState::Connected | ReplState::Transfer) {
+            self.server.stats.net_repl_input_bytes += bytes.len() as u64;
+        }
         if let Some((_, total)) = progress {
             link.transfer.payload_hint = total;
         }

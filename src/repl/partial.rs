@@ -183,6 +183,7 @@ impl Node {
         };
         cx.trace(Some(name), Phase::Replay, kind);
         if !backlog.is_empty() {
+            self.server.stats.net_repl_output_bytes += backlog.len() as u64;
             cx.send(conn, backlog, Payload::Replay);
         }
         self.trace_slave_state(name, "none", SlaveState::Online, Phase::Replay, cx);

@@ -98,6 +98,7 @@ impl Node {
             return;
         }
         if slave.streaming {
+            self.server.stats.net_repl_output_bytes += bytes.len() as u64;
             cx.send(conn, bytes.to_vec(), Payload::Command);
         } else {
             slave.buffer.extend_from_slice(bytes);

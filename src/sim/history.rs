@@ -3,7 +3,7 @@
 //!
 //! Every public action on a [`Sim`](super::Sim) is an [`Input`], appended
 //! to the log. Every [`CHECKPOINT_EVERY`] inputs (more in a big world, see
-//! [`checkpoint_interval`]) the world is cloned into a bounded ring of
+//! `checkpoint_interval`) the world is cloned into a bounded ring of
 //! checkpoints. Stepping back restores the
 //! newest checkpoint at or before the previous input and replays the
 //! inputs after it; determinism (one seed, one clock) makes the replay

@@ -805,3 +805,138 @@ fn fly_whole(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A connection from node 0 to node 1, accepted.
+    fn setup(latency: u64, bandwidth: Option<u64>) -> (Links, Queue) {
+        let mut l = Links::default();
+        let mut q = Queue::default();
+        l.get_mut(0, 1).latency_ms = latency;
+        l.get_mut(0, 1).bandwidth = bandwidth;
+        l.connect(&mut q, 0, 7, 0, Some(1));
+        assert!(l.accept(7).is_some());
+        while q.pop().is_some() {}
+        (l, q)
+    }
+
+    fn write(l: &mut Links, q: &mut Queue, now: u64, from: NodeId, n: usize, payload: Payload) {
+        let w = Outgoing {
+            conn: 7,
+            bytes: vec![b'x'; n],
+            payload,
+            notify: Some(1),
+        };
+        l.send(q, now, from, w);
+    }
+
+    /// Runs the queue, returning (time, bytes) of each delivery and the
+    /// times of `Sent` notifications.
+    fn drain(l: &mut Links, q: &mut Queue) -> (Vec<(u64, usize)>, Vec<u64>) {
+        let (mut got, mut sent) = (Vec::new(), Vec::new());
+        while let Some((t, ev)) = q.pop() {
+            match ev {
+                Ev::TxDone { link, dir, serial } => l.tx_done(q, t, link, dir, serial),
+                Ev::Deliver { link, dir, serial } => {
+                    if let Some(f) = l.deliver(link, dir, serial) {
+                        got.push((t, f.bytes.len()));
+                    }
+                }
+                Ev::Sent { .. } => sent.push(t),
+                _ => {}
+            }
+        }
+        (got, sent)
+    }
+
+    #[test]
+    fn bandwidth_makes_tenth_of_a_second_chunks() {
+        let (mut l, mut q) = setup(20, Some(10_000));
+        write(&mut l, &mut q, 0, 0, 2_500, Payload::Rdb);
+        let (got, sent) = drain(&mut l, &mut q);
+        assert_eq!(got, vec![(120, 1_000), (220, 1_000), (270, 500)]);
+        assert_eq!(sent, vec![250]);
+    }
+
+    #[test]
+    fn unlimited_bandwidth_joins_writes_of_the_same_millisecond() {
+        let (mut l, mut q) = setup(5, None);
+        write(&mut l, &mut q, 0, 0, 10, Payload::Command);
+        write(&mut l, &mut q, 0, 0, 20, Payload::Command);
+        write(&mut l, &mut q, 1, 0, 30, Payload::Command);
+        let (got, _) = drain(&mut l, &mut q);
+        assert_eq!(got, vec![(5, 30), (6, 30)]);
+    }
+
+    #[test]
+    fn one_way_cut_holds_bytes_and_resends_them_in_order() {
+        let (mut l, mut q) = setup(10, Some(10_000));
+        write(&mut l, &mut q, 0, 0, 1_500, Payload::Rdb);
+        // The first chunk is on the wire (sent at 100, arriving at 110).
+        let (t, ev) = q.pop().unwrap();
+        let Ev::TxDone { link, dir, serial } = ev else {
+            panic!("{ev:?}")
+        };
+        l.tx_done(&mut q, t, link, dir, serial);
+        l.cut_one_way(0, 1);
+        assert_eq!(l.unsent(7, 0), 0, "RDB bytes are not output buffer");
+        assert!(l.in_flight_from(7, 0));
+        let (got, _) = drain(&mut l, &mut q);
+        assert!(got.is_empty());
+        l.heal(&mut q, 1_000, 0, 1);
+        let (got, _) = drain(&mut l, &mut q);
+        assert_eq!(got, vec![(1_110, 1_000), (1_160, 500)]);
+    }
+
+    #[test]
+    fn close_drops_queued_bytes_but_delivers_the_wire_then_fin() {
+        let (mut l, mut q) = setup(10, Some(10_000));
+        write(&mut l, &mut q, 0, 0, 5_000, Payload::Rdb);
+        let (t, ev) = q.pop().unwrap();
+        let Ev::TxDone { link, dir, serial } = ev else {
+            panic!("{ev:?}")
+        };
+        l.tx_done(&mut q, t, link, dir, serial);
+        l.close(&mut q, t, 7, 0);
+        let mut fins = 0;
+        let mut got = Vec::new();
+        while let Some((t, ev)) = q.pop() {
+            match ev {
+                Ev::TxDone { link, dir, serial } => l.tx_done(&mut q, t, link, dir, serial),
+                Ev::Deliver { link, dir, serial } => {
+                    if let Some(f) = l.deliver(link, dir, serial) {
+                        if f.fin {
+                            fins += 1;
+                            assert!(l.fin_arrived(7, 1));
+                        } else {
+                            got.push(f.bytes.len());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((got, fins), (vec![1_000], 1));
+        assert!(l.conns.is_empty());
+    }
+
+    #[test]
+    fn a_cut_closes_both_ends_and_refuses_new_connections() {
+        let (mut l, mut q) = setup(3, None);
+        write(&mut l, &mut q, 0, 0, 10, Payload::Command);
+        let told = l.cut(0, 1);
+        assert_eq!(
+            told,
+            vec![Closure { node: 0, conn: 7 }, Closure { node: 1, conn: 7 }]
+        );
+        let (got, _) = drain(&mut l, &mut q);
+        assert!(got.is_empty());
+        l.connect(&mut q, 10, 8, 0, Some(1));
+        assert!(matches!(
+            q.pop(),
+            Some((16, Ev::ConnectFailed { conn: 8, .. }))
+        ));
+    }
+}

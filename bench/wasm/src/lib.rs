@@ -17,7 +17,9 @@ pub struct FullSync(workload::FullSync);
 impl FullSync {
     /// Builds the world: `keys` keys on the master, `replicas` idle nodes.
     pub fn prepare(keys: u64, replicas: usize) -> Result<FullSync, JsError> {
-        workload::FullSync::prepare(keys, replicas).map(FullSync).map_err(|e| JsError::new(&e))
+        workload::FullSync::prepare(keys, replicas)
+            .map(FullSync)
+            .map_err(|e| JsError::new(&e))
     }
 
     /// REPLICAOF on every replica, then settle; checks every key arrived.
@@ -34,7 +36,9 @@ pub struct Propagation(workload::Propagation);
 impl Propagation {
     /// Builds and syncs the pair.
     pub fn prepare() -> Result<Propagation, JsError> {
-        workload::Propagation::prepare().map(Propagation).map_err(|e| JsError::new(&e))
+        workload::Propagation::prepare()
+            .map(Propagation)
+            .map_err(|e| JsError::new(&e))
     }
 
     /// `sets` SETs on the master, delivered and applied on the replica.
