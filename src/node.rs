@@ -228,7 +228,17 @@ impl Node {
                 self.after_config_change(cx);
                 Some(reply)
             }
-            Outcome::Repl(argv) => self.repl_command(None, argv, cx),
+            Outcome::Repl(argv) => {
+                let reply = self.repl_command(None, argv, cx);
+                if reply.is_none() && self.wait.is_none() {
+                    // REPLCONF ACK / GETACK: Redis sends no reply at all (a
+                    // console would hang); say so instead.
+                    return Some(Frame::err(
+                        "ERR REPLCONF ACK and GETACK get no reply: only replicas send them",
+                    ));
+                }
+                reply
+            }
         }
     }
 

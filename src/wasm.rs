@@ -17,7 +17,9 @@ use wasm_bindgen::prelude::*;
 /// Converts a snapshot into a plain JavaScript value.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// A user mistake as a JavaScript `Error`.
@@ -37,7 +39,9 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(seed: u64) -> Playground {
         console_error_panic_hook::set_once();
-        Playground { inner: Inner::new(seed) }
+        Playground {
+            inner: Inner::new(seed),
+        }
     }
 
     /// The default world: a master and a replica mid-way through its
@@ -106,11 +110,18 @@ impl Playground {
 
     /// Sets the one-way latency of a link.
     pub fn set_latency_ms(&mut self, a: &str, b: &str, ms: u32) -> Result<(), JsError> {
-        self.inner.link(a, b, LinkChange::LatencyMs(u64::from(ms))).map_err(user_error)
+        self.inner
+            .link(a, b, LinkChange::LatencyMs(u64::from(ms)))
+            .map_err(user_error)
     }
 
     /// Sets a link's bandwidth (`undefined` = unlimited).
-    pub fn set_bandwidth(&mut self, a: &str, b: &str, bytes_per_s: Option<u32>) -> Result<(), JsError> {
+    pub fn set_bandwidth(
+        &mut self,
+        a: &str,
+        b: &str,
+        bytes_per_s: Option<u32>,
+    ) -> Result<(), JsError> {
         let change = LinkChange::BandwidthBytesPerS(bytes_per_s.map(u64::from));
         self.inner.link(a, b, change).map_err(user_error)
     }
@@ -153,12 +164,22 @@ impl Playground {
 
     /// A node's first `limit` keys matching the glob `pattern`: `{rows, total}`.
     pub fn keys(&self, node: &str, pattern: &str, limit: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.keys(node, pattern, limit as usize).map_err(user_error)?)
+        to_js(
+            &self
+                .inner
+                .keys(node, pattern, limit as usize)
+                .map_err(user_error)?,
+        )
     }
 
     /// How a replica's keys differ from its master's: `{rows, total}`.
     pub fn diff(&self, master: &str, replica: &str, limit: u32) -> Result<JsValue, JsError> {
-        to_js(&self.inner.diff(master, replica, limit as usize).map_err(user_error)?)
+        to_js(
+            &self
+                .inner
+                .diff(master, replica, limit as usize)
+                .map_err(user_error)?,
+        )
     }
 
     /// Runs a scenario script on a fresh world, which replaces this one.

@@ -210,11 +210,12 @@ fn diskless_full_sync_waits_then_streams_after_first_ack() {
         )
     });
     let buffered = find_after(&t, sent, "buffered", |e| {
-        is(
-            e,
-            "A",
-            |k| matches!(k, Kind::Buffered { command, .. } if command == "SET during transfer"),
-        )
+        e.phase == Phase::Transfer
+            && is(
+                e,
+                "A",
+                |k| matches!(k, Kind::Buffered { command, .. } if command == "SET during transfer"),
+            )
     });
     let load = find_after(&t, buffered, "load", |e| {
         is(e, "B", |k| matches!(k, Kind::Loaded { keys: 3, .. }))

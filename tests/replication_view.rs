@@ -20,7 +20,11 @@ fn view_during_a_slow_transfer() {
     sim.add_node("A").unwrap();
     sim.add_node("B").unwrap();
     cmd(&mut sim, "A", "CONFIG SET repl-diskless-sync-delay 0");
-    cmd(&mut sim, "A", &format!("SET big {}", incompressible(20_000, 1)));
+    cmd(
+        &mut sim,
+        "A",
+        &format!("SET big {}", incompressible(20_000, 1)),
+    );
     sim.set_bandwidth("A", "B", Some(10_000)).unwrap();
     sim.set_latency_ms("A", "B", 50).unwrap();
     cmd(&mut sim, "B", "REPLICAOF A");
@@ -36,19 +40,38 @@ fn view_during_a_slow_transfer() {
     assert_eq!(b.repl_state, "transfer");
     assert_eq!(b.sync_phase, Phase::Transfer);
     let psync = b.last_psync.as_ref().unwrap();
-    assert_eq!((psync.master.as_str(), psync.result.as_str()), ("A", "fullresync"));
-    assert!(b.transfer.as_ref().is_some_and(|t| t.received > 0 && t.total == 0));
+    assert_eq!(
+        (psync.master.as_str(), psync.result.as_str()),
+        ("A", "fullresync")
+    );
+    assert!(b
+        .transfer
+        .as_ref()
+        .is_some_and(|t| t.received > 0 && t.total == 0));
     assert_eq!(a.replicas.len(), 1);
     let r = &a.replicas[0];
-    assert_eq!((r.name.as_str(), r.state.as_str(), r.info_state.as_str()), ("B", "wait_bgsave_end", "wait_bgsave"));
+    assert_eq!(
+        (r.name.as_str(), r.state.as_str(), r.info_state.as_str()),
+        ("B", "wait_bgsave_end", "wait_bgsave")
+    );
     assert_eq!((r.buffered_bytes, r.buffered_commands), (62, 2));
     assert!(a.bgsave.as_ref().is_some_and(|g| g.target == "sockets"));
-    assert_eq!(a.backlog.as_ref().map(|b| (b.first_byte_offset, b.histlen)), Some((1, 62)));
+    assert_eq!(
+        a.backlog.as_ref().map(|b| (b.first_byte_offset, b.histlen)),
+        Some((1, 62))
+    );
 
     let link = &v.links[0];
-    assert_eq!((link.a.as_str(), link.b.as_str(), link.latency_ms), ("A", "B", 50));
+    assert_eq!(
+        (link.a.as_str(), link.b.as_str(), link.latency_ms),
+        ("A", "B", 50)
+    );
     assert_eq!(link.bandwidth_bytes_per_s, Some(10_000));
-    let rdb: Vec<_> = link.messages.iter().filter(|m| m.text.starts_with("RDB ")).collect();
+    let rdb: Vec<_> = link
+        .messages
+        .iter()
+        .filter(|m| m.text.starts_with("RDB "))
+        .collect();
     assert!(!rdb.is_empty());
     for m in &rdb {
         assert_eq!((m.from.as_str(), m.to.as_str()), ("A", "B"));
@@ -60,7 +83,15 @@ fn view_during_a_slow_transfer() {
 
     let json = serde_json::to_value(&v).unwrap();
     let b = &json["nodes"][1];
-    for field in ["sync_phase", "repl_state", "slave_repl_offset", "last_psync", "transfer", "replicas", "backlog"] {
+    for field in [
+        "sync_phase",
+        "repl_state",
+        "slave_repl_offset",
+        "last_psync",
+        "transfer",
+        "replicas",
+        "backlog",
+    ] {
         assert!(b.get(field).is_some(), "missing {field}");
     }
     assert_eq!(b["sync_phase"], "transfer");
@@ -74,7 +105,11 @@ fn phases_walk_through_a_full_sync() {
     let mut sim = Sim::new(8);
     sim.add_node("A").unwrap();
     sim.add_node("B").unwrap();
-    cmd(&mut sim, "A", &format!("SET big {}", incompressible(5_000, 2)));
+    cmd(
+        &mut sim,
+        "A",
+        &format!("SET big {}", incompressible(5_000, 2)),
+    );
     sim.set_bandwidth("A", "B", Some(5_000)).unwrap();
     cmd(&mut sim, "B", "REPLICAOF A");
     let mut seen = vec![node(&sim.view(), "B").sync_phase];
@@ -89,6 +124,12 @@ fn phases_walk_through_a_full_sync() {
     }
     assert_eq!(
         seen,
-        [Phase::Handshake, Phase::Snapshot, Phase::Transfer, Phase::Load, Phase::Streaming]
+        [
+            Phase::Handshake,
+            Phase::Snapshot,
+            Phase::Transfer,
+            Phase::Load,
+            Phase::Streaming
+        ]
     );
 }

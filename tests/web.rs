@@ -36,12 +36,21 @@ fn the_default_world_is_a_plain_object_snapshot_mid_sync() {
     let pg = Playground::default_world(7);
     assert_eq!(pg.seed(), 7);
     let view = pg.view().expect("a view");
-    assert!(view.is_object() && !view.is_instance_of::<js_sys::Map>(), "maps become plain objects");
+    assert!(
+        view.is_object() && !view.is_instance_of::<js_sys::Map>(),
+        "maps become plain objects"
+    );
     let b = node(&view, "B");
     assert_eq!(get(&b, "role").as_string().as_deref(), Some("slave"));
-    assert_eq!(get(&b, "sync_phase").as_string().as_deref(), Some("transfer"));
-    assert_eq!(get(&b, "last_psync").is_object(), true);
-    assert!(get(&node(&view, "A"), "slave_repl_offset").is_null(), "None is null");
+    assert_eq!(
+        get(&b, "sync_phase").as_string().as_deref(),
+        Some("transfer")
+    );
+    assert!(get(&b, "last_psync").is_object());
+    assert!(
+        get(&node(&view, "A"), "slave_repl_offset").is_null(),
+        "None is null"
+    );
     let page = pg.page().expect("page state");
     let loads = js_sys::Array::from(&get(&page, "loads"));
     assert_eq!(get(&loads.get(0), "per_s").as_f64(), Some(2.0));
@@ -51,11 +60,16 @@ fn the_default_world_is_a_plain_object_snapshot_mid_sync() {
 fn the_console_replies_like_redis_cli_and_errors_throw() {
     let mut pg = Playground::new(1);
     pg.add_node("A").expect("add");
-    let ok = pg.console("A", "SET greeting \"hello world\"").expect("runs");
+    let ok = pg
+        .console("A", "SET greeting \"hello world\"")
+        .expect("runs");
     assert_eq!(get(&ok, "text").as_string().as_deref(), Some("OK"));
     assert_eq!(get(&ok, "error").as_bool(), Some(false));
     let got = pg.console("A", "GET greeting").expect("runs");
-    assert_eq!(get(&got, "text").as_string().as_deref(), Some("\"hello world\""));
+    assert_eq!(
+        get(&got, "text").as_string().as_deref(),
+        Some("\"hello world\"")
+    );
     let bad = pg.console("A", "INCR greeting").expect("runs");
     assert_eq!(
         get(&bad, "text").as_string().as_deref(),
@@ -82,7 +96,10 @@ fn time_moves_steps_back_and_scripts_round_trip() {
     let report = again.run_script(&script).expect("the export parses");
     assert!(get(&report, "error").is_null());
     assert_eq!(hash(&again), before);
-    assert!(again.run_script("node A\nresync A\n").is_ok(), "a run error is reported, not thrown");
+    assert!(
+        again.run_script("node A\nresync A\n").is_ok(),
+        "a run error is reported, not thrown"
+    );
     assert!(again.run_script("bogus").is_err(), "a parse error throws");
     let shared = Playground::parse_share(&pg.share_fragment()).expect("a good link");
     assert_eq!(get(&shared, "seed").as_f64(), Some(3.0));
@@ -94,11 +111,17 @@ fn events_keys_and_diff_come_out_as_arrays_and_listings() {
     let pg = Playground::default_world(5);
     let events = js_sys::Array::from(&pg.events(0.0, 5, true).expect("events"));
     assert_eq!(events.length(), 5);
-    assert!(get(&events.get(0), "type").is_string(), "the kind is flattened in as `type`");
+    assert!(
+        get(&events.get(0), "type").is_string(),
+        "the kind is flattened in as `type`"
+    );
     let keys = pg.keys("A", "user:*", 3).expect("keys");
     assert_eq!(js_sys::Array::from(&get(&keys, "rows")).length(), 3);
     assert!(get(&keys, "total").as_f64().unwrap_or(0.0) > 1000.0);
     let diff = pg.diff("A", "B", 10).expect("diff");
-    assert!(get(&diff, "total").as_f64().unwrap_or(0.0) > 0.0, "B has not loaded yet");
+    assert!(
+        get(&diff, "total").as_f64().unwrap_or(0.0) > 0.0,
+        "B has not loaded yet"
+    );
     assert!(pg.keys("nope", "*", 1).is_err());
 }

@@ -76,11 +76,27 @@ pub fn render_value(v: &Value) -> String {
         Value::Str(s) => return shorten(repr(s.as_bytes()), VALUE_CHARS),
         Value::List(l) => (l.iter().take(ELEMENTS).map(q).collect(), l.len()),
         Value::Set(s) => (s.iter().take(ELEMENTS).map(q).collect(), s.len()),
-        Value::Hash(h) => (h.iter().take(ELEMENTS).map(|(f, v)| format!("{}: {}", q(f), q(v))).collect(), h.len()),
-        Value::ZSet(z) => (z.iter().take(ELEMENTS).map(|(m, s)| format!("{} {s}", q(m))).collect(), z.len()),
+        Value::Hash(h) => (
+            h.iter()
+                .take(ELEMENTS)
+                .map(|(f, v)| format!("{}: {}", q(f), q(v)))
+                .collect(),
+            h.len(),
+        ),
+        Value::ZSet(z) => (
+            z.iter()
+                .take(ELEMENTS)
+                .map(|(m, s)| format!("{} {s}", q(m)))
+                .collect(),
+            z.len(),
+        ),
     };
     let (shown, len) = items;
-    let more = if len > shown.len() { format!(", … {len} elements") } else { String::new() };
+    let more = if len > shown.len() {
+        format!(", … {len} elements")
+    } else {
+        String::new()
+    };
     shorten(format!("[{}{more}]", shown.join(", ")), VALUE_CHARS)
 }
 
@@ -140,7 +156,11 @@ pub fn diff(master: &Keyspace, replica: &Keyspace, limit: usize) -> Listing<Diff
                 replica: rv.map(render_value),
             });
         }
-        for (k, rv) in r.dict.iter().filter(|(k, _)| !m.dict.contains_key(k.as_bytes())) {
+        for (k, rv) in r
+            .dict
+            .iter()
+            .filter(|(k, _)| !m.dict.contains_key(k.as_bytes()))
+        {
             add(DiffRow {
                 db,
                 key: shorten(repr(k.as_bytes()), KEY_CHARS),
@@ -161,7 +181,11 @@ mod tests {
     fn ks(pairs: &[(&str, &str)]) -> Keyspace {
         let mut ks = Keyspace::new();
         for (k, v) in pairs {
-            ks.dbs[0].insert(Sds::new(k.as_bytes()), Value::Str(Sds::new(v.as_bytes())), false);
+            ks.dbs[0].insert(
+                Sds::new(k.as_bytes()),
+                Value::Str(Sds::new(v.as_bytes())),
+                false,
+            );
         }
         ks
     }
@@ -174,7 +198,10 @@ mod tests {
         assert_eq!(total, 2);
         assert_eq!(rows[0].key, "\"<img src=x>\"");
         assert_eq!(rows[0].value, "\"a b\"");
-        assert_eq!((rows[1].value.as_str(), rows[1].ttl_ms), ("\"\\x01\\n\"", Some(500)));
+        assert_eq!(
+            (rows[1].value.as_str(), rows[1].ttl_ms),
+            ("\"\\x01\\n\"", Some(500))
+        );
         let only = super::rows(&k, "<img*", 1_000, 10);
         assert_eq!((only.rows.len(), only.total), (1, 2));
     }
@@ -183,7 +210,10 @@ mod tests {
     fn containers_show_their_first_elements() {
         let list: VecDeque<Sds> = (0..8).map(|i| Sds::new(i.to_string().as_bytes())).collect();
         let shown = render_value(&Value::List(Box::new(list)));
-        assert_eq!(shown, "[\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", … 8 elements]");
+        assert_eq!(
+            shown,
+            "[\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", … 8 elements]"
+        );
         assert_eq!(shorten("abcdef".into(), 3), "abc…");
     }
 
@@ -193,7 +223,14 @@ mod tests {
         let r = ks(&[("same", "1"), ("changed", "old"), ("gone", "x")]);
         let Listing { rows, total } = diff(&m, &r, 10);
         let got: Vec<(&str, &str)> = rows.iter().map(|d| (d.key.as_str(), d.status)).collect();
-        assert_eq!(got, vec![("\"new\"", "missing"), ("\"changed\"", "stale"), ("\"gone\"", "extra")]);
+        assert_eq!(
+            got,
+            vec![
+                ("\"new\"", "missing"),
+                ("\"changed\"", "stale"),
+                ("\"gone\"", "extra")
+            ]
+        );
         assert_eq!(total, 3);
         assert_eq!(rows[1].replica.as_deref(), Some("\"old\""));
         assert_eq!(diff(&m, &r, 1).rows.len(), 1);

@@ -84,7 +84,8 @@ impl Load {
 /// write, `SET load:<n> <k>`.
 pub fn is_load_write(command: &str) -> bool {
     let mut words = command.split(' ');
-    let digits = |w: Option<&str>| w.is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
+    let digits =
+        |w: Option<&str>| w.is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()));
     words.next() == Some("SET")
         && digits(words.next().and_then(|k| k.strip_prefix("load:")))
         && digits(words.next())
@@ -116,7 +117,10 @@ mod tests {
     #[test]
     fn writes_land_at_the_same_times_however_time_is_sliced() {
         let mut whole = vec![Load::new("A", 3, 100)];
-        let all: Vec<u64> = due(&mut whole, 100, 2000).iter().map(|c| 100 + c.after_ms).collect();
+        let all: Vec<u64> = due(&mut whole, 100, 2000)
+            .iter()
+            .map(|c| 100 + c.after_ms)
+            .collect();
         assert_eq!(all, vec![434, 767, 1100, 1434, 1767, 2100]);
         let mut sliced = vec![Load::new("A", 3, 100)];
         let mut times = Vec::new();
@@ -135,7 +139,13 @@ mod tests {
             .into_iter()
             .map(|c| (c.after_ms, c.node, c.argv))
             .collect();
-        let set = |k: &str, v: &str| vec![b"SET".to_vec(), k.as_bytes().to_vec(), v.as_bytes().to_vec()];
+        let set = |k: &str, v: &str| {
+            vec![
+                b"SET".to_vec(),
+                k.as_bytes().to_vec(),
+                v.as_bytes().to_vec(),
+            ]
+        };
         assert_eq!(
             got,
             vec![

@@ -79,9 +79,11 @@ const MAX_TRANSCRIPT: usize = 2_000;
 /// applied writes, ACKs, keepalives, and the write load's own commands.
 pub fn is_stream_event(e: &Event) -> bool {
     match &e.kind {
-        Kind::Propagate { .. } | Kind::Applied { .. } | Kind::AckSent { .. } | Kind::AckReceived { .. } | Kind::Keepalive => {
-            true
-        }
+        Kind::Propagate { .. }
+        | Kind::Applied { .. }
+        | Kind::AckSent { .. }
+        | Kind::AckReceived { .. }
+        | Kind::Keepalive => true,
         Kind::Command { command, .. } => load::is_load_write(command),
         _ => false,
     }
@@ -193,7 +195,8 @@ impl Playground {
         let _ = pg.run_script(DEFAULT_SCRIPT);
         let _ = pg.set_load("A", DEFAULT_LOAD_PER_S);
         for _ in 0..300 {
-            let transfer = pg.sim.node("B").map(|b| pg.sim.world().sync_phase(b)) == Some(Phase::Transfer);
+            let transfer =
+                pg.sim.node("B").map(|b| pg.sim.world().sync_phase(b)) == Some(Phase::Transfer);
             pg.advance(if transfer { 300 } else { 100 });
             if transfer {
                 break;
@@ -267,10 +270,18 @@ impl Playground {
         let argv = match crate::cli::split_args(line) {
             Ok(argv) => argv,
             // redis-cli prints just this, whatever the quoting mistake.
-            Err(_) => return Ok(ConsoleReply { text: "Invalid argument(s)".into(), error: true }),
+            Err(_) => {
+                return Ok(ConsoleReply {
+                    text: "Invalid argument(s)".into(),
+                    error: true,
+                })
+            }
         };
         if argv.is_empty() {
-            return Ok(ConsoleReply { text: String::new(), error: false });
+            return Ok(ConsoleReply {
+                text: String::new(),
+                error: false,
+            });
         }
         let raw = crate::cli::prints_raw(&argv[0]);
         let reply = self.action(|pg| {
@@ -316,7 +327,9 @@ impl Playground {
     pub fn resync(&mut self, node: &str) -> Result<(), PlaygroundError> {
         match self.action(|pg| pg.sim.resync(node, false))? {
             true => Ok(()),
-            false => Err(PlaygroundError(format!("'{node}' is not a replica: only a replica can resync"))),
+            false => Err(PlaygroundError(format!(
+                "'{node}' is not a replica: only a replica can resync"
+            ))),
         }
     }
 
@@ -326,7 +339,10 @@ impl Playground {
             return Err(SimError::NoNode(node.to_string()).into());
         }
         if per_s > load::MAX_PER_S {
-            return Err(PlaygroundError(format!("at most {} writes per second", load::MAX_PER_S)));
+            return Err(PlaygroundError(format!(
+                "at most {} writes per second",
+                load::MAX_PER_S
+            )));
         }
         self.action(|pg| {
             pg.loads.retain(|l| l.node != node);
@@ -341,9 +357,11 @@ impl Playground {
     /// writes included. Frames within a second of virtual time are one
     /// undoable action.
     pub fn advance(&mut self, ms: u64) {
-        let coalesce = self.marks.back().and_then(|m| m.advance_from).is_some_and(|from| {
-            self.sim.now_ms().saturating_sub(from) < COALESCE_MS
-        });
+        let coalesce = self
+            .marks
+            .back()
+            .and_then(|m| m.advance_from)
+            .is_some_and(|from| self.sim.now_ms().saturating_sub(from) < COALESCE_MS);
         let mark = self.mark(true);
         self.run_with_loads(ms);
         if coalesce {
@@ -381,7 +399,11 @@ impl Playground {
     fn next_instant(&mut self, until_ms: u64) -> bool {
         let now = self.sim.now_ms();
         let event = self.sim.world().queue.next_time();
-        match [event, load::next_ms(&self.loads)].into_iter().flatten().min() {
+        match [event, load::next_ms(&self.loads)]
+            .into_iter()
+            .flatten()
+            .min()
+        {
             Some(t) if t <= until_ms => {
                 self.run_with_loads(t.saturating_sub(now));
                 true
@@ -467,24 +489,48 @@ impl Playground {
     }
 
     /// A node's first `limit` keys matching the glob `pattern`, and its key count.
-    pub fn keys(&self, node: &str, pattern: &str, limit: usize) -> Result<Listing<KeyRow>, PlaygroundError> {
-        let n = self.sim.node(node).ok_or_else(|| SimError::NoNode(node.into()))?;
+    pub fn keys(
+        &self,
+        node: &str,
+        pattern: &str,
+        limit: usize,
+    ) -> Result<Listing<KeyRow>, PlaygroundError> {
+        let n = self
+            .sim
+            .node(node)
+            .ok_or_else(|| SimError::NoNode(node.into()))?;
         let now = crate::sim::EPOCH_UNIX_MS + self.sim.now_ms() as i64;
         Ok(keyspace::rows(&n.server.keyspace, pattern, now, limit))
     }
 
     /// How `replica`'s keys differ from `master`'s.
-    pub fn diff(&self, master: &str, replica: &str, limit: usize) -> Result<Listing<DiffRow>, PlaygroundError> {
-        let m = self.sim.node(master).ok_or_else(|| SimError::NoNode(master.into()))?;
-        let r = self.sim.node(replica).ok_or_else(|| SimError::NoNode(replica.into()))?;
-        Ok(keyspace::diff(&m.server.keyspace, &r.server.keyspace, limit))
+    pub fn diff(
+        &self,
+        master: &str,
+        replica: &str,
+        limit: usize,
+    ) -> Result<Listing<DiffRow>, PlaygroundError> {
+        let m = self
+            .sim
+            .node(master)
+            .ok_or_else(|| SimError::NoNode(master.into()))?;
+        let r = self
+            .sim
+            .node(replica)
+            .ok_or_else(|| SimError::NoNode(replica.into()))?;
+        Ok(keyspace::diff(
+            &m.server.keyspace,
+            &r.server.keyspace,
+            limit,
+        ))
     }
 
     /// Runs a scenario script on a fresh world with the same seed, which
     /// then replaces this one (also when a step fails: the report says
     /// where it stopped). A script that does not parse changes nothing.
     pub fn run_script(&mut self, text: &str) -> Result<RunReport, PlaygroundError> {
-        let script = scenario::parse(text).map_err(|e| PlaygroundError(format!("script error: {e}")))?;
+        let script =
+            scenario::parse(text).map_err(|e| PlaygroundError(format!("script error: {e}")))?;
         let mut sim = Sim::new(self.sim.seed());
         let mut transcript = Vec::new();
         let result = scenario::run(&script, &mut sim, &mut |r| {
@@ -506,14 +552,21 @@ impl Playground {
             Ok(s) => (s.expects, s.failures.len(), None),
             Err(e) => (0, 0, Some(e.to_string())),
         };
-        Ok(RunReport { transcript, expects, failed, error })
+        Ok(RunReport {
+            transcript,
+            expects,
+            failed,
+            error,
+        })
     }
 
     /// The session so far as a scenario script.
     pub fn export_script(&self) -> String {
         let mut out = format!("# replscope session (seed {})\n", self.sim.seed());
         if self.sim.inputs_truncated() {
-            out.push_str("# The oldest actions fell out of the session log: this is only the end of it.\n");
+            out.push_str(
+                "# The oldest actions fell out of the session log: this is only the end of it.\n",
+            );
         }
         out.push_str(&scenario::print(&scenario::from_inputs(self.sim.inputs())));
         out

@@ -51,7 +51,9 @@ pub fn parse(fragment: &str) -> Result<Shared, ShareError> {
             Some(("script", v)) => script = Some(decode_script(v)?),
             _ => {
                 let name = part.split('=').next().unwrap_or(part);
-                return Err(ShareError(format!("unknown part '{name}' (expected seed= and script=)")));
+                return Err(ShareError(format!(
+                    "unknown part '{name}' (expected seed= and script=)"
+                )));
             }
         }
     }
@@ -66,7 +68,11 @@ fn parse_seed(v: &str) -> Result<u64, ShareError> {
     v.parse::<u64>()
         .ok()
         .filter(|&s| s <= MAX_SEED)
-        .ok_or_else(|| ShareError(format!("the seed must be a whole number from 0 to {MAX_SEED}, not '{v}'")))
+        .ok_or_else(|| {
+            ShareError(format!(
+                "the seed must be a whole number from 0 to {MAX_SEED}, not '{v}'"
+            ))
+        })
 }
 
 fn decode_script(v: &str) -> Result<String, ShareError> {
@@ -83,7 +89,10 @@ fn decode_script(v: &str) -> Result<String, ShareError> {
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
         }
@@ -96,17 +105,28 @@ pub fn decode(text: &str) -> Result<Vec<u8>, ShareError> {
     let text = text.trim_end_matches('=');
     let mut sextets = Vec::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {
-        let v = ALPHABET.iter().position(|&a| char::from(a) == c).ok_or_else(|| {
-            ShareError(format!("the script has '{c}' at character {}, which base64url does not use", i + 1))
-        })?;
+        let v = ALPHABET
+            .iter()
+            .position(|&a| char::from(a) == c)
+            .ok_or_else(|| {
+                ShareError(format!(
+                    "the script has '{c}' at character {}, which base64url does not use",
+                    i + 1
+                ))
+            })?;
         sextets.push(v as u32);
     }
     if sextets.len() % 4 == 1 {
-        return Err(ShareError("the script is cut short (its base64url length is impossible)".into()));
+        return Err(ShareError(
+            "the script is cut short (its base64url length is impossible)".into(),
+        ));
     }
     let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
     for chunk in sextets.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &s)| n | s << (18 - 6 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &s)| n | s << (18 - 6 * i));
         for i in 0..chunk.len() - 1 {
             out.push((n >> (16 - 8 * i)) as u8);
         }
@@ -120,7 +140,14 @@ mod tests {
 
     #[test]
     fn base64url_matches_the_rfc_examples() {
-        for (plain, coded) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE")] {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+        ] {
             assert_eq!(encode(plain.as_bytes()), coded);
             assert_eq!(decode(coded), Ok(plain.as_bytes().to_vec()));
         }
@@ -133,13 +160,27 @@ mod tests {
         let script = "node A\nA> SET k \"é ü\" # note\n";
         let f = fragment(42, script);
         assert!(f.starts_with("seed=42&script="));
-        assert_eq!(parse(&format!("#{f}")), Ok(Shared { seed: 42, script: script.into() }));
+        assert_eq!(
+            parse(&format!("#{f}")),
+            Ok(Shared {
+                seed: 42,
+                script: script.into()
+            })
+        );
     }
 
     #[test]
     fn damaged_links_say_what_is_wrong() {
-        let msg = |f: &str| parse(f).map_err(|e| e.to_string()).err().unwrap_or_default();
-        assert_eq!(msg("script=Zm9v"), "this share link is damaged: it has no seed= part");
+        let msg = |f: &str| {
+            parse(f)
+                .map_err(|e| e.to_string())
+                .err()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            msg("script=Zm9v"),
+            "this share link is damaged: it has no seed= part"
+        );
         assert_eq!(
             msg("seed=-1"),
             "this share link is damaged: the seed must be a whole number from 0 to 9007199254740991, not '-1'"
@@ -152,8 +193,20 @@ mod tests {
             msg("seed=1&script=Zm9vY"),
             "this share link is damaged: the script is cut short (its base64url length is impossible)"
         );
-        assert_eq!(msg("seed=1&script=_w"), "this share link is damaged: the script is not UTF-8 text (bad byte at 0)");
-        assert_eq!(msg("seed=1&x=2"), "this share link is damaged: unknown part 'x' (expected seed= and script=)");
-        assert_eq!(parse("seed=9"), Ok(Shared { seed: 9, script: String::new() }));
+        assert_eq!(
+            msg("seed=1&script=_w"),
+            "this share link is damaged: the script is not UTF-8 text (bad byte at 0)"
+        );
+        assert_eq!(
+            msg("seed=1&x=2"),
+            "this share link is damaged: unknown part 'x' (expected seed= and script=)"
+        );
+        assert_eq!(
+            parse("seed=9"),
+            Ok(Shared {
+                seed: 9,
+                script: String::new()
+            })
+        );
     }
 }

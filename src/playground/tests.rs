@@ -4,11 +4,19 @@ use super::*;
 use crate::sim::trace::Kind;
 
 fn node<'a>(v: &'a View, name: &str) -> &'a crate::view::NodeView {
-    v.nodes.iter().find(|n| n.name == name).expect("node exists")
+    v.nodes
+        .iter()
+        .find(|n| n.name == name)
+        .expect("node exists")
 }
 
 fn phases_of(pg: &Playground, replica: &str) -> (Vec<Phase>, &'static str) {
-    let t = pg.page().timelines.into_iter().find(|t| t.replica == replica).expect("timeline");
+    let t = pg
+        .page()
+        .timelines
+        .into_iter()
+        .find(|t| t.replica == replica)
+        .expect("timeline");
     (t.steps.iter().map(|s| s.phase).collect(), t.kind)
 }
 
@@ -29,7 +37,10 @@ fn online(pg: &Playground, replica: &str) -> bool {
 }
 
 fn psync_of(pg: &Playground, replica: &str) -> (String, String) {
-    let p = node(&pg.view(), replica).last_psync.clone().expect("a PSYNC decision");
+    let p = node(&pg.view(), replica)
+        .last_psync
+        .clone()
+        .expect("a PSYNC decision");
     (p.result, p.reason)
 }
 
@@ -42,13 +53,22 @@ fn the_default_world_starts_mid_transfer_and_goes_through_every_full_sync_step()
     assert!(!pg.page().can_step_back, "the setup is not undoable");
     assert!(play_until(&mut pg, 30_000, |pg| online(pg, "B")));
     use Phase::*;
-    assert_eq!(phases_of(&pg, "B"), (vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming], "full"));
+    assert_eq!(
+        phases_of(&pg, "B"),
+        (
+            vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming],
+            "full"
+        )
+    );
     let (result, _) = psync_of(&pg, "B");
     assert_eq!(result, "fullresync");
     pg.set_load("A", 0).expect("load off");
     pg.advance(500);
     let v = pg.view();
-    assert_eq!(node(&v, "B").slave_repl_offset, Some(node(&v, "A").master_repl_offset));
+    assert_eq!(
+        node(&v, "B").slave_repl_offset,
+        Some(node(&v, "A").master_repl_offset)
+    );
 }
 
 #[test]
@@ -56,16 +76,37 @@ fn a_set_typed_on_the_master_is_readable_on_the_replica() {
     let mut pg = Playground::default_world(2);
     assert!(play_until(&mut pg, 30_000, |pg| online(pg, "B")));
     let ok = pg.console("A", "SET city \"New York\"").expect("runs");
-    assert_eq!(ok, ConsoleReply { text: "OK".into(), error: false });
+    assert_eq!(
+        ok,
+        ConsoleReply {
+            text: "OK".into(),
+            error: false
+        }
+    );
     pg.advance(200);
-    assert_eq!(pg.console("B", "GET city").expect("runs").text, "\"New York\"");
+    assert_eq!(
+        pg.console("B", "GET city").expect("runs").text,
+        "\"New York\""
+    );
     let ro = pg.console("B", "SET x 1").expect("runs");
-    assert_eq!(ro.text, "(error) READONLY You can't write against a read only replica.");
+    assert_eq!(
+        ro.text,
+        "(error) READONLY You can't write against a read only replica."
+    );
     assert!(ro.error);
-    assert_eq!(pg.console("A", "SET \"a").expect("runs").text, "Invalid argument(s)");
-    assert_eq!(pg.console("Z", "PING"), Err(PlaygroundError("no node named 'Z'".into())));
+    assert_eq!(
+        pg.console("A", "SET \"a").expect("runs").text,
+        "Invalid argument(s)"
+    );
+    assert_eq!(
+        pg.console("Z", "PING"),
+        Err(PlaygroundError("no node named 'Z'".into()))
+    );
     let info = pg.console("B", "INFO replication").expect("runs").text;
-    assert!(info.starts_with("# Replication\nrole:slave\nmaster_host:A\n"), "INFO is printed raw: {info:?}");
+    assert!(
+        info.starts_with("# Replication\nrole:slave\nmaster_host:A\n"),
+        "INFO is printed raw: {info:?}"
+    );
 }
 
 #[test]
@@ -76,19 +117,24 @@ fn cut_write_heal_continues_and_a_small_backlog_forces_a_full_resync() {
     pg.link("A", "B", LinkChange::Down).expect("cut");
     pg.console("A", "SET during cut").expect("write");
     pg.link("A", "B", LinkChange::Up).expect("heal");
-    assert!(play_until(&mut pg, 10_000, |pg| online(pg, "B") && psync_of(pg, "B").0 == "continue"));
+    assert!(play_until(&mut pg, 10_000, |pg| online(pg, "B")
+        && psync_of(pg, "B").0 == "continue"));
     let (_, reason) = psync_of(&pg, "B");
     assert!(reason.contains("inside the backlog"), "{reason}");
     assert_eq!(phases_of(&pg, "B").1, "partial");
 
-    pg.console("A", "CONFIG SET repl-backlog-size 16384").expect("config");
+    pg.console("A", "CONFIG SET repl-backlog-size 16384")
+        .expect("config");
     pg.link("A", "B", LinkChange::Down).expect("cut");
     let big = "x".repeat(1000);
     for i in 0..20 {
-        pg.console("A", &format!("SET big:{i} {big}")).expect("write");
+        pg.console("A", &format!("SET big:{i} {big}"))
+            .expect("write");
     }
     pg.link("A", "B", LinkChange::Up).expect("heal");
-    assert!(play_until(&mut pg, 30_000, |pg| psync_of(pg, "B").0 == "fullresync" && online(pg, "B")));
+    assert!(play_until(&mut pg, 30_000, |pg| psync_of(pg, "B").0
+        == "fullresync"
+        && online(pg, "B")));
     let (_, reason) = psync_of(&pg, "B");
     assert!(reason.contains("backlog"), "{reason}");
     assert_eq!(phases_of(&pg, "B").1, "full");
@@ -102,13 +148,25 @@ fn a_cascade_and_a_promotion() {
     assert!(play_until(&mut pg, 60_000, |pg| online(pg, "B") && online(pg, "C")));
     pg.console("A", "SET chained yes").expect("write");
     pg.advance(500);
-    assert_eq!(pg.console("C", "GET chained").expect("runs").text, "\"yes\"");
-    assert_eq!(pg.console("B", "REPLICAOF NO ONE").expect("runs").text, "OK");
+    assert_eq!(
+        pg.console("C", "GET chained").expect("runs").text,
+        "\"yes\""
+    );
+    assert_eq!(
+        pg.console("B", "REPLICAOF NO ONE").expect("runs").text,
+        "OK"
+    );
     pg.advance(100);
     let v = pg.view();
-    assert_eq!((node(&v, "B").role.as_str(), node(&v, "C").master.as_deref()), ("master", Some("B")));
+    assert_eq!(
+        (node(&v, "B").role.as_str(), node(&v, "C").master.as_deref()),
+        ("master", Some("B"))
+    );
     assert_eq!(pg.console("B", "SET promoted 1").expect("runs").text, "OK");
-    assert_eq!(pg.console("Z", "REPLICAOF B").err().map(|e| e.0), Some("no node named 'Z'".into()));
+    assert_eq!(
+        pg.console("Z", "REPLICAOF B").err().map(|e| e.0),
+        Some("no node named 'Z'".into())
+    );
 }
 
 #[test]
@@ -123,8 +181,14 @@ fn step_back_undoes_whole_actions_exactly() {
     assert!(pg.step_back(), "undo the step");
     assert!(pg.step_back(), "undo the frames (one action)");
     assert!(pg.step_back(), "undo the SET");
-    assert_eq!((pg.view().trace_hash, pg.sim().now_ms(), pg.page().loads), before);
-    assert_eq!(pg.console("A", "EXISTS undo").expect("runs").text, "(integer) 0");
+    assert_eq!(
+        (pg.view().trace_hash, pg.sim().now_ms(), pg.page().loads),
+        before
+    );
+    assert_eq!(
+        pg.console("A", "EXISTS undo").expect("runs").text,
+        "(integer) 0"
+    );
     assert!(pg.step_back());
     assert!(!pg.step_back(), "nothing older than the default world");
 }
@@ -142,7 +206,10 @@ fn load_writes_do_not_depend_on_how_time_is_sliced() {
     assert_eq!(whole.view().trace_hash, sliced.view().trace_hash);
     let sets = whole.sim().trace().iter().filter(|e| matches!(&e.kind, Kind::Command { command, .. } if command.starts_with("SET load:"))).count();
     assert!(sets >= 600, "{sets} writes");
-    assert_eq!(whole.set_load("A", 20_000), Err(PlaygroundError("at most 10000 writes per second".into())));
+    assert_eq!(
+        whole.set_load("A", 20_000),
+        Err(PlaygroundError("at most 10000 writes per second".into()))
+    );
 }
 
 #[test]
@@ -159,13 +226,21 @@ fn step_and_next_phase_with_a_load_running() {
 #[test]
 fn an_exported_session_replays_to_the_same_trace() {
     let mut pg = Playground::default_world(8);
-    pg.console("A", "SET \"two words\" \"#hash\"").expect("write");
-    pg.link("A", "B", LinkChange::LatencyMs(5)).expect("latency");
+    pg.console("A", "SET \"two words\" \"#hash\"")
+        .expect("write");
+    pg.link("A", "B", LinkChange::LatencyMs(5))
+        .expect("latency");
     pg.advance(700);
     pg.step();
     let script = pg.export_script();
-    assert!(script.starts_with("# replscope session (seed 8)\nnode A\nnode B\n"), "{script}");
-    assert!(script.contains("A> SET load:1 1\n"), "the load's writes are exported");
+    assert!(
+        script.starts_with("# replscope session (seed 8)\nnode A\nnode B\n"),
+        "{script}"
+    );
+    assert!(
+        script.contains("A> SET load:1 1\n"),
+        "the load's writes are exported"
+    );
     let mut again = Playground::new(8);
     let report = again.run_script(&script).expect("parses");
     assert_eq!(report.error, None);
@@ -180,14 +255,17 @@ fn scripts_report_their_errors() {
     let mut pg = Playground::new(1);
     let err = pg.run_script("node A\nbogus line\n").err().map(|e| e.0);
     assert_eq!(
-        err.as_deref().map(|e| e.starts_with("script error: line 2, column 1: unknown directive 'bogus'")),
+        err.as_deref()
+            .map(|e| e.starts_with("script error: line 2, column 1: unknown directive 'bogus'")),
         Some(true),
         "{err:?}"
     );
-    let report = pg.run_script("node A\nexpect A> PING => PONG\nexpect A> GET k => \"v\"\nA> SET k v\n").expect("parses");
+    let report = pg
+        .run_script("node A\nexpect A> PING => PONG\nexpect A> GET k => \"v\"\nA> SET k v\n")
+        .expect("parses");
     assert_eq!((report.expects, report.failed, report.error), (2, 1, None));
     assert_eq!(report.transcript[0].command, "A> PING");
-    assert_eq!(report.transcript[1].failure.is_some(), true);
+    assert!(report.transcript[1].failure.is_some());
     assert_eq!(report.transcript[2].reply, "OK");
     assert_eq!(pg.view().nodes.len(), 1);
 }
@@ -198,13 +276,23 @@ fn keys_and_diff_show_what_a_replica_lacks() {
     pg.set_load("A", 0).expect("load off");
     assert!(play_until(&mut pg, 30_000, |pg| online(pg, "B")));
     pg.link("A", "B", LinkChange::Down).expect("cut");
-    pg.console("A", "SET \"<img src=x onerror=alert(1)>\" v").expect("write");
+    pg.console("A", "SET \"<img src=x onerror=alert(1)>\" v")
+        .expect("write");
     pg.console("A", "SET greeting changed").expect("write");
     let keyspace::Listing { rows, total } = pg.diff("A", "B", 10).expect("nodes exist");
     let got: Vec<(&str, &str)> = rows.iter().map(|r| (r.key.as_str(), r.status)).collect();
-    assert_eq!(got, vec![("\"greeting\"", "stale"), ("\"<img src=x onerror=alert(1)>\"", "missing")]);
+    assert_eq!(
+        got,
+        vec![
+            ("\"greeting\"", "stale"),
+            ("\"<img src=x onerror=alert(1)>\"", "missing")
+        ]
+    );
     assert_eq!(total, 2);
-    let keyspace::Listing { rows: keys, total: count } = pg.keys("A", "*", 5).expect("node exists");
+    let keyspace::Listing {
+        rows: keys,
+        total: count,
+    } = pg.keys("A", "*", 5).expect("node exists");
     assert_eq!(keys.len(), 5);
     assert_eq!(count, node(&pg.view(), "A").keys as usize);
 }
@@ -214,7 +302,10 @@ fn events_returns_the_newest_window() {
     let pg = Playground::default_world(10);
     let next = pg.sim().next_seq();
     let last = pg.events(0, 3, true);
-    assert_eq!(last.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![next - 3, next - 2, next - 1]);
+    assert_eq!(
+        last.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![next - 3, next - 2, next - 1]
+    );
     assert!(pg.events(next, 10, true).is_empty());
     let quiet = pg.events(0, 20, false);
     assert_eq!(quiet.len(), 20);
@@ -222,4 +313,3 @@ fn events_returns_the_newest_window() {
     assert!(quiet.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(pg.events(0, 10_000, true).len() > pg.events(0, 10_000, false).len());
 }
-

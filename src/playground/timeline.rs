@@ -71,7 +71,9 @@ impl Timeline {
     fn absorb_rdb(&mut self, kind: &Kind) {
         match kind {
             Kind::RdbSendStarted { bytes, .. } => (self.rdb_received, self.rdb_total) = (0, *bytes),
-            Kind::RdbChunk { received, total, .. } => (self.rdb_received, self.rdb_total) = (*received, *total),
+            Kind::RdbChunk {
+                received, total, ..
+            } => (self.rdb_received, self.rdb_total) = (*received, *total),
             _ => {}
         }
     }
@@ -147,7 +149,8 @@ impl Timelines {
                 t.absorb_rdb(&e.kind);
             }
             _ => {
-                self.by_replica.insert(replica.to_string(), Timeline::new(replica, step));
+                self.by_replica
+                    .insert(replica.to_string(), Timeline::new(replica, step));
             }
         }
     }
@@ -168,7 +171,8 @@ impl Timelines {
             match self.by_replica.get_mut(&n.name) {
                 Some(t) => t.absorb(step),
                 None => {
-                    self.by_replica.insert(n.name.clone(), Timeline::new(&n.name, step));
+                    self.by_replica
+                        .insert(n.name.clone(), Timeline::new(&n.name, step));
                 }
             }
         }
@@ -207,34 +211,82 @@ mod tests {
             from: "none".into(),
             to: "connect".into(),
         };
-        Event { kind, ..ev(seq, replica, Phase::Handshake) }
+        Event {
+            kind,
+            ..ev(seq, replica, Phase::Handshake)
+        }
     }
 
     fn phases(t: &Timelines, r: &str) -> (Vec<Phase>, &'static str) {
         let tl = t.by_replica.get(r);
-        (tl.map(|t| t.steps.iter().map(|s| s.phase).collect()).unwrap_or_default(), tl.map_or("", |t| t.kind))
+        (
+            tl.map(|t| t.steps.iter().map(|s| s.phase).collect())
+                .unwrap_or_default(),
+            tl.map_or("", |t| t.kind),
+        )
     }
 
     #[test]
     fn a_full_sync_then_a_partial_one() {
         use Phase::*;
         let mut t = Timelines::default();
-        let full = [Handshake, Snapshot, Transfer, Handshake, Snapshot, Transfer, Load, Replay, Streaming, Streaming];
+        let full = [
+            Handshake, Snapshot, Transfer, Handshake, Snapshot, Transfer, Load, Replay, Streaming,
+            Streaming,
+        ];
         let mut trace = vec![start(0, "B")];
-        trace.extend(full.iter().enumerate().map(|(i, p)| ev(i as u64 + 1, "B", *p)));
+        trace.extend(
+            full.iter()
+                .enumerate()
+                .map(|(i, p)| ev(i as u64 + 1, "B", *p)),
+        );
         t.absorb(&trace[..4]);
         t.absorb(&trace);
-        assert_eq!(phases(&t, "B"), (vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming], "full"));
-        assert_eq!(t.all()[0].steps[2], SyncStep { phase: Transfer, time_ms: 30, seq: 3 });
-        t.absorb(&[start(20, "B"), ev(21, "B", Handshake), ev(22, "B", Replay), ev(23, "B", Streaming)]);
-        assert_eq!(phases(&t, "B"), (vec![Handshake, Replay, Streaming], "partial"));
+        assert_eq!(
+            phases(&t, "B"),
+            (
+                vec![Handshake, Snapshot, Transfer, Load, Replay, Streaming],
+                "full"
+            )
+        );
+        assert_eq!(
+            t.all()[0].steps[2],
+            SyncStep {
+                phase: Transfer,
+                time_ms: 30,
+                seq: 3
+            }
+        );
+        t.absorb(&[
+            start(20, "B"),
+            ev(21, "B", Handshake),
+            ev(22, "B", Replay),
+            ev(23, "B", Streaming),
+        ]);
+        assert_eq!(
+            phases(&t, "B"),
+            (vec![Handshake, Replay, Streaming], "partial")
+        );
     }
 
     #[test]
     fn the_rdb_is_followed_from_its_size_to_its_last_chunk() {
         let mut t = Timelines::default();
-        let sent = Event { kind: Kind::RdbSendStarted { bytes: 900, preamble: "$EOF:x".into() }, ..ev(2, "B", Phase::Transfer) };
-        let chunk = Event { kind: Kind::RdbChunk { bytes: 300, received: 300, total: 850 }, ..ev(3, "B", Phase::Transfer) };
+        let sent = Event {
+            kind: Kind::RdbSendStarted {
+                bytes: 900,
+                preamble: "$EOF:x".into(),
+            },
+            ..ev(2, "B", Phase::Transfer)
+        };
+        let chunk = Event {
+            kind: Kind::RdbChunk {
+                bytes: 300,
+                received: 300,
+                total: 850,
+            },
+            ..ev(3, "B", Phase::Transfer)
+        };
         t.absorb(&[start(1, "B"), sent]);
         assert_eq!((t.all()[0].rdb_received, t.all()[0].rdb_total), (0, 900));
         t.absorb(&[chunk]);
@@ -247,7 +299,10 @@ mod tests {
     fn bookkeeping_events_do_not_advance_a_sync() {
         use Phase::*;
         let mut t = Timelines::default();
-        let ack = Event { kind: Kind::AckSent { offset: 1 }, ..ev(2, "B", Streaming) };
+        let ack = Event {
+            kind: Kind::AckSent { offset: 1 },
+            ..ev(2, "B", Streaming)
+        };
         t.absorb(&[start(1, "B"), ack, ev(3, "B", Load)]);
         assert_eq!(phases(&t, "B"), (vec![Handshake, Load], "full"));
     }

@@ -88,6 +88,11 @@ impl Node {
 
     /// Sends or buffers stream bytes for one replica, then checks its limit.
     fn feed_slave(&mut self, conn: ConnId, bytes: &[u8], text: &impl Fn() -> String, cx: &mut Cx) {
+        let disk_child = self
+            .repl
+            .bgsave
+            .as_ref()
+            .is_some_and(|b| b.target == super::Target::Disk);
         let Some(peer) = self.peers.get_mut(&conn) else {
             return;
         };
@@ -103,10 +108,13 @@ impl Node {
         } else {
             slave.buffer.extend_from_slice(bytes);
             slave.buffered_commands += 1;
-            let phase = if slave.state == SlaveState::WaitBgsaveEnd {
-                Phase::Snapshot
-            } else {
-                Phase::Transfer
+            // Which step the replica is in while this write waits for it:
+            // the disk BGSAVE, the RDB on its way, or the load before the
+            // first ACK of a diskless sync.
+            let phase = match slave.state {
+                SlaveState::WaitBgsaveEnd if disk_child => Phase::Snapshot,
+                SlaveState::Online => Phase::Load,
+                _ => Phase::Transfer,
             };
             let kind = Kind::Buffered {
                 command: text(),
