@@ -5,6 +5,9 @@
 #   make test    every test suite: Rust, wasm in Chromium, page unit + e2e
 #   make dist    a static site in dist/ that works from any sub-path
 #   make lint    rustfmt and clippy, as CI's reviewers expect them
+#   make bench   replscope vs a real redis-server 7.0.15, native and wasm (~15 min)
+#   make soak    10,000 seeded fault schedules (release build)
+#   make fuzz    the four cargo-fuzz targets, 10 million runs each (nightly)
 
 PORT ?= 8080
 SHELL := /bin/bash
@@ -13,7 +16,7 @@ SHELL := /bin/bash
 WASM_PKG := www/pkg
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: setup wasm page serve test test-rust test-wasm test-web dist lint clean
+.PHONY: setup wasm page serve test test-rust test-wasm test-web dist lint bench soak fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -48,6 +51,23 @@ dist: page
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+
+WASM_BENCH_PKG := $(abspath target/wasm-bench-pkg)
+
+# The wasm column runs the same workload code compiled to wasm under Node
+# (bench/wasm, --target nodejs); the table is printed and saved to
+# bench/results/compare.txt. BENCH_QUICK=1 shrinks every size 10x.
+bench: setup
+	wasm-pack --log-level warn build --release --target nodejs --out-dir $(WASM_BENCH_PKG) --no-pack bench/wasm
+	REPLSCOPE_WASM_PKG=$(WASM_BENCH_PKG) cargo bench --bench compare
+
+# The short version (400 seeds) runs inside `cargo test` as tests/soak.rs.
+soak:
+	SOAK_SEEDS=$${SOAK_SEEDS:-10000} cargo test --release --test soak -- --ignored soak_long --nocapture
+
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	bash fuzz/run.sh
 
 clean:
 	cargo clean
