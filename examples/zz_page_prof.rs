@@ -26,4 +26,13 @@ fn main() {
     println!("median {:.2} p95 {:.2} max {:.2}", s[600], s[1140], s[1199]);
     let slow: Vec<usize> = ds.iter().filter(|d| d.0 > s[1140]).map(|d| d.1 % 16).collect();
     println!("slow frames mod 16: {:?}", slow);
+    let t = Instant::now();
+    let w = pg.sim().world().clone();
+    println!("world clone {:.2} ms", t.elapsed().as_secs_f64() * 1000.0);
+    std::hint::black_box(w);
+    let t = Instant::now();
+    for _ in 0..100 { std::hint::black_box(pg.view()); }
+    println!("view {:.3} ms", t.elapsed().as_secs_f64() * 10.0);
 }
+#[allow(dead_code)]
+fn unused() {}

@@ -355,18 +355,22 @@ impl Playground {
 
     /// Advances virtual time by `ms` (one animation frame), the loads'
     /// writes included. Frames within a second of virtual time are one
-    /// undoable action.
+    /// undoable action, and one simulator input (see
+    /// [`Sim::extend_run_for_with`]): playing does not fill the log or
+    /// copy the world for a checkpoint every few frames.
     pub fn advance(&mut self, ms: u64) {
         let coalesce = self
             .marks
             .back()
             .and_then(|m| m.advance_from)
             .is_some_and(|from| self.sim.now_ms().saturating_sub(from) < COALESCE_MS);
-        let mark = self.mark(true);
-        self.run_with_loads(ms);
         if coalesce {
+            let writes = load::due(&mut self.loads, self.sim.now_ms(), ms);
+            self.sim.extend_run_for_with(ms, writes);
             self.update_timelines();
         } else {
+            let mark = self.mark(true);
+            self.run_with_loads(ms);
             self.commit(mark);
         }
     }

@@ -196,6 +196,40 @@ impl History {
         self.first > 0
     }
 
+    /// Folds a run of `ms` (with `commands` timed from its start) into the
+    /// last input when that is a run too (`RunFor` or `RunForWith`): two
+    /// runs back to back are one longer run, since events are processed in
+    /// time order either way. False (nothing changed) otherwise.
+    pub fn extend_last_run(&mut self, ms: u64, commands: &[TimedCommand]) -> bool {
+        let shifted = |by: u64| {
+            commands.iter().map(move |c| TimedCommand {
+                after_ms: c.after_ms.saturating_add(by),
+                ..c.clone()
+            })
+        };
+        match self.inputs.last_mut() {
+            Some(last @ Input::RunFor { .. }) => {
+                let Input::RunFor { ms: before } = *last else {
+                    return false;
+                };
+                *last = Input::RunForWith {
+                    ms: before.saturating_add(ms),
+                    commands: shifted(before).collect(),
+                };
+                true
+            }
+            Some(Input::RunForWith {
+                ms: before,
+                commands: kept,
+            }) => {
+                kept.extend(shifted(*before));
+                *before = before.saturating_add(ms);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The log, oldest first.
     pub fn inputs(&self) -> &[Input] {
         &self.inputs

@@ -475,6 +475,19 @@ impl Sim {
         self.apply_run_for_with(ms, &commands);
     }
 
+    /// [`Sim::run_for_with`], folded into the last input when that was a
+    /// run too, instead of logging a new one. The page plays through this:
+    /// sixty animation frames a second stay one input (so the log stays
+    /// short and checkpoints, which copy the world, stay rare), and a step
+    /// back undoes the whole stretch.
+    pub fn extend_run_for_with(&mut self, ms: u64, commands: Vec<TimedCommand>) {
+        if self.history.extend_last_run(ms, &commands) {
+            self.apply_run_for_with(ms, &commands);
+        } else {
+            self.run_for_with(ms, commands);
+        }
+    }
+
     fn apply_run_for_with(&mut self, ms: u64, commands: &[TimedCommand]) {
         let mut done = 0;
         for c in commands {
