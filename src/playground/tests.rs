@@ -203,10 +203,17 @@ fn playing_keeps_one_input_per_second_and_exports_the_same_world() {
     // 1,920 ms of frames: two actions of at most a second each.
     assert_eq!(pg.sim().input_count(), inputs + 2);
     let mut again = Playground::new(11);
-    assert_eq!(again.run_script(&pg.export_script()).map(|r| r.error), Ok(None));
+    assert_eq!(
+        again.run_script(&pg.export_script()).map(|r| r.error),
+        Ok(None)
+    );
     assert_eq!(again.view().trace_hash, pg.view().trace_hash);
     assert!(pg.step_back());
-    assert_eq!(pg.sim().now_ms(), again.sim().now_ms() - 912, "the second stretch, 57 frames, undone");
+    assert_eq!(
+        pg.sim().now_ms(),
+        again.sim().now_ms() - 912,
+        "the second stretch, 57 frames, undone"
+    );
 }
 
 #[test]

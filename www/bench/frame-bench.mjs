@@ -112,6 +112,9 @@ async function main() {
     }), seconds);
     const virtual = await page.evaluate(() => window.replscope.store.view.time_ms);
     const p95 = percentile(frames, 95);
+    // rAF intervals are whole vsyncs (16.7 ms at 60 Hz) plus timer jitter;
+    // an interval past 25 ms means at least one frame was dropped.
+    const late = frames.filter((f) => f > 25).length;
     const median = (xs) => percentile(xs, 50);
     console.log('replscope page benchmark');
     console.log(`assets (www/dist): ${sizes.raw} B raw, ${sizes.gz} B gzipped = ${(sizes.gz / 1024).toFixed(1)} KB (target ≤ 200 KB)`);
@@ -120,6 +123,7 @@ async function main() {
     console.log(`setup: 32 nodes synced in ${setup.ms.toFixed(0)} ms of wall time`);
     console.log(`frames with 32 nodes and 2,000 writes/s: ${frames.length} frames in ${seconds} s, ` +
       `median ${median(frames).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms (target p95 ≤ 16.7 ms); ` +
+      `${late} late (> 25 ms: a missed vsync, ${((100 * late) / frames.length).toFixed(1)}%); ` +
       `virtual clock reached ${(virtual / 1000).toFixed(1)} s`);
   } finally {
     await browser.close();

@@ -10,7 +10,7 @@ import type { NodeView, View } from '../types';
 
 const BAR_W = 560;
 /** While playing, redrawn at most this often (wall ms): 31 replicas' rows are many elements. */
-const REDRAW_MS = 100;
+const REDRAW_MS = 250;
 
 export class Buffers {
   readonly root: HTMLElement;

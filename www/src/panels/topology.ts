@@ -16,6 +16,10 @@ const CARD_H = 142;
 const PAD = 24;
 /** Messages drawn per link direction at most (a heavy load has hundreds). */
 const MAX_DRAWN = 40;
+/** While playing, cards whose offsets alone moved are redrawn at most this
+ *  often (wall ms): nobody reads thirty-two offsets sixty times a second,
+ *  and every text change costs a relayout. */
+const OFFSETS_EVERY_MS = 100;
 
 interface Point { x: number; y: number }
 
@@ -30,6 +34,7 @@ export class Topology {
   private cardKeys = new Map<string, string>();
   private cardEls = new Map<string, SVGGElement>();
   private offsetEls = new Map<string, SVGTextElement>();
+  private offsetsAt = 0;
   /** Horizontal offset that centres a narrow tree. */
   private shift = 0;
 
@@ -133,6 +138,9 @@ export class Topology {
   private drawCards(nodes: NodeView[]): void {
     const loads = new Map(this.store.page.loads.map((l) => [l.node, l.per_s]));
     const seen = new Set<string>();
+    const now = performance.now();
+    const offsetsDue = !this.store.ui.playing || now - this.offsetsAt >= OFFSETS_EVERY_MS;
+    if (offsetsDue) this.offsetsAt = now;
     for (const n of nodes) {
       seen.add(n.name);
       const c = this.center(n.name);
@@ -144,7 +152,7 @@ export class Topology {
       if (this.cardKeys.get(n.name) === key) {
         // Under a write load only the offset moves: change just that text.
         const text = this.offsetEls.get(n.name);
-        if (text !== undefined && text.textContent !== offset) text.textContent = offset;
+        if (offsetsDue && text !== undefined && text.textContent !== offset) text.textContent = offset;
         continue;
       }
       this.cardKeys.set(n.name, key);
