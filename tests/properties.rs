@@ -4,6 +4,9 @@
 //! its master's data at its master's offset and replication ID, and nothing
 //! panics. A failure prints the seed and the schedule to replay it.
 
+// proptest does not build for wasm32; this suite runs natively only.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod sim_util;
 
 use proptest::prelude::*;

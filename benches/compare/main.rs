@@ -215,7 +215,9 @@ fn memory_row(s: &Sizes, wasm: &wasm::Results, report: &mut Report) {
         wasm_bpk,
     ));
     report.note(&format!(
-        "ours, resident-set growth instead of heap bytes: {rss:.1} bytes/key; wasm column: linear-memory growth"
+        "memory, ours: live heap bytes counted by the bench's global allocator; the process's \
+         resident-set growth was {rss:.1} bytes/key (lower when pages freed by earlier \
+         measurements are reused). wasm column: growth of the module's linear memory"
     ));
 }
 
