@@ -57,9 +57,12 @@ WASM_BENCH_PKG := $(abspath target/wasm-bench-pkg)
 # The wasm column runs the same workload code compiled to wasm under Node
 # (bench/wasm, --target nodejs); the table is printed and saved to
 # bench/results/compare.txt. BENCH_QUICK=1 shrinks every size 10x.
-bench: setup
+# Then the page's own benchmark: asset size, time to interactive, and p95
+# frame time with 32 nodes and 2,000 writes/s, in headless Chromium.
+bench: page
 	wasm-pack --log-level warn build --release --target nodejs --out-dir $(WASM_BENCH_PKG) --no-pack bench/wasm
 	REPLSCOPE_WASM_PKG=$(WASM_BENCH_PKG) cargo bench --bench compare
+	cd www && node bench/frame-bench.mjs
 
 # The short version (400 seeds) runs inside `cargo test` as tests/soak.rs.
 soak:

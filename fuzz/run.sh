@@ -19,6 +19,6 @@ for target in $TARGETS; do
   start=$(date +%s)
   cargo +nightly fuzz run -O -s "$SANITIZER" "$target" "corpus/$target" "seeds/$target" -- \
     -runs="$RUNS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1 \
-    | grep -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse)'
+    | grep -a -v -E '^#[0-9]+\s+(NEW|REDUCE|pulse)'
   echo "== fuzz $target: clean after $RUNS runs in $(( $(date +%s) - start )) s"
 done

@@ -7,7 +7,9 @@
 //! - scenario files ([`scenario::parse`]): an error with its line, column
 //!   and a message, before anything runs;
 //! - RDB files ([`rdb::decode`]): bad magic, a version 7.0 refuses, every
-//!   truncation of a real dump, a corrupted checksum, an unknown type.
+//!   truncation of a real dump, a corrupted checksum, an unknown type;
+//! - the page's boundary ([`Playground`]): its console, its script box and
+//!   share links (the URL import, [`share::parse`]).
 //!
 //! Each answers with a clear error and leaves the previous state intact:
 //! the simulator's nodes (keyspace, replication state, configuration) and
@@ -16,6 +18,7 @@
 mod support;
 
 use replscope::cli::split_args;
+use replscope::playground::{share, Playground};
 use replscope::rdb;
 use replscope::resp::Frame;
 use replscope::scenario;
@@ -361,4 +364,79 @@ fn bad_rdb_headers_checksums_and_types_are_errors_with_offsets() {
     let err = rdb::decode(unknown).unwrap_err();
     assert_eq!(err.offset, 11, "{err}");
     assert_eq!(err.message, "unknown value type 99");
+}
+
+/// The page's console: a line redis-cli cannot split prints what redis-cli
+/// prints and runs nothing; an unknown node is an error; the world is as before.
+#[test]
+fn the_page_console_rejects_bad_lines_without_running_anything() {
+    let mut pg = Playground::new(7);
+    pg.add_node("A").unwrap();
+    pg.console("A", "SET s abc").unwrap();
+    let before = (fingerprint(pg.sim()), pg.sim().inputs().len());
+    let reply = pg.console("A", "SET k \"unbalanced").unwrap();
+    assert_eq!(
+        (reply.text.as_str(), reply.error),
+        ("Invalid argument(s)", true)
+    );
+    let reply = pg.console("A", "GET").unwrap();
+    assert_eq!(
+        (reply.text.as_str(), reply.error),
+        (
+            "(error) ERR wrong number of arguments for 'get' command",
+            true
+        )
+    );
+    assert_eq!(
+        pg.console("Z", "GET s").unwrap_err().to_string(),
+        "no node named 'Z'"
+    );
+    assert_eq!(fingerprint(pg.sim()), before.0);
+    assert_eq!(pg.console("A", "GET s").unwrap().text, "\"abc\"");
+}
+
+/// The page's script box: a script that does not parse is refused whole,
+/// and the world that was there stays.
+#[test]
+fn the_page_keeps_its_world_when_a_script_does_not_parse() {
+    let mut pg = Playground::new(7);
+    pg.add_node("A").unwrap();
+    pg.console("A", "SET s abc").unwrap();
+    let before = (fingerprint(pg.sim()), pg.sim().trace_hash());
+    let err = pg
+        .run_script("node A\nA> FLUSHALL\nlink A B sideways")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "script error: line 3, column 8: no node named 'B' (declare it first with 'node B')"
+    );
+    assert_eq!((fingerprint(pg.sim()), pg.sim().trace_hash()), before);
+}
+
+/// Share links (the URL import): every kind of damage is named.
+#[test]
+fn damaged_share_links_say_what_is_wrong() {
+    let script = share::encode(b"node A\nA> SET k v\n");
+    let cases = [
+        ("", "this share link is damaged: it has no seed= part"),
+        ("#script=", "this share link is damaged: it has no seed= part"),
+        ("seed=x", "this share link is damaged: the seed must be a whole number from 0 to 9007199254740991, not 'x'"),
+        ("seed=9007199254740992", "this share link is damaged: the seed must be a whole number from 0 to 9007199254740991, not '9007199254740992'"),
+        ("seed=1&colour=red", "this share link is damaged: unknown part 'colour' (expected seed= and script=)"),
+        ("seed=1&script=/+", "this share link is damaged: the script has '/' at character 1, which base64url does not use"),
+        ("seed=1&script=_w", "this share link is damaged: the script is not UTF-8 text (bad byte at 0)"),
+    ];
+    for (fragment, message) in cases {
+        let err = share::parse(fragment).expect_err(fragment);
+        assert_eq!(err.to_string(), message, "{fragment}");
+        assert!(Playground::from_share(fragment).is_err(), "{fragment}");
+    }
+    let good = format!("seed=5&script={script}");
+    let (pg, report) = Playground::from_share(&good).expect("a good link loads");
+    assert_eq!((pg.sim().seed(), report.error), (5, None));
+    let bad_script = format!("seed=5&script={}", share::encode(b"node A\nnode A\n"));
+    assert_eq!(
+        Playground::from_share(&bad_script).unwrap_err().to_string(),
+        "script error: line 2, column 6: node 'A' is already declared"
+    );
 }

@@ -37,6 +37,19 @@ const ACTIONS: usize = 100;
 /// are rewritten, expired and deleted often.
 const KEYS: u64 = 12;
 
+/// A value big enough that a few writes overflow the tiny replica output
+/// buffer limits and backlogs the schedule sets.
+const BIG_VALUE: &str = concat!(
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+);
+
 /// SplitMix64: the schedule's choices (not the simulator's RNG).
 struct Choices(u64);
 
@@ -81,6 +94,9 @@ struct Outcome {
     replicas_checked: usize,
     /// Keys compared over all of them.
     keys_compared: usize,
+    /// Full and partial resynchronisations served, over all nodes (INFO
+    /// stats `sync_full`, `sync_partial_ok`): evidence the faults bite.
+    syncs: (u64, u64),
 }
 
 impl Soak {
@@ -342,6 +358,12 @@ impl Soak {
             outcome.keys_compared += compare_data(&self.sim, &replica, &master)?;
             outcome.replicas_checked += 1;
         }
+        for name in &self.names {
+            if let Some(node) = self.sim.node(name) {
+                outcome.syncs.0 += node.server.stats.sync_full;
+                outcome.syncs.1 += node.server.stats.sync_partial_ok;
+            }
+        }
         outcome.trace_hash = self.sim.trace_hash();
         Ok(outcome)
     }
@@ -389,6 +411,7 @@ fn random_write(rng: &mut Choices) -> Vec<String> {
         20 => vec!["EXPIRE", &key, "0"],
         21 => vec!["SETEX", &key, "1", &v],
         22 => vec!["PERSIST", &key],
+        23 if rng.chance(50) => vec!["SET", &key, BIG_VALUE],
         _ if rng.chance(20) => vec!["FLUSHDB"],
         _ => vec!["GETSET", &key, &v],
     };
@@ -486,10 +509,13 @@ fn sweep(seeds: std::ops::Range<u64>, release: bool) {
     let mut failed = Vec::new();
     let total = seeds.end - seeds.start;
     let start = std::time::Instant::now();
-    let (mut replicas, mut keys) = (0, 0);
+    let (mut replicas, mut keys, mut full, mut partial) = (0, 0, 0, 0);
     for seed in seeds {
         match check_seed(seed) {
-            Ok(o) => (replicas, keys) = (replicas + o.replicas_checked, keys + o.keys_compared),
+            Ok(o) => {
+                (replicas, keys) = (replicas + o.replicas_checked, keys + o.keys_compared);
+                (full, partial) = (full + o.syncs.0, partial + o.syncs.1);
+            }
             Err(e) => {
                 eprintln!("seed {seed} FAILED: {e}");
                 eprintln!("  rerun: SOAK_SEED={seed} cargo test {mode}--test soak -- --ignored soak_one --nocapture");
@@ -498,7 +524,8 @@ fn sweep(seeds: std::ops::Range<u64>, release: bool) {
         }
     }
     eprintln!(
-        "soak: {total} seeds in {:.1} s ({replicas} replicas and {keys} keys compared with their masters), {} failed",
+        "soak: {total} seeds in {:.1} s ({replicas} replicas and {keys} keys compared with their masters; \
+         {full} full and {partial} partial resyncs), {} failed",
         start.elapsed().as_secs_f64(),
         failed.len()
     );

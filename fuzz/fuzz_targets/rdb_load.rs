@@ -19,7 +19,15 @@ fuzz_target!(|data: &[u8]| {
         Ok(decoded) => decoded,
         Err(e) => panic!("our own encoding does not decode: {e}"),
     };
-    assert_eq!(aux, aux_again, "aux fields changed in a round trip");
+    // Without a replication ID the encoder writes no replication fields at
+    // all (like a standalone Redis), so a file that has `repl-stream-db` or
+    // `repl-offset` but no `repl-id` loses them by design.
+    let mut expected = aux.clone();
+    if expected.repl_id.is_empty() {
+        expected.repl_stream_db = aux_again.repl_stream_db;
+        expected.repl_offset = aux_again.repl_offset;
+    }
+    assert_eq!(expected, aux_again, "aux fields changed in a round trip");
     assert_eq!(
         again.key_count(),
         keyspace.key_count(),

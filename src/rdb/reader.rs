@@ -258,9 +258,7 @@ mod tests {
         );
         let err = Reader::new(&[0x90]).len("size").unwrap_err();
         assert_eq!(err.message, "unknown length encoding 0x90 in size");
-        let err = Reader::new(&[0xC3, 0x00, 0x01])
-            .string("v")
-            .unwrap_err();
+        let err = Reader::new(&[0xC3, 0x00, 0x01]).string("v").unwrap_err();
         assert_eq!(
             err.message,
             "v: LZF length 1 cannot come from 0 compressed bytes"

@@ -233,16 +233,7 @@ impl Node {
         let force = std::mem::replace(&mut link.force, Force::No);
         link.initial_offset = -1;
         if force == Force::Legacy {
-            cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
-            let name = self.name.clone();
-            cx.trace(
-                Some(&name),
-                Phase::Handshake,
-                Kind::HandshakeSent {
-                    command: "SYNC".into(),
-                },
-            );
-            self.start_transfer(cx);
+            self.send_legacy_sync(conn, cx);
             return;
         }
         let (id, off) = match (&link.cached, force) {
@@ -251,6 +242,20 @@ impl Node {
         };
         self.handshake_send(conn, &["PSYNC", &id, &off], cx);
         self.set_repl_state(ReplState::ReceivePsyncReply, cx);
+    }
+
+    /// Sends the pre-2.8 `SYNC` (inline, as Redis writes it) and waits for
+    /// the RDB payload straight away: SYNC has no reply line of its own.
+    fn send_legacy_sync(&mut self, conn: ConnId, cx: &mut Cx) {
+        cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
+        let name = self.name.clone();
+        let command = "SYNC".into();
+        cx.trace(
+            Some(&name),
+            Phase::Handshake,
+            Kind::HandshakeSent { command },
+        );
+        self.start_transfer(cx);
     }
 
     /// `slaveTryPartialResynchronization`, reading half.
@@ -265,16 +270,7 @@ impl Node {
             self.abort_link(&why, false, cx);
         } else {
             // The master does not understand PSYNC: fall back to SYNC.
-            cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
-            let name = self.name.clone();
-            cx.trace(
-                Some(&name),
-                Phase::Handshake,
-                Kind::HandshakeSent {
-                    command: "SYNC".into(),
-                },
-            );
-            self.start_transfer(cx);
+            self.send_legacy_sync(conn, cx);
         }
     }
 
