@@ -5,7 +5,7 @@
 #   make test    every test suite: Rust, wasm in Chromium, page unit + e2e
 #   make dist    a static site in dist/ that works from any sub-path
 #   make lint    rustfmt and clippy, as CI's reviewers expect them
-#   make bench   replscope vs a real redis-server 7.0.15, native and wasm (~15 min)
+#   make bench   replscope vs a real redis-server 7.0.15, native, wasm and the page (~5 min plus builds)
 #   make soak    10,000 seeded fault schedules (release build)
 #   make fuzz    the four cargo-fuzz targets, 10 million runs each (nightly)
 
