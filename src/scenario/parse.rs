@@ -6,7 +6,7 @@
 //! quotes begins a comment, so `SET k "#1"` must quote an argument that
 //! starts with `#`. On an `expect` line the first unquoted word that
 //! starts with `=>` (or `~>`) ends the command; after it, the expected reply runs to the end of
-//! the line or to a ` #` comment outside double quotes (redis-cli prints
+//! the line or to a later ` #` comment outside double quotes (redis-cli prints
 //! bulk strings in double quotes, and error texts contain unbalanced single
 //! quotes such as `can't`, so only double quotes count there).
 
@@ -493,16 +493,19 @@ fn skip_word(line: &Line, start: usize) -> Result<usize, ScriptError> {
     }
 }
 
-/// The expected reply: up to a `#` that starts a word outside double quotes.
+/// The expected reply: up to a `#` that starts a later word outside double
+/// quotes. The reply's own first word may start with `#`, since INFO lines
+/// such as `# Replication` do; a comment needs something before it.
 fn expected_text(text: &str) -> &str {
     let b = text.as_bytes();
+    let first = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
     let mut in_quotes = false;
-    let mut i = 0;
+    let mut i = first;
     while i < b.len() {
         match b[i] {
             b'\\' if in_quotes => i += 1,
             b'"' => in_quotes = !in_quotes,
-            b'#' if !in_quotes && (i == 0 || b[i - 1].is_ascii_whitespace()) => return &text[..i],
+            b'#' if !in_quotes && i > first && b[i - 1].is_ascii_whitespace() => return &text[..i],
             _ => {}
         }
         i += 1;
