@@ -498,7 +498,10 @@ fn skip_word(line: &Line, start: usize) -> Result<usize, ScriptError> {
 /// such as `# Replication` do; a comment needs something before it.
 fn expected_text(text: &str) -> &str {
     let b = text.as_bytes();
-    let first = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let first = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
     let mut in_quotes = false;
     let mut i = first;
     while i < b.len() {

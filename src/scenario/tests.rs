@@ -393,7 +393,10 @@ fn runs_on_the_simulator() {
 fn an_expected_reply_may_start_with_a_hash() {
     let text = "node A\nexpect A> INFO replication ~> # Replication   # the header line\n";
     let script = parse(text).unwrap();
-    let Action::Expect { expected, matching, .. } = &script.steps[1].action else {
+    let Action::Expect {
+        expected, matching, ..
+    } = &script.steps[1].action
+    else {
         panic!("not an expect: {:?}", script.steps[1].action);
     };
     assert_eq!(expected, "# Replication");
