@@ -427,19 +427,9 @@ fn zrange_generic(
     } else {
         (&argv[2], &argv[3])
     };
-    let selected = match o.kind {
-        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
-            (Some(a), Some(b)) => Selection::Score(a, b),
-            _ => return err("ERR min or max is not a float"),
-        },
-        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
-            (Some(a), Some(b)) => Selection::Lex(a, b),
-            _ => return err("ERR min or max not valid string range item"),
-        },
-        _ => match (int_arg(lo), int_arg(hi)) {
-            (Ok(a), Ok(b)) => Selection::Rank(a, b),
-            (Err(e), _) | (_, Err(e)) => return e,
-        },
+    let selected = match selection(o.kind, lo, hi) {
+        Ok(sel) => sel,
+        Err(e) => return e,
     };
     let z = match ctx.read::<ZSet>(&argv[1]) {
         Ok(Some(z)) => z,
@@ -578,23 +568,32 @@ pub fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     zpop(ctx, argv, true)
 }
 
+/// Parses a `min max` pair as scores, lex bounds or ranks, with Redis's
+/// error reply for each kind when a bound is malformed.
+fn selection<'a>(kind: RangeType, lo: &'a [u8], hi: &'a [u8]) -> Result<Selection<'a>, Frame> {
+    match kind {
+        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
+            (Some(a), Some(b)) => Ok(Selection::Score(a, b)),
+            _ => Err(err("ERR min or max is not a float")),
+        },
+        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
+            (Some(a), Some(b)) => Ok(Selection::Lex(a, b)),
+            _ => Err(err("ERR min or max not valid string range item")),
+        },
+        _ => match (int_arg(lo), int_arg(hi)) {
+            (Ok(a), Ok(b)) => Ok(Selection::Rank(a, b)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        },
+    }
+}
+
 /// `zremrangeGenericCommand`: parses the range first, then removes the
 /// selected members; propagates as sent when any went.
 fn zremrange(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType) -> Frame {
     let (lo, hi) = (&argv[2], &argv[3]);
-    let sel = match kind {
-        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
-            (Some(a), Some(b)) => Selection::Score(a, b),
-            _ => return err("ERR min or max is not a float"),
-        },
-        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
-            (Some(a), Some(b)) => Selection::Lex(a, b),
-            _ => return err("ERR min or max not valid string range item"),
-        },
-        _ => match (int_arg(lo), int_arg(hi)) {
-            (Ok(a), Ok(b)) => Selection::Rank(a, b),
-            (Err(e), _) | (_, Err(e)) => return e,
-        },
+    let sel = match selection(kind, lo, hi) {
+        Ok(sel) => sel,
+        Err(e) => return e,
     };
     let key = argv[1].as_slice();
     let z = match ctx.write::<ZSet>(key) {
