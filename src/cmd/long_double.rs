@@ -204,20 +204,26 @@ fn finish(mant: u64, exp: i64, neg: bool) -> LongDouble {
     }
 }
 
-/// Decimal `digits[.digits][e[+-]N]`, correctly rounded.
-fn parse_decimal(s: &[u8]) -> Option<LongDouble> {
-    let (mant, exp_part) = match s.iter().position(|c| *c == b'e' || *c == b'E') {
+/// A number's integer digits, fraction digits and exponent text.
+type NumberParts<'a> = (&'a [u8], &'a [u8], Option<&'a [u8]>);
+
+/// Splits `int[.frac][<mark>exp]`, where `<mark>` is one of `marks` (`eE`
+/// for decimal, `pP` for hexadecimal); `None` when there are no digits.
+fn split_number<'a>(s: &'a [u8], marks: &[u8]) -> Option<NumberParts<'a>> {
+    let (mant, exp_part) = match s.iter().position(|c| marks.contains(c)) {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let dot = mant.iter().position(|c| *c == b'.');
-    let (int_part, frac) = match dot {
+    let (int_part, frac) = match mant.iter().position(|c| *c == b'.') {
         Some(i) => (&mant[..i], &mant[i + 1..]),
         None => (mant, &b""[..]),
     };
-    if int_part.is_empty() && frac.is_empty() {
-        return None;
-    }
+    (!int_part.is_empty() || !frac.is_empty()).then_some((int_part, frac, exp_part))
+}
+
+/// Decimal `digits[.digits][e[+-]N]`, correctly rounded.
+fn parse_decimal(s: &[u8]) -> Option<LongDouble> {
+    let (int_part, frac, exp_part) = split_number(s, b"eE")?;
     let mut n = Big::zero();
     for &c in int_part.iter().chain(frac) {
         if !c.is_ascii_digit() {
@@ -270,18 +276,7 @@ fn from_ratio_pow10(n: Big, e10: i64) -> Option<LongDouble> {
 
 /// Hexadecimal float body after `0x`.
 fn parse_hex(s: &[u8]) -> Option<LongDouble> {
-    let (mant, exp_part) = match s.iter().position(|c| *c == b'p' || *c == b'P') {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let dot = mant.iter().position(|c| *c == b'.');
-    let (int_part, frac) = match dot {
-        Some(i) => (&mant[..i], &mant[i + 1..]),
-        None => (mant, &b""[..]),
-    };
-    if int_part.is_empty() && frac.is_empty() {
-        return None;
-    }
+    let (int_part, frac, exp_part) = split_number(s, b"pP")?;
     let mut n = Big::zero();
     for &c in int_part.iter().chain(frac) {
         n.mul_add(16, (c as char).to_digit(16)?);
