@@ -200,9 +200,9 @@ impl<V> KeyMap<V> {
         self.swap_remove_entry(key).map(|(_, v)| v)
     }
 
-    /// Removes `key` and returns it with its value, moving the last entry
-    /// into its place.
-    pub fn swap_remove_entry(&mut self, key: &[u8]) -> Option<(Sds, V)> {
+    /// Finds `key`'s slot in the hash table and removes it, returning the
+    /// entry index it held; the entry itself is still in `entries`.
+    fn take_slot(&mut self, key: &[u8]) -> Option<u32> {
         let entries = &self.entries;
         let found = self
             .table
@@ -212,8 +212,13 @@ impl<V> KeyMap<V> {
                     .is_some_and(|(k, _)| k.as_bytes() == key)
             })
             .ok()?;
-        let (i, _) = found.remove();
-        let i = i as usize;
+        Some(found.remove().0)
+    }
+
+    /// Removes `key` and returns it with its value, moving the last entry
+    /// into its place.
+    pub fn swap_remove_entry(&mut self, key: &[u8]) -> Option<(Sds, V)> {
+        let i = self.take_slot(key)? as usize;
         let last = self.entries.len().checked_sub(1)?;
         if i != last {
             // The last entry moves to `i`: repoint its slot.
@@ -227,16 +232,7 @@ impl<V> KeyMap<V> {
 
     /// Removes `key`, shifting later entries down to keep the order (O(n)).
     pub fn shift_remove(&mut self, key: &[u8]) -> Option<V> {
-        let entries = &self.entries;
-        let found = self
-            .table
-            .find_entry(hash(key), |&i| {
-                entries
-                    .get(i as usize)
-                    .is_some_and(|(k, _)| k.as_bytes() == key)
-            })
-            .ok()?;
-        let (i, _) = found.remove();
+        let i = self.take_slot(key)?;
         for slot in self.table.iter_mut() {
             if *slot > i {
                 *slot -= 1;
