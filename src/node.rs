@@ -77,6 +77,27 @@ pub struct Cx<'a> {
     pub out: Vec<Effect>,
 }
 
+impl<'a> Cx<'a> {
+    /// A fresh context for one call into node `node` at `now_ms`, with no
+    /// effects recorded yet.
+    pub fn new(
+        now_ms: u64,
+        rng: &'a mut Rng,
+        links: &'a Links,
+        node: NodeId,
+        next_conn: &'a mut ConnId,
+    ) -> Cx<'a> {
+        Cx {
+            now_ms,
+            rng,
+            links,
+            node,
+            next_conn,
+            out: Vec::new(),
+        }
+    }
+}
+
 impl Cx<'_> {
     /// The virtual clock as Unix milliseconds.
     pub fn unix_ms(&self) -> i64 {

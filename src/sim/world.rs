@@ -92,14 +92,13 @@ impl World {
         let id = self.next_node;
         self.next_node += 1;
         let port = 6379u16.saturating_add(id as u16);
-        let mut cx = Cx {
-            now_ms: self.now_ms,
-            rng: &mut self.rng,
-            links: &self.links,
-            node: id,
-            next_conn: &mut self.next_conn,
-            out: Vec::new(),
-        };
+        let mut cx = Cx::new(
+            self.now_ms,
+            &mut self.rng,
+            &self.links,
+            id,
+            &mut self.next_conn,
+        );
         let node = Node::new(name, id, port, &mut cx);
         let out = cx.out;
         self.nodes.insert(id, node);
@@ -134,14 +133,13 @@ impl World {
         f: impl FnOnce(&mut Node, &mut Cx) -> R,
     ) -> Option<R> {
         let node = self.nodes.get_mut(&id)?;
-        let mut cx = Cx {
-            now_ms: self.now_ms,
-            rng: &mut self.rng,
-            links: &self.links,
-            node: id,
-            next_conn: &mut self.next_conn,
-            out: Vec::new(),
-        };
+        let mut cx = Cx::new(
+            self.now_ms,
+            &mut self.rng,
+            &self.links,
+            id,
+            &mut self.next_conn,
+        );
         let r = f(node, &mut cx);
         let out = cx.out;
         self.apply(id, out, trace);
