@@ -16,6 +16,8 @@
 //! `swap_remove` moves the last entry into the hole (O(1)), a `shift_remove`
 //! closes it up (O(n), for callers that need the order kept).
 
+mod bulk;
+
 use super::{FastHash, Sds};
 use hashbrown::HashTable;
 use std::hash::BuildHasher;

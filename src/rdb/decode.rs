@@ -18,6 +18,27 @@ use crate::resp::parse_int;
 /// bytes after the checksum are ignored, as Redis ignores them when it
 /// loads a file. Unknown AUX fields are ignored, as the format requires.
 pub fn decode(bytes: &[u8]) -> Result<(Keyspace, Aux), RdbError> {
+    let (mut ks, aux) = decode_with(bytes, Index::Bulk)?;
+    if ks.dbs.iter_mut().all(|d| d.dict.index_pending().is_ok()) {
+        return Ok((ks, aux));
+    }
+    // A duplicate key: decode again, indexing key by key, to report it at
+    // its exact offset (an error path, so the second pass costs nothing
+    // that matters).
+    decode_with(bytes, Index::KeyByKey)
+}
+
+/// How [`read_key`] puts keys into their database.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Index {
+    /// Append now, index the whole database at the end (see
+    /// `KeyMap::index_pending`): the fast way to load millions of keys.
+    Bulk,
+    /// Insert each key as it is read, failing at the first duplicate.
+    KeyByKey,
+}
+
+fn decode_with(bytes: &[u8], index: Index) -> Result<(Keyspace, Aux), RdbError> {
     let mut r = Reader::new(bytes);
     let version = read_header(&mut r)?;
     let mut ks = Keyspace::new();
@@ -54,7 +75,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Keyspace, Aux), RdbError> {
                 "module auxiliary data (opcode 0xF7) is not supported: replscope has no modules",
             )),
             rdb_type => {
-                read_key(&mut r, &mut ks, db, rdb_type, expire.take())?;
+                read_key(&mut r, &mut ks, db, rdb_type, expire.take(), index)?;
             }
         }
     }
@@ -159,6 +180,7 @@ fn read_key(
     db: usize,
     rdb_type: u8,
     expire: Option<i64>,
+    index: Index,
 ) -> Result<(), RdbError> {
     let at = r.pos() - 1;
     check_type(r, rdb_type, at)?;
@@ -172,11 +194,15 @@ fn read_key(
     if let Some(ms) = expire {
         d.expires.insert(key.clone(), ms);
     }
-    let (index, old) = d.dict.insert_full(key, value);
+    if index == Index::Bulk {
+        d.dict.push_unindexed(key, value);
+        return Ok(());
+    }
+    let (position, old) = d.dict.insert_full(key, value);
     if old.is_some() {
         let name = d
             .dict
-            .get_index(index)
+            .get_index(position)
             .map(|(k, _)| crate::cli::repr(k))
             .unwrap_or_default();
         return Err(r.error_at(at, format!("duplicate key {name} in db {db}")));
