@@ -86,7 +86,7 @@ fn cut_within_backlog_continues_with_exact_offsets() {
         |e| matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply),
     );
     find_after(&t, cont, "applied", |e| {
-        e.node == "B"
+        &*e.node == "B"
             && e.phase == Phase::Replay
             && matches!(
                 &e.kind,
@@ -215,7 +215,7 @@ fn middle_replica_answers_nomasterlink_while_syncing() {
     sim.run_for(1_000);
     let t = sim.trace().to_vec();
     find_after(&t, 0, "-NOMASTERLINK", |e| {
-        e.node == "C"
+        &*e.node == "C"
             && matches!(&e.kind, Kind::HandshakeReply { reply } if reply == "-NOMASTERLINK Can't SYNC while not connected with my master")
     });
     sim.settle().unwrap();
@@ -253,11 +253,11 @@ fn promotion_keeps_history_as_replid2_and_everybody_continues() {
     for n in ["C", "A"] {
         let want = format!("PSYNC {old} {}", off + 1);
         find_after(&t, 0, "PSYNC", |e| {
-            e.node == n && matches!(&e.kind, Kind::HandshakeSent { command } if *command == want)
+            &*e.node == n && matches!(&e.kind, Kind::HandshakeSent { command } if *command == want)
         });
         let reply = format!("+CONTINUE {new}");
         find_after(&t, 0, "+CONTINUE", |e| {
-            e.node == n && matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply)
+            &*e.node == n && matches!(&e.kind, Kind::HandshakeReply { reply: r } if *r == reply)
         });
         assert_eq!(replid(&mut sim, n), new, "{n}");
         assert_eq!(
@@ -338,17 +338,17 @@ fn middle_full_sync_drops_sub_replicas_which_resync_too() {
     sim.settle().unwrap();
     let t = sim.trace_since(mark);
     let dropped = find_after(&t, 0, "sub-replicas dropped", |e| {
-        e.node == "B" && matches!(&e.kind, Kind::SubReplicasDropped { count: 1, .. })
+        &*e.node == "B" && matches!(&e.kind, Kind::SubReplicasDropped { count: 1, .. })
     });
     let freed = find_after(&t, 0, "backlog freed", |e| {
-        e.node == "B" && matches!(&e.kind, Kind::BacklogFreed { .. })
+        &*e.node == "B" && matches!(&e.kind, Kind::BacklogFreed { .. })
     });
     let flush = find_after(&t, 0, "flush", |e| {
-        e.node == "B" && matches!(&e.kind, Kind::Flush { .. })
+        &*e.node == "B" && matches!(&e.kind, Kind::Flush { .. })
     });
     assert!(dropped < flush && freed < flush, "{}", dump(&t));
     find_after(&t, flush, "C full sync", |e| {
-        e.node == "B"
+        &*e.node == "B"
             && e.replica.as_deref() == Some("C")
             && matches!(&e.kind, Kind::PsyncDecision { result, .. } if result == "fullresync")
     });

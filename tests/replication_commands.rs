@@ -47,7 +47,7 @@ fn wait_blocks_sends_getack_and_succeeds_37_bytes_behind() {
     );
     // The ACK the GETACK triggers does not include the GETACK's own bytes.
     let ack = find_after(&t, getack, "ACK", |e| {
-        e.node == "A" && matches!(&e.kind, Kind::AckReceived { offset: 54 })
+        &*e.node == "A" && matches!(&e.kind, Kind::AckReceived { offset: 54 })
     });
     find_after(&t, ack, "done", |e| {
         matches!(&e.kind, Kind::WaitDone { acked: 1 })
@@ -203,11 +203,11 @@ fn repl_timeout_drops_a_silent_master_and_replica() {
     sim.run_for(8_000);
     let t = sim.trace().to_vec();
     find_after(&t, 0, "replica timeout", |e| {
-        e.node == "B"
+        &*e.node == "B"
             && matches!(&e.kind, Kind::ConnClosed { reason, .. } if reason == "MASTER timeout: no data nor PING received...")
     });
     find_after(&t, 0, "master timeout", |e| {
-        e.node == "A"
+        &*e.node == "A"
             && matches!(&e.kind, Kind::ConnClosed { reason, .. } if reason == "Disconnecting timedout replica (streaming sync)")
     });
     sim.link_up("A", "B").unwrap();

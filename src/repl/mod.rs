@@ -434,17 +434,26 @@ impl Repl {
 /// A short text for a command (`SET foo bar`), for the trace and the page.
 pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
     const MAX: usize = 80;
-    let mut s = String::new();
+    let wanted = argv.iter().map(|a| a.as_ref().len() + 1).sum::<usize>();
+    let mut s = String::with_capacity(wanted.min(MAX + 4));
     for (i, a) in argv.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
         let a = a.as_ref();
-        let text = String::from_utf8_lossy(a);
-        if text.chars().any(|c| c.is_whitespace() || c.is_control()) || text.is_empty() {
-            s.push_str(&crate::cli::repr(a));
-        } else {
-            s.push_str(&text);
+        // Plain printable ASCII (nearly every key and value) is copied as
+        // is, without the UTF-8 decoding and the scan for spaces below.
+        let plain = !a.is_empty() && a.iter().all(|&c| c.is_ascii_graphic());
+        match std::str::from_utf8(a) {
+            Ok(text) if plain => s.push_str(text),
+            _ => {
+                let text = String::from_utf8_lossy(a);
+                if text.chars().any(|c| c.is_whitespace() || c.is_control()) || text.is_empty() {
+                    s.push_str(&crate::cli::repr(a));
+                } else {
+                    s.push_str(&text);
+                }
+            }
         }
         if s.len() > MAX {
             let cut = (0..=MAX)

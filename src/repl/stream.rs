@@ -81,8 +81,15 @@ impl Node {
             };
             cx.trace(None, Phase::Streaming, kind);
         }
-        for conn in self.repl.slaves.clone() {
+        // By index: feeding a replica can drop it from the list (its
+        // output buffer limit), and copying the list for every write
+        // would cost an allocation per command.
+        let mut i = 0;
+        while let Some(&conn) = self.repl.slaves.get(i) {
             self.feed_slave(conn, bytes, &text, cx);
+            if self.repl.slaves.get(i) == Some(&conn) {
+                i += 1;
+            }
         }
     }
 

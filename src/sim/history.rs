@@ -115,7 +115,7 @@ impl Input {
 
 /// Approximate bytes a checkpoint copies for each input it covers: see
 /// [`checkpoint_interval`].
-const BYTES_PER_INPUT: u64 = 1024;
+const BYTES_PER_INPUT: u64 = 32;
 
 /// Inputs between two checkpoints: [`CHECKPOINT_EVERY`] in a small world,
 /// more in a big one. A checkpoint copies the whole world, so at a fixed

@@ -22,6 +22,7 @@
 use crate::db::FxHasher;
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// How many events the trace keeps (older ones are dropped first).
 pub const TRACE_CAP: usize = 50_000;
@@ -55,12 +56,12 @@ pub struct Event {
     pub seq: u64,
     /// Virtual milliseconds since the simulation started.
     pub time_ms: u64,
-    /// The node where it happened.
-    pub node: String,
+    /// The node where it happened (shared: see [`Trace`]'s name table).
+    pub node: Arc<str>,
     /// The replica it concerns: the replica itself for replica-side events,
     /// the replica being served for master-side ones; `None` for events about
     /// the whole node (a propagated write, a console command).
-    pub replica: Option<String>,
+    pub replica: Option<Arc<str>>,
     /// The sync step it belongs to.
     pub phase: Phase,
     /// What happened.
@@ -228,6 +229,10 @@ pub struct Trace {
     events: Vec<Event>,
     next_seq: u64,
     hash: u64,
+    /// Every node name seen, shared by the events that carry it: a busy
+    /// stream records several events per write, and copying the names
+    /// into each was a measurable part of the simulator's time.
+    names: Vec<Arc<str>>,
 }
 
 /// A position in a trace, to come back to (step back).
@@ -255,8 +260,8 @@ impl Trace {
         let event = Event {
             seq: self.next_seq,
             time_ms,
-            node: node.to_string(),
-            replica: replica.map(str::to_string),
+            node: self.name(node),
+            replica: replica.map(|r| self.name(r)),
             phase,
             kind,
         };
@@ -269,6 +274,17 @@ impl Trace {
             self.events.drain(..TRACE_CAP / 2);
         }
         self.events.push(event);
+    }
+
+    /// The shared copy of `name` (a world has at most a few hundred names,
+    /// and the one asked for is nearly always among the first few).
+    fn name(&mut self, name: &str) -> Arc<str> {
+        if let Some(n) = self.names.iter().find(|n| &***n == name) {
+            return n.clone();
+        }
+        let n: Arc<str> = Arc::from(name);
+        self.names.push(n.clone());
+        n
     }
 
     /// The events still held, oldest first.

@@ -78,7 +78,7 @@ pub fn find_after(
 
 /// True when `e` happened on `node` and is of the given kind.
 pub fn on(e: &Event, node: &str) -> bool {
-    e.node == node
+    &*e.node == node
 }
 
 /// Events of one kind (by a matcher) counted.
