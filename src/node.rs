@@ -52,12 +52,24 @@ pub enum Effect {
     Timer { at_ms: u64, timer: Timer },
     /// Record a trace event.
     Trace {
-        replica: Option<String>,
+        replica: Concerns,
         phase: Phase,
         kind: Kind,
     },
     /// The reply to a console command that had blocked (WAIT).
     ConsoleReply(Frame),
+}
+
+/// Which replica a trace event concerns (see `Event::replica`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Concerns {
+    /// None: the event is about the node as a whole.
+    Node,
+    /// The node itself, as a replica: its side of a sync. Spelled out so
+    /// that the stream's per-command events need not copy the node's name.
+    ItselfAsReplica,
+    /// One of its replicas, by name.
+    Replica(String),
 }
 
 /// A handler's view of the world: the time, the RNG, read-only link state,
@@ -152,8 +164,18 @@ impl Cx<'_> {
 
     /// Records a trace event.
     pub fn trace(&mut self, replica: Option<&str>, phase: Phase, kind: Kind) {
+        let replica = replica.map_or(Concerns::Node, |r| Concerns::Replica(r.to_string()));
         self.out.push(Effect::Trace {
-            replica: replica.map(str::to_string),
+            replica,
+            phase,
+            kind,
+        });
+    }
+
+    /// Records a trace event about this node's own side of its sync.
+    pub fn trace_as_replica(&mut self, phase: Phase, kind: Kind) {
+        self.out.push(Effect::Trace {
+            replica: Concerns::ItselfAsReplica,
             phase,
             kind,
         });

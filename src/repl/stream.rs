@@ -192,14 +192,11 @@ impl Node {
             if pending.is_empty() {
                 return;
             }
-            let (argv, bytes) = if pending[0] == b'\n' {
-                (Vec::new(), b"\n".to_vec())
+            let (argv, used) = if pending[0] == b'\n' {
+                (Vec::new(), 1)
             } else {
                 match parse_frame(pending) {
-                    Ok(Some((frame, used))) => {
-                        let bytes = pending[..used].to_vec();
-                        (frame_argv(frame).unwrap_or_default(), bytes)
-                    }
+                    Ok(Some((frame, used))) => (frame_argv(frame).unwrap_or_default(), used),
                     Ok(None) => return,
                     Err(e) => {
                         let reason = format!("protocol error from master: {}", e.message);
@@ -208,19 +205,23 @@ impl Node {
                     }
                 }
             };
-            link.inbuf.consume(bytes.len());
-            self.apply_from_master(argv, bytes, cx);
+            // The command's bytes wait in `unapplied` until it is applied
+            // (a MULTI block until its EXEC), then move the offset.
+            if let Some(master) = link.master.as_mut() {
+                master.unapplied.extend_from_slice(&pending[..used]);
+            }
+            link.inbuf.consume(used);
+            self.apply_from_master(argv, cx);
         }
     }
 
     /// Applies one command from the master and, once it is applied (not
     /// inside MULTI), moves the offset and forwards its bytes.
-    fn apply_from_master(&mut self, argv: Vec<Vec<u8>>, bytes: Vec<u8>, cx: &mut Cx) {
+    fn apply_from_master(&mut self, argv: Vec<Vec<u8>>, cx: &mut Cx) {
         let text = describe(&argv);
         let Some(master) = self.repl.link.as_mut().and_then(|l| l.master.as_mut()) else {
             return;
         };
-        master.unapplied.extend_from_slice(&bytes);
         let ack_offset = master.reploff;
         let mut client = std::mem::take(&mut master.client);
         let outcome = if argv.is_empty() {
@@ -246,20 +247,34 @@ impl Node {
         master.reploff += applied.len() as i64;
         let replay = master.reploff <= master.replay_until;
         let offset = master.reploff;
-        let name = self.name.clone();
         let phase = if replay {
             Phase::Replay
         } else {
             Phase::Streaming
         };
+        // Only a replica with replicas of its own describes what it forwards.
+        let forwarded = if self.repl.slaves.is_empty() {
+            String::new()
+        } else {
+            text.clone()
+        };
         let kind = Kind::Applied {
-            command: text.clone(),
+            command: text,
             bytes: applied.len() as u64,
             offset,
         };
-        cx.trace(Some(&name), phase, kind);
+        cx.trace_as_replica(phase, kind);
         let db = master.client.db as i64;
-        self.feed_stream(&applied, || text.clone(), db, cx);
+        self.feed_stream(&applied, || forwarded.clone(), db, cx);
+        // The emptied buffer goes back for the next command (no allocation
+        // per command applied).
+        if let Some(m) = self.repl.link.as_mut().and_then(|l| l.master.as_mut()) {
+            if m.unapplied.is_empty() {
+                let mut spare = applied;
+                spare.clear();
+                m.unapplied = spare;
+            }
+        }
     }
 
     /// Replication commands in the master's stream: `REPLCONF GETACK`.
@@ -283,7 +298,6 @@ impl Node {
             offset.to_string(),
         ]);
         cx.send(conn, bytes, Payload::Command);
-        let name = self.name.clone();
-        cx.trace(Some(&name), Phase::Streaming, Kind::AckSent { offset });
+        cx.trace_as_replica(Phase::Streaming, Kind::AckSent { offset });
     }
 }

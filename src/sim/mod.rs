@@ -277,18 +277,13 @@ impl Sim {
             shown.truncate(cut);
             shown.push('…');
         }
-        let name = self
-            .world
-            .nodes
-            .get(&id)
-            .map(|n| n.name.clone())
-            .unwrap_or_default();
+        let name = self.world.nodes.get(&id).map_or("", |n| n.name.as_str());
         let kind = Kind::Command {
             command: text,
             reply: shown,
         };
         self.trace
-            .push(self.world.now_ms, &name, None, Phase::None, kind);
+            .push(self.world.now_ms, name, None, Phase::None, kind);
         Ok(reply)
     }
 

@@ -5,7 +5,7 @@
 //! events are handed to the caller's [`Trace`], so a checkpoint does not
 //! copy the whole history of events.
 
-use crate::node::{Cx, Effect, Node};
+use crate::node::{Concerns, Cx, Effect, Node};
 use crate::repl::{ReplState, SlaveState};
 use crate::resp::Frame;
 use crate::sim::links::{ConnId, Links, NodeId, Outgoing, Payload};
@@ -61,6 +61,8 @@ pub struct World {
     pub console_replies: BTreeMap<NodeId, Frame>,
     /// The last PSYNC decision per replica name.
     pub last_psync: BTreeMap<String, LastPsync>,
+    /// An empty effect list with room, for the next node call.
+    spare_effects: Vec<Effect>,
 }
 
 impl World {
@@ -76,6 +78,7 @@ impl World {
             next_conn: 0,
             console_replies: BTreeMap::new(),
             last_psync: BTreeMap::new(),
+            spare_effects: Vec::new(),
         }
     }
 
@@ -92,6 +95,21 @@ impl World {
         let id = self.next_node;
         self.next_node += 1;
         let port = 6379u16.saturating_add(id as u16);
+        self.call(id, trace, |nodes, cx| {
+            nodes.insert(id, Node::new(name, id, port, cx));
+        });
+        id
+    }
+
+    /// Runs `f` with a context for node `id` (and every node, to find or
+    /// add it), then applies the effects it produced. The effect list is
+    /// reused from call to call: the stream makes several calls per write.
+    fn call<R>(
+        &mut self,
+        id: NodeId,
+        trace: &mut Trace,
+        f: impl FnOnce(&mut BTreeMap<NodeId, Node>, &mut Cx) -> R,
+    ) -> R {
         let mut cx = Cx::new(
             self.now_ms,
             &mut self.rng,
@@ -99,11 +117,11 @@ impl World {
             id,
             &mut self.next_conn,
         );
-        let node = Node::new(name, id, port, &mut cx);
+        cx.out = std::mem::take(&mut self.spare_effects);
+        let r = f(&mut self.nodes, &mut cx);
         let out = cx.out;
-        self.nodes.insert(id, node);
         self.apply(id, out, trace);
-        id
+        r
     }
 
     /// Removes a node; its peers see their connections close.
@@ -132,24 +150,16 @@ impl World {
         trace: &mut Trace,
         f: impl FnOnce(&mut Node, &mut Cx) -> R,
     ) -> Option<R> {
-        let node = self.nodes.get_mut(&id)?;
-        let mut cx = Cx::new(
-            self.now_ms,
-            &mut self.rng,
-            &self.links,
-            id,
-            &mut self.next_conn,
-        );
-        let r = f(node, &mut cx);
-        let out = cx.out;
-        self.apply(id, out, trace);
-        Some(r)
+        if !self.nodes.contains_key(&id) {
+            return None;
+        }
+        self.call(id, trace, |nodes, cx| nodes.get_mut(&id).map(|n| f(n, cx)))
     }
 
-    /// Applies a node's effects in order.
-    fn apply(&mut self, id: NodeId, effects: Vec<Effect>, trace: &mut Trace) {
+    /// Applies a node's effects in order, then keeps the emptied list.
+    fn apply(&mut self, id: NodeId, mut effects: Vec<Effect>, trace: &mut Trace) {
         let now = self.now_ms;
-        for e in effects {
+        for e in effects.drain(..) {
             match e {
                 Effect::Send {
                     conn,
@@ -183,26 +193,32 @@ impl World {
                 }
             }
         }
+        self.spare_effects = effects;
     }
 
     fn record(
         &mut self,
         id: NodeId,
-        replica: Option<String>,
+        replica: Concerns,
         phase: Phase,
         kind: Kind,
         trace: &mut Trace,
     ) {
         let name = self.nodes.get(&id).map_or("", |n| n.name.as_str());
-        if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, &replica) {
+        let replica = match &replica {
+            Concerns::Node => None,
+            Concerns::ItselfAsReplica => Some(name),
+            Concerns::Replica(r) => Some(r.as_str()),
+        };
+        if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, replica) {
             let last = LastPsync {
                 master: name.to_string(),
                 result: result.clone(),
                 reason: reason.clone(),
             };
-            self.last_psync.insert(r.clone(), last);
+            self.last_psync.insert(r.to_string(), last);
         }
-        trace.push(self.now_ms, name, replica.as_deref(), phase, kind);
+        trace.push(self.now_ms, name, replica, phase, kind);
     }
 
     /// Processes the next event; false when nothing is scheduled.
