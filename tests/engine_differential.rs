@@ -21,7 +21,6 @@ mod support;
 use replscope::cli::{render, split_args};
 use replscope::resp::Frame;
 use replscope::server::{Client, Gate, Outcome, Server};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 const SCRIPT: &str = r#"
 # ---- strings
@@ -702,14 +701,6 @@ multi
 exec
 "#;
 
-/// Wall-clock milliseconds: both servers must see the same time.
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// Sorts array elements at every level, for hash-table-ordered replies.
 fn normalize(f: Frame) -> Frame {
     match f {
@@ -730,7 +721,7 @@ fn close_enough(a: &Frame, b: &Frame) -> bool {
 }
 
 fn run_ours(server: &mut Server, client: &mut Client, argv: Vec<Vec<u8>>) -> Frame {
-    match server.process(client, argv, now_ms(), &Gate::default()) {
+    match server.process(client, argv, support::unix_now_ms(), &Gate::default()) {
         Outcome::Done { reply, .. } => reply,
         Outcome::Repl(argv) => panic!("unexpected replication command {argv:?}"),
     }
@@ -740,7 +731,7 @@ fn run_ours(server: &mut Server, client: &mut Client, argv: Vec<Vec<u8>>) -> Fra
 fn every_reply_matches_real_redis() {
     let mut real = support::RealRedis::start(&["--enable-debug-command", "yes"]);
     assert_eq!(real.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), Frame::ok());
-    let mut ours = Server::new("0".repeat(40), now_ms());
+    let mut ours = Server::new("0".repeat(40), support::unix_now_ms());
     ours.active_expire_enabled = false;
     let mut client = Client::normal();
     let mut failures = Vec::new();
@@ -808,7 +799,7 @@ fn bulk(f: Frame) -> Vec<u8> {
 #[test]
 fn info_layout_matches_real_redis() {
     let mut real = support::RealRedis::start(&[]);
-    let mut ours = Server::new("0".repeat(40), now_ms());
+    let mut ours = Server::new("0".repeat(40), support::unix_now_ms());
     let mut client = Client::normal();
     for line in [
         "set a 1",

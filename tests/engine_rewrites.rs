@@ -24,7 +24,7 @@ use replscope::resp::{encode_command, Decoder, Frame};
 use replscope::server::{Client, Gate, Outcome, Propagated, Server};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 const SCRIPT: &str = r#"
 # SET and its options
@@ -254,13 +254,6 @@ exec
 setnx e10 v
 "#;
 
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// A raw replica connection to a real master, positioned after the RDB.
 struct RawReplica {
     sock: TcpStream,
@@ -393,7 +386,7 @@ fn propagated_stream_matches_real_master() {
     ]);
     assert_eq!(real.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), Frame::ok());
     let mut replica = RawReplica::attach(real.port);
-    let mut ours = Server::new("0".repeat(40), now_ms());
+    let mut ours = Server::new("0".repeat(40), support::unix_now_ms());
     ours.active_expire_enabled = false;
     let mut client = Client::normal();
     let mut ops = Vec::new();
@@ -408,7 +401,7 @@ fn propagated_stream_matches_real_master() {
         }
         let argv = split_args(line).expect("script line");
         real.cmd(&argv);
-        match ours.process(&mut client, argv, now_ms(), &Gate::default()) {
+        match ours.process(&mut client, argv, support::unix_now_ms(), &Gate::default()) {
             Outcome::Done { propagate, .. } => ops.extend(propagate),
             Outcome::Repl(a) => panic!("unexpected replication command {a:?}"),
         }

@@ -128,12 +128,18 @@ fn containers_past_every_size_limit_round_trip() {
     assert_same(&ks, &back, 0);
 }
 
+/// The signature and the first two AUX fields every file we write starts with.
+fn file_start() -> Vec<u8> {
+    let mut start = b"REDIS0010".to_vec();
+    start.extend_from_slice(b"\xfa\x09redis-ver\x067.0.15");
+    start.extend_from_slice(b"\xfa\x0aredis-bits\xc0\x40");
+    start
+}
+
 #[test]
 fn empty_keyspace_gives_the_minimal_file() {
     let bytes = rdb::encode(&Keyspace::new(), &Aux::default(), 0);
-    let mut expected = b"REDIS0010".to_vec();
-    expected.extend_from_slice(b"\xfa\x09redis-ver\x067.0.15");
-    expected.extend_from_slice(b"\xfa\x0aredis-bits\xc0\x40");
+    let mut expected = file_start();
     expected.extend_from_slice(b"\xfa\x05ctime\xc0\x00");
     expected.extend_from_slice(b"\xfa\x08used-mem\xc0\x00");
     expected.extend_from_slice(b"\xfa\x08aof-base\xc0\x00");
@@ -146,9 +152,7 @@ fn empty_keyspace_gives_the_minimal_file() {
 #[test]
 fn aux_fields_come_in_redis_order_with_integer_encodings() {
     let bytes = rdb::encode(&Keyspace::new(), &aux(), 0);
-    let mut expected = b"REDIS0010".to_vec();
-    expected.extend_from_slice(b"\xfa\x09redis-ver\x067.0.15");
-    expected.extend_from_slice(b"\xfa\x0aredis-bits\xc0\x40");
+    let mut expected = file_start();
     expected.extend_from_slice(b"\xfa\x05ctime\xc2\x00\xf1\x53\x65");
     expected.extend_from_slice(b"\xfa\x08used-mem\xc2\x87\xd6\x12\x00");
     expected.extend_from_slice(b"\xfa\x0erepl-stream-db\xc0\x03");

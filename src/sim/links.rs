@@ -860,6 +860,17 @@ mod tests {
         assert_eq!(sent, vec![250]);
     }
 
+    /// Runs the first event, which must be the end of the first chunk's
+    /// transmission; returns its time.
+    fn first_chunk_on_the_wire(l: &mut Links, q: &mut Queue) -> u64 {
+        let (t, ev) = q.pop().unwrap();
+        let Ev::TxDone { link, dir, serial } = ev else {
+            panic!("{ev:?}")
+        };
+        l.tx_done(q, t, link, dir, serial);
+        t
+    }
+
     #[test]
     fn unlimited_bandwidth_joins_writes_of_the_same_millisecond() {
         let (mut l, mut q) = setup(5, None);
@@ -875,11 +886,7 @@ mod tests {
         let (mut l, mut q) = setup(10, Some(10_000));
         write(&mut l, &mut q, 0, 0, 1_500, Payload::Rdb);
         // The first chunk is on the wire (sent at 100, arriving at 110).
-        let (t, ev) = q.pop().unwrap();
-        let Ev::TxDone { link, dir, serial } = ev else {
-            panic!("{ev:?}")
-        };
-        l.tx_done(&mut q, t, link, dir, serial);
+        first_chunk_on_the_wire(&mut l, &mut q);
         l.cut_one_way(0, 1);
         assert_eq!(l.unsent(7, 0), 0, "RDB bytes are not output buffer");
         assert!(l.in_flight_from(7, 0));
@@ -894,11 +901,7 @@ mod tests {
     fn close_drops_queued_bytes_but_delivers_the_wire_then_fin() {
         let (mut l, mut q) = setup(10, Some(10_000));
         write(&mut l, &mut q, 0, 0, 5_000, Payload::Rdb);
-        let (t, ev) = q.pop().unwrap();
-        let Ev::TxDone { link, dir, serial } = ev else {
-            panic!("{ev:?}")
-        };
-        l.tx_done(&mut q, t, link, dir, serial);
+        let t = first_chunk_on_the_wire(&mut l, &mut q);
         l.close(&mut q, t, 7, 0);
         let mut fins = 0;
         let mut got = Vec::new();

@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A running real redis-server.
 pub struct RealRedis {
@@ -22,6 +22,15 @@ pub struct RealRedis {
     pub dir: PathBuf,
     child: Child,
     conn: Option<(TcpStream, Decoder)>,
+}
+
+/// Wall-clock Unix milliseconds: a test that runs the same commands on the
+/// real server and on our engine gives both the same time.
+pub fn unix_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// A port that was free a moment ago.
