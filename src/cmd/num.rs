@@ -93,41 +93,13 @@ fn parse_hex_float(s: &str) -> Option<f64> {
 }
 
 /// `%.17g`: 17 significant digits, trailing zeros removed, exponent form
-/// (`1e+30`, `1.4999999999999999e-07`) outside `1e-4 ..= 1e17`.
+/// (`1e+30`, `1.4999999999999999e-07`) outside `1e-4 ..= 1e17`; `inf`,
+/// `-inf`, `nan`. The same text an RDB stores for a score, so one
+/// implementation ([`crate::rdb::format_score`]) serves both.
 pub fn fmt_g17(d: f64) -> String {
-    if d.is_nan() {
-        return "nan".into();
-    }
-    if d.is_infinite() {
-        return if d > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    if d == 0.0 {
-        return if d.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
-    }
-    let sci = format!("{:.16e}", d);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if (-4..17).contains(&exp) {
-        let decimals = usize::try_from(16 - exp).unwrap_or(0);
-        trim_fraction(format!("{:.*}", decimals, d))
-    } else {
-        let m = trim_fraction(mantissa.to_string());
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{m}e{sign}{:02}", exp.abs())
-    }
-}
-
-/// Removes trailing zeros after a decimal point, and the point if bare.
-pub fn trim_fraction(mut s: String) -> String {
-    if s.contains('.') {
-        let keep = s.trim_end_matches('0').trim_end_matches('.').len();
-        s.truncate(keep);
-    }
-    s
+    let mut out = Vec::with_capacity(24);
+    crate::rdb::format_score(d, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Formats an integer into `buf`, returning the digits (no allocation).

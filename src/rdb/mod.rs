@@ -58,11 +58,12 @@ mod encode;
 mod intset;
 pub(crate) mod length;
 mod listpack;
-mod lzf;
+pub(crate) mod lzf;
 mod reader;
 mod ziplist;
 
 pub use crc::crc64;
+pub use double::format_score;
 pub use decode::decode;
 pub use encode::{encode, encode_into};
 
