@@ -21,9 +21,10 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 setup:
 	@bash scripts/setup.sh
 
-# The wasm package the page imports (www/pkg, generated, not committed).
+# The wasm package the page imports (www/pkg, generated, not committed),
+# built with the page's size-first profile (`[profile.wasm-page]` in Cargo.toml).
 wasm: setup
-	wasm-pack --log-level warn build --release --target web --out-dir $(abspath $(WASM_PKG)) --no-pack
+	wasm-pack --log-level warn build --profile wasm-page --target web --out-dir $(abspath $(WASM_PKG)) --no-pack
 
 page: wasm
 	cd www && npx vite build --logLevel warn

@@ -30,9 +30,15 @@
 //! LinkView  { a, b, up_ab, up_ba, latency_ms, bandwidth_bytes_per_s (null = unlimited),
 //!             queued_ab_bytes, queued_ba_bytes, messages: MessageView[] }
 //! MessageView { from, to, payload ("command" | "reply" | "rdb" | "replay" | "keepalive"),
-//!             fin (a connection close), text, bytes, progress (0..1, RDB only, else null),
-//!             position (0 = just left `from`, 1 = arriving at `to`), depart_ms, arrive_ms }
+//!             fin (a connection close), text, bytes,
+//!             progress_permille (0..=1000 of the RDB sent, RDB only, else null),
+//!             depart_ms, arrive_ms }
 //! ```
+//!
+//! Every number is an integer: the page parses the snapshot from JSON every
+//! frame, and integers keep float formatting out of the wasm module. Where
+//! a message is along its link follows from `depart_ms`, `arrive_ms` and
+//! the page's own smoothly advancing clock, so the page works it out.
 //!
 //! `sync_phase` is one of `none`, `handshake`, `snapshot`, `transfer`,
 //! `load`, `replay`, `streaming` (see `sim::trace::Phase`).
@@ -164,8 +170,7 @@ pub struct MessageView {
     pub fin: bool,
     pub text: String,
     pub bytes: u64,
-    pub progress: Option<f64>,
-    pub position: f64,
+    pub progress_permille: Option<u32>,
     pub depart_ms: u64,
     pub arrive_ms: u64,
 }
@@ -301,7 +306,7 @@ fn link_views(world: &World) -> Vec<LinkView> {
             let mut messages = Vec::new();
             for (dir, (from, to)) in [(&na, &nb), (&nb, &na)].into_iter().enumerate() {
                 for f in &l.dirs[dir].flights {
-                    messages.push(message_view(f, from, to, world.now_ms));
+                    messages.push(message_view(f, from, to));
                 }
             }
             Some(LinkView {
@@ -319,13 +324,7 @@ fn link_views(world: &World) -> Vec<LinkView> {
         .collect()
 }
 
-fn message_view(f: &Flight, from: &str, to: &str, now: u64) -> MessageView {
-    let span = f.arrive_ms.saturating_sub(f.depart_ms);
-    let position = if span == 0 {
-        1.0
-    } else {
-        (now.saturating_sub(f.depart_ms) as f64 / span as f64).clamp(0.0, 1.0)
-    };
+fn message_view(f: &Flight, from: &str, to: &str) -> MessageView {
     MessageView {
         from: from.to_string(),
         to: to.to_string(),
@@ -333,17 +332,25 @@ fn message_view(f: &Flight, from: &str, to: &str, now: u64) -> MessageView {
         fin: f.fin,
         text: message_text(f),
         bytes: f.bytes.len() as u64,
-        progress: f.progress.map(|(done, total)| {
-            if total == 0 {
-                1.0
-            } else {
-                done as f64 / total as f64
-            }
-        }),
-        position,
+        progress_permille: f.progress.map(|(done, total)| permille(done, total)),
         depart_ms: f.depart_ms,
         arrive_ms: f.arrive_ms,
     }
+}
+
+/// `done` of `total` in thousandths, rounded down (all of nothing is done).
+fn permille(done: u64, total: u64) -> u32 {
+    if total == 0 {
+        return 1000;
+    }
+    let done = done.min(total);
+    // Past 1.8e16 bytes `done * 1000` would overflow; such a total is at
+    // least 1000, so scaling it down instead loses nothing visible.
+    let p = match done.checked_mul(1000) {
+        Some(d) => d / total,
+        None => done / (total / 1000),
+    };
+    p.min(1000) as u32
 }
 
 /// What a chunk says, in a few words.
@@ -378,5 +385,21 @@ fn commands_text(bytes: &[u8]) -> String {
         (Some(t), 1) => t,
         (Some(t), n) => format!("{t} (+{} more)", n - 1),
         _ => String::from_utf8_lossy(bytes).chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permille;
+
+    #[test]
+    fn permille_rounds_down_and_caps_at_the_whole() {
+        assert_eq!(permille(0, 22_000), 0);
+        assert_eq!(permille(5_000, 22_000), 227);
+        assert_eq!(permille(21_999, 22_000), 999);
+        assert_eq!(permille(22_000, 22_000), 1000);
+        assert_eq!(permille(30_000, 22_000), 1000);
+        assert_eq!(permille(0, 0), 1000);
+        assert_eq!(permille(u64::MAX, u64::MAX), 1000);
     }
 }

@@ -27,6 +27,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,
+    // Every browser that runs es2022 and wasm also knows modulepreload; the
+    // polyfill would be dead weight in the bundle.
+    modulePreload: { polyfill: false },
   },
   server: { host: '127.0.0.1', port: 8080, strictPort: true },
   preview: { host: '127.0.0.1', port: 8080, strictPort: true },

@@ -21,7 +21,6 @@
 use crate::sim::trace::{Event, Kind, Phase};
 use crate::sim::world::World;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One step reached: its phase and the first event that showed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -112,7 +111,11 @@ fn is_bookkeeping(kind: &Kind) -> bool {
 /// Every replica's latest sync, and how far into the trace they are read.
 #[derive(Clone, Debug, Default)]
 pub struct Timelines {
-    by_replica: BTreeMap<String, Timeline>,
+    /// Sorted by replica name. A sorted `Vec` rather than a `BTreeMap`:
+    /// there are at most `sim::MAX_NODES` of them, and every distinct
+    /// `BTreeMap` type adds its own copy of the tree code to the page's
+    /// wasm module.
+    by_replica: Vec<Timeline>,
     /// The next trace sequence number to read.
     next_seq: u64,
 }
@@ -143,15 +146,14 @@ impl Timelines {
             time_ms: e.time_ms,
             seq: e.seq,
         };
-        match self.by_replica.get_mut(replica) {
-            Some(t) if !starts => {
+        match self.find(replica) {
+            Ok(i) if !starts => {
+                let t = &mut self.by_replica[i];
                 t.absorb(step);
                 t.absorb_rdb(&e.kind);
             }
-            _ => {
-                self.by_replica
-                    .insert(replica.to_string(), Timeline::new(replica, step));
-            }
+            Ok(i) => self.by_replica[i] = Timeline::new(replica, step),
+            Err(i) => self.by_replica.insert(i, Timeline::new(replica, step)),
         }
     }
 
@@ -168,12 +170,9 @@ impl Timelines {
                 time_ms: world.now_ms,
                 seq: next_seq,
             };
-            match self.by_replica.get_mut(&n.name) {
-                Some(t) => t.absorb(step),
-                None => {
-                    self.by_replica
-                        .insert(n.name.clone(), Timeline::new(&n.name, step));
-                }
+            match self.find(&n.name) {
+                Ok(i) => self.by_replica[i].absorb(step),
+                Err(i) => self.by_replica.insert(i, Timeline::new(&n.name, step)),
             }
         }
     }
@@ -187,7 +186,13 @@ impl Timelines {
 
     /// The timelines, by replica name.
     pub fn all(&self) -> Vec<Timeline> {
-        self.by_replica.values().cloned().collect()
+        self.by_replica.clone()
+    }
+
+    /// Where `replica`'s timeline is, or would go.
+    fn find(&self, replica: &str) -> Result<usize, usize> {
+        self.by_replica
+            .binary_search_by(|t| t.replica.as_str().cmp(replica))
     }
 }
 
@@ -218,7 +223,7 @@ mod tests {
     }
 
     fn phases(t: &Timelines, r: &str) -> (Vec<Phase>, &'static str) {
-        let tl = t.by_replica.get(r);
+        let tl = t.find(r).ok().map(|i| &t.by_replica[i]);
         (
             tl.map(|t| t.steps.iter().map(|s| s.phase).collect())
                 .unwrap_or_default(),

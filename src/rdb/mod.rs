@@ -63,8 +63,8 @@ mod reader;
 mod ziplist;
 
 pub use crc::crc64;
-pub use double::format_score;
 pub use decode::decode;
+pub use double::format_score;
 pub use encode::{encode, encode_into};
 
 use crate::db::Keyspace;

@@ -193,7 +193,8 @@ test('a scenario runs, exports and round-trips through a share link', async ({ p
   await expect(page.locator('#script-output')).toContainText('1/1 expectations met');
   await page.locator('#script-share').click();
   const link = await page.locator('#share-link').inputValue();
-  expect(link).toContain('#seed=1&script=');
+  // Format 2: the script LZF-compressed (src/playground/share.rs).
+  expect(link).toMatch(/#v=2&seed=1&size=\d+&script=[\w-]+$/);
   await page.locator('#script').fill('node A\nbogus\n');
   await page.locator('#script-run').click();
   await expect(page.locator('.notice-error')).toContainText('line 2, column 1');
@@ -202,6 +203,19 @@ test('a scenario runs, exports and round-trips through a share link', async ({ p
   await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');
   await run(page, 'B', 'GET k');
   await expect(page.locator('#console-out')).toContainText('"v"');
+  // A damaged (cut short) link pasted into the open page: an error, and
+  // the world stays (the default world's B would have no k).
+  const lastLine = page.locator('#console-out .line').last();
+  await page.goto(`./${link.slice(link.indexOf('#'), -6)}`);
+  await expect(page.locator('.notice-error').last()).toContainText('this share link is damaged: the script');
+  await run(page, 'B', 'GET k');
+  await expect(lastLine).toHaveText('"v"');
+  // A format 1 link (from before compression) still opens, without a reload too.
+  const v1 = Buffer.from('node A\nA> SET old format\n').toString('base64url');
+  await page.goto(`./#seed=4&script=${v1}`);
+  await expect(page.locator('.notice').last()).toContainText('Opened the shared world');
+  await run(page, 'A', 'GET old');
+  await expect(lastLine).toHaveText('"format"');
   await page.goto('./#seed=abc');
   await page.reload();
   await expect(page.locator('.notice-error')).toContainText('this share link is damaged');

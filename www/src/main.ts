@@ -21,6 +21,9 @@ import { Topology } from './panels/topology';
 
 interface Panel { root: HTMLElement; render(): void }
 
+/** Frame work times kept for the benchmark. */
+const FRAME_LOG = 2000;
+
 const TABS: [Tab, string][] = [['events', 'Events'], ['sequence', 'Sequence'], ['charts', 'Charts'], ['keys', 'Keys'], ['scenario', 'Scenario']];
 
 function slot(id: string): HTMLElement {
@@ -77,6 +80,7 @@ async function start(): Promise<void> {
   document.body.append(help.root);
   mountTabs(store, tabPanels);
   slot('help-button').addEventListener('click', () => store.setUi({ help: !store.ui.help }));
+  window.addEventListener('hashchange', () => scenario.openLink(location.hash));
 
   let dirty = true;
   store.subscribe(() => { dirty = true; });
@@ -84,8 +88,12 @@ async function start(): Promise<void> {
     for (const p of always) p.render();
     tabPanels[store.ui.tab].render();
   };
+  // How long each frame's own work took (advance, snapshot, render), the
+  // newest FRAME_LOG of them: read by bench/frame-bench.mjs.
+  const work: number[] = [];
   let last = performance.now();
   const frame = (now: number): void => {
+    const started = performance.now();
     const elapsed = now - last;
     last = now;
     if (store.ui.playing) {
@@ -98,6 +106,8 @@ async function start(): Promise<void> {
       dirty = false;
       renderAll();
     }
+    work.push(performance.now() - started);
+    if (work.length > FRAME_LOG) work.splice(0, work.length - FRAME_LOG);
     requestAnimationFrame(frame);
   };
   renderAll();
@@ -108,8 +118,9 @@ async function start(): Promise<void> {
   status.dataset.state = 'ready';
   // Read by bench/frame-bench.mjs: the page is drawn and answers input.
   performance.mark('replscope:interactive');
-  // For the end-to-end tests and the frame benchmark: the store, read-only by convention.
-  (window as unknown as { replscope: { store: Store } }).replscope = { store };
+  // For the end-to-end tests and the frame benchmark: the store, read-only
+  // by convention, and the frames' work times.
+  (window as unknown as { replscope: { store: Store; frameWork: number[] } }).replscope = { store, frameWork: work };
   // A newcomer should see the sync move at once.
   if (world.report === null) store.setUi({ playing: true });
 }

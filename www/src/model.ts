@@ -31,9 +31,16 @@ export class Model {
   /** A world built by running `script` on a fresh world seeded `seed`. */
   static fromScript(seed: number, script: string): { model: Model; report: RunReport } {
     const model = new Model(new Playground(BigInt(seed)));
-    const report = model.runScript(script);
-    return { model, report };
+    try {
+      return { model, report: model.runScript(script) };
+    } catch (e) {
+      model.free();
+      throw e;
+    }
   }
+
+  /** Releases the world's wasm memory; the model is unusable afterwards. */
+  free(): void { this.pg.free(); }
 
   view(): View { return this.pg.view() as View; }
   page(): PageState { return this.pg.page() as PageState; }

@@ -64,6 +64,13 @@ describe('names, focus and narration', () => {
     expect(narrate(view([a, b]), b)).toBe('B flushed its old data and loaded the snapshot; A is about to send the buffered writes.');
     expect(narrate(view([a]), undefined)).toMatch(/^Every node is a master/);
   });
+
+  it('gives the RDB transfer in whole percent, from thousandths', () => {
+    const b = node('B', 'A', { sync_phase: 'transfer' });
+    const rdb = { from: 'A', to: 'B', payload: 'rdb' as const, fin: false, text: 'RDB 5000/22000 bytes', bytes: 1000, progress_permille: 227, depart_ms: 0, arrive_ms: 40 };
+    const v = { ...view([node('A', null), b]), links: [{ a: 'A', b: 'B', up_ab: true, up_ba: true, latency_ms: 40, bandwidth_bytes_per_s: 5000, queued_ab_bytes: 0, queued_ba_bytes: 0, messages: [rdb] }] };
+    expect(narrate(v, b)).toBe("B is receiving A's snapshot over the link — 22%. Writes to A meanwhile are buffered (0 so far).");
+  });
 });
 
 describe('event filters and the sequence diagram', () => {

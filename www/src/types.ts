@@ -86,8 +86,8 @@ export interface MessageView {
   fin: boolean;
   text: string;
   bytes: number;
-  progress: number | null;
-  position: number;
+  /** Thousandths of the RDB payload sent up to the end of this chunk (RDB only). */
+  progress_permille: number | null;
   depart_ms: number;
   arrive_ms: number;
 }

@@ -23,7 +23,7 @@ export function narrate(view: View, r: NodeView | undefined): string {
         ? `${m} is taking a snapshot (BGSAVE) for ${r.name}; new writes wait in ${r.name}'s buffer (${bytes(buffered?.buffered_bytes ?? 0)}).`
         : `${m} will do a full sync for ${r.name}: it waits a moment so other replicas can share the snapshot.`;
     case 'transfer': {
-      const pct = rdb?.progress == null ? '' : ` — ${Math.round(rdb.progress * 100)}%`;
+      const pct = rdb?.progress_permille == null ? '' : ` — ${Math.floor(rdb.progress_permille / 10)}%`;
       return `${r.name} is receiving ${m}'s snapshot over the link${pct}. Writes to ${m} meanwhile are buffered (${num(buffered?.buffered_commands ?? 0)} so far).`;
     }
     case 'load':

@@ -1,7 +1,8 @@
 // The scenario box: paste, type or load a scenario script (the headless
 // runner's format) and run it on a fresh world; export the session so far
-// as a script; make a share link (seed + script in the URL's fragment) that
-// rebuilds this very world.
+// as a script; make a share link (seed + compressed script in the URL's
+// fragment, see src/playground/share.rs) that rebuilds this very world, and
+// open one pasted into the address bar.
 import { el, replace } from '../dom';
 import { Model } from '../model';
 import type { Store } from '../store';
@@ -63,9 +64,33 @@ export class Scenario {
     replace(this.output, el('p', { class: 'ok', text: 'The session so far is in the box: copy it, or run it to rebuild this world.' }));
   }
 
+  /**
+   * Opens a share link pasted into the address bar of the open page (only
+   * the fragment changes, so the page does not reload). A damaged link
+   * changes nothing: the error is shown and the world stays.
+   */
+  openLink(hash: string): void {
+    if (hash.length <= 1) return;
+    let opened: { model: Model; report: RunReport; script: string };
+    try {
+      const shared = Model.parseShare(hash);
+      opened = { ...Model.fromScript(shared.seed, shared.script), script: shared.script };
+    } catch (e) {
+      this.store.notice(e instanceof Error ? e.message : String(e), true);
+      return;
+    }
+    const old = this.store.model;
+    this.store.reset(opened.model);
+    old.free();
+    this.text.value = opened.script;
+    this.show(opened.report);
+    this.store.notice('Opened the shared world.');
+  }
+
   private share(): void {
     const fragment = this.store.read((m) => m.shareFragment());
     if (fragment === undefined) return;
+    // replaceState fires no hashchange: the world on screen is the link's.
     history.replaceState(null, '', `#${fragment}`);
     this.link.value = location.href;
     this.link.select();
