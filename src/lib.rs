@@ -48,5 +48,6 @@ pub mod resp;
 pub mod scenario;
 pub mod server;
 pub mod sim;
+pub mod vec_map;
 pub mod view;
 pub mod wasm;

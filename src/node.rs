@@ -20,7 +20,7 @@ use crate::sim::links::{ConnId, Links, NodeId, Payload};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
 use crate::sim::EPOCH_UNIX_MS;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// A node's timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -211,7 +211,7 @@ pub struct Node {
     /// A WAIT blocking the console.
     pub wait: Option<WaitState>,
     /// Connections accepted by this node.
-    pub peers: BTreeMap<ConnId, Peer>,
+    pub peers: VecMap<ConnId, Peer>,
     /// `server.cronloops`.
     pub cron_loops: u64,
     timer_gen: u64,
@@ -236,7 +236,7 @@ impl Node {
             console: Client::normal(),
             console_woff: 0,
             wait: None,
-            peers: BTreeMap::new(),
+            peers: VecMap::new(),
             cron_loops: 0,
             timer_gen: 0,
         }

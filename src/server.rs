@@ -17,7 +17,7 @@
 use crate::config::Config;
 use crate::db::{Keyspace, DB_COUNT};
 use crate::resp::Frame;
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// Who sent a command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -137,7 +137,7 @@ pub struct Stats {
     /// `total_error_replies`.
     pub total_error_replies: u64,
     /// INFO errorstats: error replies by code (`ERR`, `WRONGTYPE`, ...).
-    pub error_counts: BTreeMap<String, u64>,
+    pub error_counts: VecMap<String, u64>,
     /// `rdb_changes_since_last_save`: writes made (Redis's `server.dirty`).
     pub dirty: u64,
     /// `total_forks` (the node counts its BGSAVEs here).

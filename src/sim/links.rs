@@ -42,8 +42,9 @@
 //! replica whose pending output passes `client-output-buffer-limit`.
 
 use crate::sim::queue::{Ev, Queue};
+use crate::vec_map::VecMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A connection's identity, unique for the life of a world.
 pub type ConnId = u64;
@@ -218,9 +219,9 @@ pub struct Closure {
 /// All links and connections of a world.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
-    links: BTreeMap<(NodeId, NodeId), Link>,
+    links: VecMap<(NodeId, NodeId), Link>,
     /// Open connections.
-    pub conns: BTreeMap<ConnId, Conn>,
+    pub conns: VecMap<ConnId, Conn>,
     next_serial: u64,
 }
 
@@ -242,7 +243,8 @@ impl Links {
 
     /// The link between `a` and `b`, created with defaults if needed.
     pub fn get_mut(&mut self, a: NodeId, b: NodeId) -> &mut Link {
-        self.links.entry((a.min(b), a.max(b))).or_default()
+        self.links
+            .get_or_insert_with((a.min(b), a.max(b)), Link::default)
     }
 
     /// Every link ever used, keyed by (low id, high id).
@@ -422,7 +424,7 @@ impl Links {
         let to = if c.client == from { c.server } else { c.client };
         let (key, dir) = key_dir(from, to, from);
         let serial = &mut self.next_serial;
-        let link = self.links.entry(key).or_default();
+        let link = self.links.get_or_insert_with(key, Link::default);
         let (latency, bandwidth) = (link.latency_ms, link.bandwidth);
         let d = &mut link.dirs[dir];
         if bandwidth.is_none() && d.up && d.queue.is_empty() && d.tx.is_none() {
@@ -554,7 +556,7 @@ impl Links {
     /// Cuts only `from` → `to`: connections stay open, bytes wait.
     pub fn cut_one_way(&mut self, from: NodeId, to: NodeId) {
         let (key, dir) = key_dir(from, to, from);
-        let link = self.links.entry(key).or_default();
+        let link = self.links.get_or_insert_with(key, Link::default);
         let d = &mut link.dirs[dir];
         d.up = false;
         d.tx = None;
@@ -584,7 +586,7 @@ impl Links {
     pub fn heal(&mut self, q: &mut Queue, now: u64, a: NodeId, b: NodeId) {
         let key = (a.min(b), a.max(b));
         let serial = &mut self.next_serial;
-        let link = self.links.entry(key).or_default();
+        let link = self.links.get_or_insert_with(key, Link::default);
         for dir in 0..2 {
             link.dirs[dir].up = true;
             if link.dirs[dir].tx.is_none() && !link.dirs[dir].queue.is_empty() {

@@ -6,10 +6,15 @@
 //! delivery on a link that was cut meanwhile) stay in the queue and are
 //! recognised as stale when they come up, rather than being searched for and
 //! removed.
+//!
+//! It is a binary heap keyed by (time, seq): the earliest event comes out
+//! first, and its code is a fraction of a `BTreeMap`'s in the page's
+//! download.
 
 use crate::node::Timer;
 use crate::sim::links::{ConnId, NodeId};
-use std::collections::BTreeMap;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 /// One scheduled happening.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,28 +51,59 @@ pub enum Ev {
     },
 }
 
+/// An event with its place in the order.
+#[derive(Clone, Debug)]
+struct Scheduled {
+    at_ms: u64,
+    seq: u64,
+    ev: Ev,
+}
+
+// Ordered by (time, seq) alone: `seq` is unique, so two entries are never
+// equal unless they are the same one.
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at_ms, self.seq) == (other.at_ms, other.seq)
+    }
+}
+
+impl Eq for Scheduled {}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.at_ms, self.seq).cmp(&(other.at_ms, other.seq))
+    }
+}
+
 /// The queue itself.
 #[derive(Clone, Debug, Default)]
 pub struct Queue {
-    events: BTreeMap<(u64, u64), Ev>,
+    events: BinaryHeap<Reverse<Scheduled>>,
     next_seq: u64,
 }
 
 impl Queue {
     /// Schedules `ev` at virtual time `at_ms`.
     pub fn push(&mut self, at_ms: u64, ev: Ev) {
-        self.events.insert((at_ms, self.next_seq), ev);
+        let seq = self.next_seq;
+        self.events.push(Reverse(Scheduled { at_ms, seq, ev }));
         self.next_seq += 1;
     }
 
     /// Removes and returns the earliest event with its time.
     pub fn pop(&mut self) -> Option<(u64, Ev)> {
-        self.events.pop_first().map(|((t, _), ev)| (t, ev))
+        self.events.pop().map(|Reverse(s)| (s.at_ms, s.ev))
     }
 
     /// When the earliest event happens.
     pub fn next_time(&self) -> Option<u64> {
-        self.events.first_key_value().map(|((t, _), _)| *t)
+        self.events.peek().map(|Reverse(s)| s.at_ms)
     }
 
     /// Number of scheduled events (stale ones included).
@@ -82,7 +118,7 @@ impl Queue {
 
     /// True if any scheduled event matches `pred` (used by the quiet check).
     pub fn any(&self, pred: impl Fn(&Ev) -> bool) -> bool {
-        self.events.values().any(pred)
+        self.events.iter().any(|Reverse(s)| pred(&s.ev))
     }
 }
 

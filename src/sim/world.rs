@@ -12,7 +12,7 @@ use crate::sim::links::{ConnId, Links, NodeId, Outgoing, Payload};
 use crate::sim::queue::{Ev, Queue};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase, Trace};
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// The last PSYNC decision a master made for a replica.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub struct World {
     /// The one RNG.
     pub rng: Rng,
     /// Nodes by id (ids grow with creation, so this is creation order).
-    pub nodes: BTreeMap<NodeId, Node>,
+    pub nodes: VecMap<NodeId, Node>,
     /// The id the next node gets.
     pub next_node: NodeId,
     /// Links and connections.
@@ -58,9 +58,9 @@ pub struct World {
     /// Connection id allocator.
     pub next_conn: ConnId,
     /// Replies of console commands that blocked.
-    pub console_replies: BTreeMap<NodeId, Frame>,
+    pub console_replies: VecMap<NodeId, Frame>,
     /// The last PSYNC decision per replica name.
-    pub last_psync: BTreeMap<String, LastPsync>,
+    pub last_psync: VecMap<String, LastPsync>,
     /// An empty effect list with room, for the next node call.
     spare_effects: Vec<Effect>,
 }
@@ -71,13 +71,13 @@ impl World {
         World {
             now_ms: 0,
             rng: Rng::new(seed),
-            nodes: BTreeMap::new(),
+            nodes: VecMap::new(),
             next_node: 0,
             links: Links::default(),
             queue: Queue::default(),
             next_conn: 0,
-            console_replies: BTreeMap::new(),
-            last_psync: BTreeMap::new(),
+            console_replies: VecMap::new(),
+            last_psync: VecMap::new(),
             spare_effects: Vec::new(),
         }
     }
@@ -108,7 +108,7 @@ impl World {
         &mut self,
         id: NodeId,
         trace: &mut Trace,
-        f: impl FnOnce(&mut BTreeMap<NodeId, Node>, &mut Cx) -> R,
+        f: impl FnOnce(&mut VecMap<NodeId, Node>, &mut Cx) -> R,
     ) -> R {
         let mut cx = Cx::new(
             self.now_ms,
@@ -293,8 +293,9 @@ impl World {
         }
     }
 
-    /// The sync phase of every replica, by name (for phase-change detection).
-    pub fn phases(&self) -> BTreeMap<String, Phase> {
+    /// The sync phase of every node, in creation order (for phase-change
+    /// detection).
+    pub fn phases(&self) -> Vec<(String, Phase)> {
         self.nodes
             .values()
             .map(|n| (n.name.clone(), self.sync_phase(n)))
