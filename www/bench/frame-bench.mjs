@@ -15,14 +15,13 @@
 //
 // Uses Debian's Chromium (CHROMIUM overrides the path); nothing is downloaded.
 import { chromium } from 'playwright';
-import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
+import { serveStatic } from '../e2e/static-server.mjs';
 
 const root = join(import.meta.dirname, '..', 'dist');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 async function files(dir) {
   const out = [];
@@ -48,22 +47,6 @@ async function assetSizes() {
   return { raw, gz, rows };
 }
 
-function serve() {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    let rel = normalize(decodeURIComponent(url.pathname)).replace(/^\/+/, '');
-    if (rel === '' || rel === '.') rel = 'index.html';
-    if (rel.startsWith('..')) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(join(root, rel));
-      res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
 function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -78,8 +61,7 @@ function starScript() {
 
 async function main() {
   const sizes = await assetSizes();
-  const server = await serve();
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  const { server, base } = await serveStatic(root);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-timer-throttling'],
