@@ -12,8 +12,15 @@
 //! The exponent range is treated as unbounded except that magnitudes the
 //! real type cannot hold (about 1.19e4932) are rejected as overflow, and
 //! subnormal results are not modelled.
+//!
+//! The decimal syntax and the exact arithmetic (big integers, one rounding
+//! to nearest even) are shared with the `double` parser:
+//! [`super::float_parse`] and `cmd/big.rs`.
 
 use std::cmp::Ordering;
+
+use super::big::{quotient_bits, shr_round_even, Big};
+use super::float_parse::{parse_exp, split_decimal, split_number};
 
 /// An extended-precision number: `(-1)^neg × mant × 2^exp`, with `mant`
 /// normalised (top bit set) unless the value is zero.
@@ -164,19 +171,11 @@ fn round_u128(v: u128, exp: i64, neg: bool) -> LongDouble {
         return finish((v as u64) << shift, exp - shift, neg);
     }
     let drop = (bits - 64) as u32;
-    let kept = (v >> drop) as u64;
-    let rest = v & ((1u128 << drop) - 1);
-    let half = 1u128 << (drop - 1);
-    let up = rest > half || (rest == half && kept & 1 == 1);
-    round_up(kept, exp + i64::from(drop), up, neg)
-}
-
-/// Applies a round-up decision to a full 64-bit mantissa.
-fn round_up(kept: u64, exp: i64, up: bool, neg: bool) -> LongDouble {
-    match (up, kept.checked_add(u64::from(up))) {
-        (true, None) => finish(1 << 63, exp + 1, neg),
-        (_, Some(m)) => finish(m, exp, neg),
-        (false, None) => finish(kept, exp, neg),
+    let exp = exp + i64::from(drop);
+    match u64::try_from(shr_round_even(v, drop)) {
+        Ok(mant) => finish(mant, exp, neg),
+        // All ones rounded up: 2^64, one bit more than the mantissa holds.
+        Err(_) => finish(1 << 63, exp + 1, neg),
     }
 }
 
@@ -204,55 +203,11 @@ fn finish(mant: u64, exp: i64, neg: bool) -> LongDouble {
     }
 }
 
-/// A number's integer digits, fraction digits and exponent text.
-type NumberParts<'a> = (&'a [u8], &'a [u8], Option<&'a [u8]>);
-
-/// Splits `int[.frac][<mark>exp]`, where `<mark>` is one of `marks` (`eE`
-/// for decimal, `pP` for hexadecimal); `None` when there are no digits.
-fn split_number<'a>(s: &'a [u8], marks: &[u8]) -> Option<NumberParts<'a>> {
-    let (mant, exp_part) = match s.iter().position(|c| marks.contains(c)) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int_part, frac) = match mant.iter().position(|c| *c == b'.') {
-        Some(i) => (&mant[..i], &mant[i + 1..]),
-        None => (mant, &b""[..]),
-    };
-    (!int_part.is_empty() || !frac.is_empty()).then_some((int_part, frac, exp_part))
-}
-
-/// Decimal `digits[.digits][e[+-]N]`, correctly rounded.
+/// Decimal `digits[.digits][e[+-]N]`, correctly rounded. Every digit
+/// counts: the string is at most [`MAX_CHARS`] long.
 fn parse_decimal(s: &[u8]) -> Option<LongDouble> {
-    let (int_part, frac, exp_part) = split_number(s, b"eE")?;
-    let mut n = Big::zero();
-    for &c in int_part.iter().chain(frac) {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n.mul_add(10, u32::from(c - b'0'));
-    }
-    let mut e10 = -(frac.len() as i64);
-    if let Some(x) = exp_part {
-        e10 += parse_exp(x)?;
-    }
+    let (n, e10) = split_decimal(s)?.to_big(usize::MAX);
     from_ratio_pow10(n, e10)
-}
-
-/// An exponent `[+-]digits`, clamped far beyond any meaningful range.
-fn parse_exp(x: &[u8]) -> Option<i64> {
-    let (neg, digits) = match x.first() {
-        Some(b'-') => (true, &x[1..]),
-        Some(b'+') => (false, &x[1..]),
-        _ => (false, x),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: i64 = 0;
-    for &c in digits {
-        v = (v * 10 + i64::from(c - b'0')).min(1_000_000);
-    }
-    Some(if neg { -v } else { v })
 }
 
 /// `n × 10^e10`, rounded; `None` on overflow or on a nonzero value that
@@ -293,16 +248,9 @@ fn parse_hex(s: &[u8]) -> Option<LongDouble> {
 }
 
 /// `num / den × 2^e2`, rounded to a 64-bit mantissa, nearest even.
-fn from_ratio(mut num: Big, mut den: Big, e2: i64) -> LongDouble {
-    // Scale so the quotient has 66 bits: 64 kept, a round bit, a guard.
-    let shift = 66 - (num.bits() as i64 - den.bits() as i64);
-    if shift > 0 {
-        num.shl(shift as usize);
-    } else {
-        den.shl((-shift) as usize);
-    }
-    let (q, exact) = num.div_small_quotient(&den);
-    round_u128(q | u128::from(!exact), e2 - shift, false)
+fn from_ratio(num: Big, den: Big, e2: i64) -> LongDouble {
+    let (q, e) = quotient_bits(num, den);
+    round_u128(q, e2 + e, false)
 }
 
 /// The exact value `mant × 2^exp × 10^places`, rounded to an integer
@@ -319,200 +267,6 @@ fn scaled_decimal(mant: u64, exp: i64, places: u32) -> String {
         q.mul_add(1, 1);
     }
     q.to_decimal()
-}
-
-/// A little unsigned big integer (base 2^32, least significant limb first),
-/// just enough for exact decimal ↔ binary conversion.
-#[derive(Clone, Debug)]
-struct Big(Vec<u32>);
-
-impl Big {
-    fn zero() -> Big {
-        Big(Vec::new())
-    }
-
-    fn one() -> Big {
-        Big(vec![1])
-    }
-
-    fn from_u64(v: u64) -> Big {
-        let mut b = Big(vec![v as u32, (v >> 32) as u32]);
-        b.trim();
-        b
-    }
-
-    fn trim(&mut self) {
-        while self.0.last() == Some(&0) {
-            self.0.pop();
-        }
-    }
-
-    fn is_zero(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn is_odd(&self) -> bool {
-        self.0.first().is_some_and(|l| l & 1 == 1)
-    }
-
-    fn bits(&self) -> usize {
-        match self.0.last() {
-            Some(top) => self.0.len() * 32 - top.leading_zeros() as usize,
-            None => 0,
-        }
-    }
-
-    /// `self = self × m + a`.
-    fn mul_add(&mut self, m: u32, a: u32) {
-        let mut carry = u64::from(a);
-        for limb in &mut self.0 {
-            let v = u64::from(*limb) * u64::from(m) + carry;
-            *limb = v as u32;
-            carry = v >> 32;
-        }
-        if carry > 0 {
-            self.0.push(carry as u32);
-        }
-    }
-
-    fn mul_pow10(mut self, mut p: u32) -> Big {
-        while p >= 9 {
-            self.mul_add(1_000_000_000, 0);
-            p -= 9;
-        }
-        self.mul_add(10u32.pow(p), 0);
-        self.trim();
-        self
-    }
-
-    fn shl(&mut self, n: usize) {
-        let (limbs, bits) = (n / 32, (n % 32) as u32);
-        if bits > 0 {
-            let mut carry = 0u32;
-            for limb in &mut self.0 {
-                let v = (u64::from(*limb) << bits) | u64::from(carry);
-                *limb = v as u32;
-                carry = (v >> 32) as u32;
-            }
-            if carry > 0 {
-                self.0.push(carry);
-            }
-        }
-        if limbs > 0 && !self.is_zero() {
-            self.0.splice(0..0, std::iter::repeat(0).take(limbs));
-        }
-    }
-
-    /// `self >> n`, plus the highest dropped bit and whether any lower
-    /// dropped bit was set.
-    fn shr_with_rest(&self, n: usize) -> (Big, bool, bool) {
-        let round = n > 0 && self.bit(n - 1);
-        let sticky = n > 1 && self.low_bits_nonzero(n - 1);
-        let (limbs, bits) = (n / 32, (n % 32) as u32);
-        let src = self.0.get(limbs..).unwrap_or(&[]);
-        let mut out: Vec<u32> = src
-            .iter()
-            .enumerate()
-            .map(|(i, &l)| {
-                let next = src.get(i + 1).copied().unwrap_or(0);
-                if bits == 0 {
-                    l
-                } else {
-                    (l >> bits) | (next << (32 - bits))
-                }
-            })
-            .collect();
-        while out.last() == Some(&0) {
-            out.pop();
-        }
-        (Big(out), round, sticky)
-    }
-
-    fn bit(&self, i: usize) -> bool {
-        self.0.get(i / 32).is_some_and(|l| (l >> (i % 32)) & 1 == 1)
-    }
-
-    /// True when any of the lowest `n` bits is set.
-    fn low_bits_nonzero(&self, n: usize) -> bool {
-        let full = n / 32;
-        if self.0.iter().take(full).any(|l| *l != 0) {
-            return true;
-        }
-        let rem = n % 32;
-        rem > 0
-            && self
-                .0
-                .get(full)
-                .is_some_and(|l| l & ((1u32 << rem) - 1) != 0)
-    }
-
-    fn cmp(&self, other: &Big) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
-    }
-
-    fn sub_assign(&mut self, other: &Big) {
-        let mut borrow = 0i64;
-        for (i, limb) in self.0.iter_mut().enumerate() {
-            let o = i64::from(other.0.get(i).copied().unwrap_or(0));
-            let mut v = i64::from(*limb) - o - borrow;
-            borrow = i64::from(v < 0);
-            if v < 0 {
-                v += 1 << 32;
-            }
-            *limb = v as u32;
-        }
-        self.trim();
-    }
-
-    /// Quotient (known to fit in 68 bits) of `self / den`, and whether the
-    /// division was exact. Restoring division, one quotient bit at a time.
-    fn div_small_quotient(mut self, den: &Big) -> (u128, bool) {
-        let mut q: u128 = 0;
-        let top = self.bits().saturating_sub(den.bits());
-        for i in (0..=top).rev() {
-            let mut d = den.clone();
-            d.shl(i);
-            if self.cmp(&d) != Ordering::Less {
-                self.sub_assign(&d);
-                if i < 128 {
-                    q |= 1 << i;
-                }
-            }
-        }
-        (q, self.is_zero())
-    }
-
-    fn to_decimal(&self) -> String {
-        if self.is_zero() {
-            return "0".into();
-        }
-        let mut limbs = self.0.clone();
-        let mut chunks = Vec::new();
-        while !limbs.is_empty() {
-            let mut rem = 0u64;
-            for limb in limbs.iter_mut().rev() {
-                let v = (rem << 32) | u64::from(*limb);
-                *limb = (v / 1_000_000_000) as u32;
-                rem = v % 1_000_000_000;
-            }
-            while limbs.last() == Some(&0) {
-                limbs.pop();
-            }
-            chunks.push(rem as u32);
-        }
-        let mut s = String::new();
-        for (i, c) in chunks.iter().rev().enumerate() {
-            if i == 0 {
-                s.push_str(&c.to_string());
-            } else {
-                s.push_str(&format!("{c:09}"));
-            }
-        }
-        s
-    }
 }
 
 #[cfg(test)]

@@ -28,8 +28,10 @@
 //! Replication commands inside MULTI are not queued: the node runs them at
 //! once. DEBUG is always enabled (real 7.0 needs `enable-debug-command`).
 
+mod big;
 mod config;
 mod ctx;
+pub mod float_parse;
 pub mod glob;
 mod hash;
 mod info;

@@ -42,12 +42,13 @@ fn parse_dec_float(body: &str) -> Option<f64> {
     if lower_is("inf") || lower_is("infinity") {
         return Some(f64::INFINITY);
     }
-    // Rust accepts the same decimal grammar as strtod apart from the
-    // words handled above; it must start with a digit or a dot.
+    // `float_parse` (Rust's grammar) accepts the same decimals as strtod
+    // apart from the words handled above; it must start with a digit or a
+    // dot.
     if !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    let v: f64 = body.parse().ok()?;
+    let v = super::float_parse::parse(body.as_bytes())?;
     if v.is_infinite() {
         return None;
     }

@@ -8,6 +8,7 @@
 //! propagate as sent, and only when a member was added or its score
 //! actually changed (so `ZINCRBY key 0 member` propagates nothing).
 
+use super::float_parse;
 use super::num::{self, fmt_g17};
 use super::reply::{err, float_arg, int_arg, is, SYNTAX};
 use super::Ctx;
@@ -265,7 +266,7 @@ fn parse_score_bound(b: &[u8]) -> Option<ScoreBound> {
         0.0
     } else {
         num::parse_f64(text.as_bytes())
-            .or_else(|| text.parse::<f64>().ok().filter(|v| v.is_infinite()))?
+            .or_else(|| float_parse::parse(text.as_bytes()).filter(|v| v.is_infinite()))?
     };
     Some(ScoreBound { value, exclusive })
 }

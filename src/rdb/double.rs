@@ -97,10 +97,11 @@ fn trim_zeros(bytes: &[u8]) -> &[u8] {
 
 /// Parses a score stored as text (`strtod` on a listpack or ziplist
 /// element, `%lg` in the old type-3 sorted set). Accepts what Rust's float
-/// parser accepts, which covers everything Redis writes (`inf`, `-inf`,
-/// `%.17g`); `None` for anything else.
+/// parser accepts, with the same results ([`crate::cmd::float_parse`]),
+/// which covers everything Redis writes (`inf`, `-inf`, `%.17g`); `None`
+/// for anything else.
 pub fn parse_score(text: &[u8]) -> Option<f64> {
-    std::str::from_utf8(text).ok()?.parse().ok()
+    crate::cmd::float_parse::parse(text)
 }
 
 #[cfg(test)]
