@@ -356,10 +356,11 @@ impl Node {
 
     /// Bytes arrived on `conn`. `payload` and `progress` describe them for
     /// the trace only (the node's behaviour depends on the bytes alone).
+    /// The bytes are handed over, so a whole RDB payload is not copied.
     pub fn on_data(
         &mut self,
         conn: ConnId,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         payload: Payload,
         progress: Option<(u64, u64)>,
         cx: &mut Cx,
@@ -367,7 +368,7 @@ impl Node {
         if self.is_master_conn(conn) {
             self.on_master_data(bytes, payload, progress, cx);
         } else if self.peers.contains_key(&conn) {
-            self.on_peer_data(conn, bytes, cx);
+            self.on_peer_data(conn, &bytes, cx);
         }
     }
 

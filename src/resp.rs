@@ -287,6 +287,31 @@ impl Decoder {
         self.buf.extend_from_slice(bytes);
     }
 
+    /// [`Decoder::feed`] taking the bytes by value: when nothing is
+    /// pending they become the buffer as they are, so a large delivery (an
+    /// RDB payload of many megabytes) is not copied.
+    pub fn feed_owned(&mut self, bytes: Vec<u8>) {
+        if self.pos == self.buf.len() {
+            self.buf = bytes;
+            self.pos = 0;
+        } else {
+            self.feed(&bytes);
+        }
+    }
+
+    /// Takes every pending byte out of the decoder, leaving it empty;
+    /// without a copy when nothing was consumed from the buffer yet.
+    pub fn take_pending(&mut self) -> Vec<u8> {
+        let rest = if self.pos == 0 {
+            std::mem::take(&mut self.buf)
+        } else {
+            self.buf[self.pos..].to_vec()
+        };
+        self.buf.clear();
+        self.pos = 0;
+        rest
+    }
+
     /// The next complete frame, `Ok(None)` if more bytes are needed.
     pub fn next_frame(&mut self) -> Result<Option<Frame>, ProtocolError> {
         match parse_frame(&self.buf[self.pos..]) {
@@ -317,6 +342,20 @@ impl Decoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owned_feeds_and_takes_keep_the_byte_order() {
+        let mut d = Decoder::new();
+        d.feed_owned(b"+OK\r\n$3\r\nab".to_vec());
+        assert_eq!(d.next_frame(), Ok(Some(Frame::Simple("OK".into()))));
+        d.feed_owned(b"c\r\n:1".to_vec());
+        assert_eq!(d.next_frame(), Ok(Some(Frame::Bulk(b"abc".to_vec()))));
+        assert_eq!(d.take_pending(), b":1".to_vec());
+        assert_eq!(d.pending(), b"");
+        d.feed_owned(b"xyz".to_vec());
+        assert_eq!(d.take_pending(), b"xyz".to_vec());
+        assert_eq!(d.take_pending(), Vec::<u8>::new());
+    }
 
     #[test]
     fn set_foo_bar_is_31_bytes() {

@@ -107,7 +107,7 @@ impl Node {
     /// Bytes from the master, whatever the state.
     pub fn on_master_data(
         &mut self,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         payload: Payload,
         progress: Option<(u64, u64)>,
         cx: &mut Cx,
@@ -116,9 +116,10 @@ impl Node {
         let Some(link) = self.repl.link.as_mut() else {
             return;
         };
-        link.inbuf.feed(bytes);
+        let len = bytes.len();
+        link.inbuf.feed_owned(bytes);
         if matches!(link.state, ReplState::Connected | ReplState::Transfer) {
-            self.server.stats.net_repl_input_bytes += bytes.len() as u64;
+            self.server.stats.net_repl_input_bytes += len as u64;
         }
         if let Some((_, total)) = progress {
             link.transfer.payload_hint = total;
@@ -126,7 +127,7 @@ impl Node {
         match link.state {
             ReplState::Connected => {
                 if let Some(m) = link.master.as_mut() {
-                    m.read_reploff += bytes.len() as i64;
+                    m.read_reploff += len as i64;
                     m.lastinteraction_s = now_s;
                     if payload == Payload::Replay {
                         m.replay_until = m.read_reploff;

@@ -50,9 +50,15 @@ impl Node {
             if take == 0 && !(t.eof_mark.is_none() && t.read == t.size as u64) {
                 return;
             }
-            t.payload.extend_from_slice(&pending[..take]);
+            if t.payload.is_empty() && take == pending.len() {
+                // The usual case at unlimited bandwidth: the whole payload
+                // arrived at once, and is moved rather than copied.
+                t.payload = link.inbuf.take_pending();
+            } else {
+                t.payload.extend_from_slice(&pending[..take]);
+                link.inbuf.consume(take);
+            }
             t.read += take as u64;
-            link.inbuf.consume(take);
             let done = match &t.eof_mark {
                 Some(mark) => t.payload.len() >= mark.len() && t.payload.ends_with(mark),
                 None => t.read == t.size as u64,

@@ -281,7 +281,7 @@ impl World {
             }
         } else if self.links.is_open_at(f.conn, to) {
             self.with_node(to, trace, |n, cx| {
-                n.on_data(f.conn, &f.bytes, f.payload, f.progress, cx)
+                n.on_data(f.conn, f.bytes, f.payload, f.progress, cx)
             });
         }
     }
