@@ -29,6 +29,7 @@
 //! - [`node`] — one Redis instance as an event handler returning effects.
 //! - [`sim`] — the world: virtual clock, event queue, links with latency,
 //!   bandwidth and cuts, the seeded RNG, the trace.
+//! - [`vec_map`] — small ordered maps kept as sorted vectors.
 //! - [`scenario`] — the line-based scenario script shared by the CLI, the
 //!   tests and the page.
 //! - [`view`] — the serializable snapshot the page renders from.
