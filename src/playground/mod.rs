@@ -145,7 +145,7 @@ pub struct TranscriptRow {
 /// What running a script did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RunReport {
-    /// Each command and its reply (at most [`MAX_TRANSCRIPT`]).
+    /// Each command and its reply (at most `MAX_TRANSCRIPT`, 2,000).
     pub transcript: Vec<TranscriptRow>,
     /// `expect` lines checked.
     pub expects: usize,

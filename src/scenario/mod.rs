@@ -21,7 +21,7 @@
 //!
 //! A script is parsed whole before anything runs ([`parse`]), so a typo on
 //! line 40 is reported with its line and column instead of after 39 lines of
-//! side effects. [`print`] turns a [`Script`] back into text that parses to
+//! side effects. [`print()`] turns a [`Script`] back into text that parses to
 //! the same steps, and [`from_inputs`] turns the simulator's input log into a
 //! script, which is how the page exports a session. [`run()`] executes a
 //! script against any [`Target`]: the simulator, or (in the conformance
