@@ -159,25 +159,23 @@ pub fn parse(fragment: &str) -> Result<Shared, ShareError> {
 }
 
 fn parse_seed(v: &str) -> Result<u64, ShareError> {
-    v.parse::<u64>()
-        .ok()
-        .filter(|&s| s <= MAX_SEED)
-        .ok_or_else(|| {
-            ShareError(format!(
-                "the seed must be a whole number from 0 to {MAX_SEED}, not '{v}'"
-            ))
-        })
+    parse_at_most(v, MAX_SEED, "the seed")
 }
 
 fn parse_size(v: &str) -> Result<usize, ShareError> {
-    v.parse::<usize>()
-        .ok()
-        .filter(|&s| s <= MAX_SCRIPT_BYTES)
-        .ok_or_else(|| {
-            ShareError(format!(
-                "the script size must be a whole number from 0 to {MAX_SCRIPT_BYTES}, not '{v}'"
-            ))
-        })
+    parse_at_most(v, MAX_SCRIPT_BYTES, "the script size")
+}
+
+/// A whole number from 0 to `max`, or an error naming `what`.
+fn parse_at_most<T>(v: &str, max: T, what: &str) -> Result<T, ShareError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    v.parse::<T>().ok().filter(|s| *s <= max).ok_or_else(|| {
+        ShareError(format!(
+            "{what} must be a whole number from 0 to {max}, not '{v}'"
+        ))
+    })
 }
 
 fn text(bytes: Vec<u8>) -> Result<String, ShareError> {
