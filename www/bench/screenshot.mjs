@@ -6,13 +6,11 @@
 //
 // Deterministic: the world comes from a fixed seed and script.
 import { chromium } from 'playwright';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
+import { serveStatic } from '../e2e/static-server.mjs';
 
 const root = join(import.meta.dirname, '..', 'dist');
 const out = join(import.meta.dirname, '..', '..', 'docs', 'screenshot.png');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 const SCRIPT = `# A cascade: A → B → C, and A → D. C is in the middle of its full sync from B.
 node A
@@ -32,22 +30,14 @@ C> REPLICAOF B
 wait 7200
 `;
 
-const server = createServer(async (req, res) => {
-  const rel = new URL(req.url ?? '/', 'http://x').pathname.slice(1) || 'index.html';
-  try {
-    res.writeHead(200, { 'content-type': types[extname(rel)] ?? 'application/octet-stream' }).end(await readFile(join(root, rel)));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const { server, base } = await serveStatic(root);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu'],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(base);
   await page.waitForFunction(() => window.replscope !== undefined);
   const error = await page.evaluate((script) => {
     const { store } = window.replscope;
