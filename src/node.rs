@@ -513,6 +513,10 @@ fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
         inbuf.consume(nl + 1);
         return crate::cli::split_args(&line).map(Some).map_err(|_| ());
     }
+    if let Some((argv, used)) = crate::resp::parse_command(pending) {
+        inbuf.consume(used);
+        return Ok(Some(argv));
+    }
     match crate::resp::parse_frame(pending) {
         Ok(Some((frame, used))) => {
             inbuf.consume(used);

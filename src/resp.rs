@@ -152,6 +152,38 @@ pub fn parse_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, ProtocolError> 
     }
 }
 
+/// The common case of [`parse_frame`] for a command: one array of bulk
+/// strings, returned as its arguments and the bytes used, without building
+/// frames (the replication stream parses one per write). `None` for
+/// anything else — another kind of frame, a malformed one, or one not all
+/// there yet: the caller then asks [`parse_frame`], which says which.
+pub fn parse_command(buf: &[u8]) -> Option<(Vec<Vec<u8>>, usize)> {
+    if buf.first() != Some(&b'*') {
+        return None;
+    }
+    let (body, mut pos) = read_line(buf, 1)?;
+    let n = usize::try_from(parse_int(body)?)
+        .ok()
+        .filter(|&n| n <= MAX_ARRAY_LEN)?;
+    let mut argv = Vec::with_capacity(n.min(buf.len() / 4 + 1));
+    for _ in 0..n {
+        if buf.get(pos) != Some(&b'$') {
+            return None;
+        }
+        let (body, next) = read_line(buf, pos + 1)?;
+        let len = usize::try_from(parse_int(body)?)
+            .ok()
+            .filter(|&l| l <= MAX_BULK_LEN)?;
+        let end = next + len;
+        if buf.get(end..end + 2)? != b"\r\n" {
+            return None;
+        }
+        argv.push(buf[next..end].to_vec());
+        pos = end + 2;
+    }
+    Some((argv, pos))
+}
+
 /// Nesting limit, so hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -342,6 +374,28 @@ impl Decoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_parse_like_frames_and_leave_the_rest_to_them() {
+        let set = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n+";
+        let argv = vec![b"SET".to_vec(), b"k".to_vec(), Vec::new()];
+        assert_eq!(parse_command(set), Some((argv, set.len() - 1)));
+        assert_eq!(parse_command(b"*0\r\n"), Some((Vec::new(), 4)));
+        // Incomplete at every split point, and anything that is not an
+        // array of bulk strings, goes to parse_frame.
+        for cut in 0..set.len() - 1 {
+            assert_eq!(parse_command(&set[..cut]), None, "cut at {cut}");
+        }
+        for other in [
+            &b"+OK\r\n"[..],
+            b"*1\r\n:1\r\n",
+            b"*1\r\n$-1\r\n",
+            b"*1\r\n$1\r\nab\r\n",
+            b"*-1\r\n",
+        ] {
+            assert_eq!(parse_command(other), None, "{other:?}");
+        }
+    }
 
     #[test]
     fn owned_feeds_and_takes_keep_the_byte_order() {

@@ -208,8 +208,14 @@ impl Ctx<'_> {
         self.self_at = None;
         let reply = (spec.run)(self, &argv);
         if let Some(i) = self.self_at.take() {
-            let at = i.min(self.propagate.len());
-            self.propagate.insert(at, Propagated { db, argv });
+            if self.server.is_replica {
+                // A replica streams nothing of its own (it forwards its
+                // master's bytes): only the count of changes is kept.
+                self.server.stats.dirty += 1;
+            } else {
+                let at = i.min(self.propagate.len());
+                self.propagate.insert(at, Propagated { db, argv });
+            }
         }
         self.server.stats.count_error(&reply);
         if let Some(stat) = self.server.stats.command_stat(index_of(spec)) {

@@ -21,7 +21,7 @@
 
 use super::{describe, frame_argv, SlaveState};
 use crate::node::{Cx, Node};
-use crate::resp::{encode_command, parse_frame};
+use crate::resp::{encode_command, parse_command, parse_frame};
 use crate::server::{Gate, Outcome, Propagated};
 use crate::sim::links::{ConnId, Payload};
 use crate::sim::trace::{Kind, Phase};
@@ -192,8 +192,13 @@ impl Node {
             if pending.is_empty() {
                 return;
             }
-            let (argv, used) = if pending[0] == b'\n' {
-                (Vec::new(), 1)
+            let parsed = if pending[0] == b'\n' {
+                Some((Vec::new(), 1))
+            } else {
+                parse_command(pending)
+            };
+            let (argv, used) = if let Some(done) = parsed {
+                done
             } else {
                 match parse_frame(pending) {
                     Ok(Some((frame, used))) => (frame_argv(frame).unwrap_or_default(), used),
