@@ -153,10 +153,12 @@ pub fn parse_frame(buf: &[u8]) -> Result<Option<(Frame, usize)>, ProtocolError> 
 }
 
 /// The common case of [`parse_frame`] for a command: one array of bulk
-/// strings, returned as its arguments and the bytes used, without building
-/// frames (the replication stream parses one per write). `None` for
-/// anything else — another kind of frame, a malformed one, or one not all
-/// there yet: the caller then asks [`parse_frame`], which says which.
+/// strings, returned as its arguments and the bytes used, without the
+/// array of frames around them (the replication stream parses one command
+/// per write). Each element is read by the same code as in [`parse_frame`].
+/// `None` for anything else — another kind of frame, a malformed one, or
+/// one not all there yet: the caller then asks [`parse_frame`], which says
+/// which.
 pub fn parse_command(buf: &[u8]) -> Option<(Vec<Vec<u8>>, usize)> {
     if buf.first() != Some(&b'*') {
         return None;
@@ -170,16 +172,10 @@ pub fn parse_command(buf: &[u8]) -> Option<(Vec<Vec<u8>>, usize)> {
         if buf.get(pos) != Some(&b'$') {
             return None;
         }
-        let (body, next) = read_line(buf, pos + 1)?;
-        let len = usize::try_from(parse_int(body)?)
-            .ok()
-            .filter(|&l| l <= MAX_BULK_LEN)?;
-        let end = next + len;
-        if buf.get(end..end + 2)? != b"\r\n" {
-            return None;
+        match parse_at(buf, &mut pos, 1) {
+            Ok(Some(Frame::Bulk(arg))) => argv.push(arg),
+            _ => return None,
         }
-        argv.push(buf[next..end].to_vec());
-        pos = end + 2;
     }
     Some((argv, pos))
 }
@@ -394,6 +390,33 @@ mod tests {
             b"*-1\r\n",
         ] {
             assert_eq!(parse_command(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn commands_parse_as_parse_frame_reads_them_under_any_damage() {
+        let as_frame = |b: &[u8]| match parse_frame(b) {
+            Ok(Some((f, used))) => crate::repl::frame_argv(f).map(|argv| (argv, used)),
+            _ => None,
+        };
+        let samples: [&[u8]; 3] = [
+            b"*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n",
+            b"*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n",
+            b"*1\r\n*1\r\n$1\r\nx\r\n",
+        ];
+        for sample in samples {
+            // Every prefix, and every single byte replaced by each of the
+            // bytes the format gives meaning to.
+            for cut in 0..=sample.len() {
+                assert_eq!(parse_command(&sample[..cut]), as_frame(&sample[..cut]));
+            }
+            for i in 0..sample.len() {
+                for b in *b"*$:+-\r\n0123-9x" {
+                    let mut bad = sample.to_vec();
+                    bad[i] = b;
+                    assert_eq!(parse_command(&bad), as_frame(&bad), "{bad:?}");
+                }
+            }
         }
     }
 

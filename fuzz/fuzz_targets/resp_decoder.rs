@@ -3,12 +3,15 @@
 //! (1) re-encode to exactly the bytes it consumed when it is in the
 //! canonical form the encoder writes, and (2) decode the same way whether
 //! the bytes arrive in one piece or split at an arbitrary point, because a
-//! simulated link delivers bytes in chunks of any size.
+//! simulated link delivers bytes in chunks of any size; and (3) the
+//! command fast path (`parse_command`) must read exactly what
+//! `parse_frame` reads as an array of bulk strings.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use replscope::resp::{parse_frame, Decoder, Frame};
+use replscope::repl::frame_argv;
+use replscope::resp::{parse_command, parse_frame, Decoder, Frame};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks where to split the rest into two deliveries.
@@ -19,6 +22,15 @@ fuzz_target!(|data: &[u8]| {
     let cut = usize::from(split) % (bytes.len() + 1);
     let chunked = decode_all(bytes, cut);
     assert_eq!(whole, chunked, "split at {cut} changed the decoding");
+
+    // The command fast path agrees with the general parser whenever it
+    // answers, and answers for every array of bulk strings.
+    let command = parse_command(bytes);
+    let as_frame = match parse_frame(bytes) {
+        Ok(Some((frame, used))) => frame_argv(frame).map(|argv| (argv, used)),
+        _ => None,
+    };
+    assert_eq!(command, as_frame, "parse_command disagrees with parse_frame");
 
     if let Ok(Some((frame, used))) = parse_frame(bytes) {
         let again = frame.encode();
