@@ -44,8 +44,7 @@ impl Node {
             from: from.name().into(),
             to: to.name().into(),
         };
-        let name = self.name.clone();
-        cx.trace(Some(&name), phase, kind);
+        cx.trace_as_replica(phase, kind);
     }
 
     /// `connectWithMaster`: opens the connection.
@@ -87,16 +86,13 @@ impl Node {
             master: link.host.clone(),
             error: error.to_string(),
         };
-        let name = self.name.clone();
-        cx.trace(Some(&name), Phase::Handshake, kind);
+        cx.trace_as_replica(Phase::Handshake, kind);
         self.set_repl_state(ReplState::Connect, cx);
     }
 
     fn handshake_send(&mut self, conn: ConnId, argv: &[&str], cx: &mut Cx) {
         cx.send(conn, encode_command(argv), Payload::Command);
-        let name = self.name.clone();
-        cx.trace(
-            Some(&name),
+        cx.trace_as_replica(
             Phase::Handshake,
             Kind::HandshakeSent {
                 command: describe(argv),
@@ -188,9 +184,7 @@ impl Node {
             // The master's once-a-second newline while it prepares the sync.
             return;
         }
-        let name = self.name.clone();
-        cx.trace(
-            Some(&name),
+        cx.trace_as_replica(
             Phase::Handshake,
             Kind::HandshakeReply {
                 reply: line.clone(),
@@ -249,13 +243,8 @@ impl Node {
     /// the RDB payload straight away: SYNC has no reply line of its own.
     fn send_legacy_sync(&mut self, conn: ConnId, cx: &mut Cx) {
         cx.send(conn, b"SYNC\r\n".to_vec(), Payload::Command);
-        let name = self.name.clone();
         let command = "SYNC".into();
-        cx.trace(
-            Some(&name),
-            Phase::Handshake,
-            Kind::HandshakeSent { command },
-        );
+        cx.trace_as_replica(Phase::Handshake, Kind::HandshakeSent { command });
         self.start_transfer(cx);
     }
 
@@ -325,8 +314,7 @@ impl Node {
                 second_repl_offset: self.repl.second_repl_offset,
                 why: "the master continued with a new replication ID".into(),
             };
-            let name = self.name.clone();
-            cx.trace(Some(&name), Phase::Handshake, kind);
+            cx.trace_as_replica(Phase::Handshake, kind);
             self.disconnect_slaves("my replication ID changed", cx);
         }
         cached.lastinteraction_s = cx.unix_s();
@@ -401,8 +389,7 @@ impl Node {
             reason: reason.to_string(),
         };
         let state = link.state;
-        let name = self.name.clone();
-        cx.trace(Some(&name), Phase::None, kind);
+        cx.trace_as_replica(Phase::None, kind);
         if state == ReplState::Connected {
             self.cache_master(cx);
         }
@@ -428,8 +415,7 @@ impl Node {
                 offset: m.reploff,
             };
             link.cached = Some(m);
-            let name = self.name.clone();
-            cx.trace(Some(&name), Phase::None, kind);
+            cx.trace_as_replica(Phase::None, kind);
         }
         link.down_since_s = now_s;
     }
@@ -450,8 +436,7 @@ impl Node {
         if let Some(link) = self.repl.link.as_mut() {
             link.cached = Some(m);
         }
-        let name = self.name.clone();
-        cx.trace(Some(&name), Phase::None, kind);
+        cx.trace_as_replica(Phase::None, kind);
     }
 }
 

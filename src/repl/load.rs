@@ -73,8 +73,7 @@ impl Node {
                 received: t.read,
                 total,
             };
-            let name = self.name.clone();
-            cx.trace(Some(&name), Phase::Transfer, kind);
+            cx.trace_as_replica(Phase::Transfer, kind);
             if done {
                 self.load_payload(cx);
                 return;
@@ -113,9 +112,7 @@ impl Node {
             return;
         }
         t.started = true;
-        let name = self.name.clone();
-        cx.trace(
-            Some(&name),
+        cx.trace_as_replica(
             Phase::Transfer,
             Kind::TransferStarted {
                 preamble: line.to_string(),
@@ -125,7 +122,6 @@ impl Node {
 
     /// The payload is complete: drop sub-replicas and backlog, flush, load.
     pub(super) fn load_payload(&mut self, cx: &mut Cx) {
-        let name = self.name.clone();
         if let Some(link) = self.repl.link.as_mut() {
             link.cached = None;
         }
@@ -136,7 +132,7 @@ impl Node {
         }
         let old = self.server.keyspace.key_count() as u64;
         self.server.keyspace.clear();
-        cx.trace(Some(&name), Phase::Load, Kind::Flush { keys: old });
+        cx.trace_as_replica(Phase::Load, Kind::Flush { keys: old });
         let Some(link) = self.repl.link.as_mut() else {
             return;
         };
@@ -152,12 +148,11 @@ impl Node {
                     keys: self.server.keyspace.key_count() as u64,
                     rdb_bytes: payload.len() as u64,
                 };
-                cx.trace(Some(&name), Phase::Load, kind);
+                cx.trace_as_replica(Phase::Load, kind);
                 self.finish_full_sync(db, usemark, cx);
             }
             Err(e) => {
-                cx.trace(
-                    Some(&name),
+                cx.trace_as_replica(
                     Phase::Load,
                     Kind::LoadFailed {
                         error: e.to_string(),

@@ -150,9 +150,6 @@ impl World {
         trace: &mut Trace,
         f: impl FnOnce(&mut Node, &mut Cx) -> R,
     ) -> Option<R> {
-        if !self.nodes.contains_key(&id) {
-            return None;
-        }
         self.call(id, trace, |nodes, cx| nodes.get_mut(&id).map(|n| f(n, cx)))
     }
 
