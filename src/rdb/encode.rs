@@ -7,10 +7,11 @@
 //! after warm-up, encoding a key allocates nothing.
 
 use super::double::{double_to_int, format_score};
-use super::length::{decimal, encode_int, write_len, ENC_LZF};
+use super::length::{encode_int, write_len, ENC_LZF};
 use super::listpack::Writer;
 use super::lzf::Compressor;
 use super::*;
+use crate::cmd::num::fmt_i64;
 use crate::db::{Db, FastHash, Map, Sds, Value, ZSet};
 use crate::resp::parse_int;
 use indexmap::IndexSet;
@@ -152,7 +153,7 @@ impl Encoder<'_> {
     /// (which the string rules then store as an INT form when it fits).
     fn aux_int(&mut self, name: &str, value: i64) {
         let mut buf = [0u8; 20];
-        let text = decimal(value, &mut buf);
+        let text = fmt_i64(value, &mut buf);
         self.aux_field(name, text);
     }
 

@@ -58,29 +58,10 @@ pub fn encode_int(v: i64, buf: &mut [u8; 5]) -> usize {
     }
 }
 
-/// Writes `v` in decimal into `buf` and returns the digits (`ll2string`).
-pub fn decimal(v: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut n = v.unsigned_abs();
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    &buf[i..]
-}
-
 /// The decimal text of `v` as a keyspace string.
 pub fn int_to_sds(v: i64) -> Sds {
     let mut buf = [0u8; 20];
-    Sds::new(decimal(v, &mut buf))
+    Sds::new(crate::cmd::num::fmt_i64(v, &mut buf))
 }
 
 #[cfg(test)]
@@ -118,14 +99,5 @@ mod tests {
         assert_eq!(enc(128), [0xC1, 0x80, 0x00]);
         assert_eq!(enc(-32769), [0xC2, 0xFF, 0x7F, 0xFF, 0xFF]);
         assert!(enc(1 << 31).is_empty());
-    }
-
-    #[test]
-    fn decimal_text_covers_the_extremes() {
-        let mut buf = [0u8; 20];
-        assert_eq!(decimal(0, &mut buf), b"0");
-        assert_eq!(decimal(-42, &mut buf), b"-42");
-        assert_eq!(decimal(i64::MIN, &mut buf), b"-9223372036854775808");
-        assert_eq!(decimal(i64::MAX, &mut buf), b"9223372036854775807");
     }
 }

@@ -7,9 +7,10 @@
 //! takes at least one), a string length against the bytes that remain,
 //! and an LZF string's declared size against the most LZF can expand.
 
-use super::length::{decimal, ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, LEN_32BIT, LEN_64BIT};
+use super::length::{ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, LEN_32BIT, LEN_64BIT};
 use super::lzf;
 use super::RdbError;
+use crate::cmd::num::fmt_i64;
 use crate::db::Sds;
 use std::borrow::Cow;
 
@@ -156,7 +157,7 @@ impl<'a> Reader<'a> {
             Len::Special(enc) => {
                 let v = self.int(at, enc, what)?;
                 let mut buf = [0u8; 20];
-                Ok(Cow::Owned(decimal(v, &mut buf).to_vec()))
+                Ok(Cow::Owned(fmt_i64(v, &mut buf).to_vec()))
             }
         }
     }
