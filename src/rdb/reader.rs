@@ -25,6 +25,16 @@ enum Len {
     Special(u8),
 }
 
+/// A string's body in the encoding it was stored in.
+enum Encoded<'a> {
+    /// Plain bytes, borrowed from the file.
+    Raw(&'a [u8]),
+    /// An LZF string, decompressed.
+    Lzf(Vec<u8>),
+    /// An integer-encoded string.
+    Int(i64),
+}
+
 /// The cursor.
 #[derive(Debug)]
 pub struct Reader<'a> {
@@ -146,34 +156,35 @@ impl<'a> Reader<'a> {
     /// Raw strings are borrowed from the file; integers and LZF strings are
     /// materialised.
     pub fn string(&mut self, what: &str) -> Result<Cow<'a, [u8]>, RdbError> {
-        let at = self.pos;
-        match self.len_field(what)? {
-            Len::Plain(n) => {
-                let n = usize::try_from(n)
-                    .map_err(|_| self.error_at(at, format!("{what}: length {n} too large")))?;
-                self.take(n, what).map(Cow::Borrowed)
-            }
-            Len::Special(ENC_LZF) => self.lzf(at, what).map(Cow::Owned),
-            Len::Special(enc) => {
-                let v = self.int(at, enc, what)?;
-                let mut buf = [0u8; 20];
-                Ok(Cow::Owned(fmt_i64(v, &mut buf).to_vec()))
-            }
-        }
+        Ok(match self.encoded_string(what)? {
+            Encoded::Raw(bytes) => Cow::Borrowed(bytes),
+            Encoded::Lzf(bytes) => Cow::Owned(bytes),
+            Encoded::Int(v) => Cow::Owned(fmt_i64(v, &mut [0u8; 20]).to_vec()),
+        })
     }
 
     /// Reads a string as a keyspace string, without an intermediate
     /// allocation for raw and integer-encoded strings.
     pub fn sds(&mut self, what: &str) -> Result<Sds, RdbError> {
+        Ok(match self.encoded_string(what)? {
+            Encoded::Raw(bytes) => Sds::new(bytes),
+            Encoded::Lzf(bytes) => Sds::from(bytes),
+            Encoded::Int(v) => super::length::int_to_sds(v),
+        })
+    }
+
+    /// A string as stored: its length field, then the bytes, an LZF body
+    /// (decompressed here) or an INT8/16/32 body.
+    fn encoded_string(&mut self, what: &str) -> Result<Encoded<'a>, RdbError> {
         let at = self.pos;
         match self.len_field(what)? {
             Len::Plain(n) => {
                 let n = usize::try_from(n)
                     .map_err(|_| self.error_at(at, format!("{what}: length {n} too large")))?;
-                self.take(n, what).map(Sds::new)
+                self.take(n, what).map(Encoded::Raw)
             }
-            Len::Special(ENC_LZF) => self.lzf(at, what).map(Sds::from),
-            Len::Special(enc) => self.int(at, enc, what).map(super::length::int_to_sds),
+            Len::Special(ENC_LZF) => self.lzf(at, what).map(Encoded::Lzf),
+            Len::Special(enc) => self.int(at, enc, what).map(Encoded::Int),
         }
     }
 
