@@ -18,6 +18,8 @@
 //! - [`resp`] — RESP2 frames: byte-exact encoding, incremental decoding.
 //! - [`cli`] — redis-cli's argument splitting and reply formatting.
 //! - [`db`] — the keyspace: 16 databases, five value types, expiry.
+//! - [`num`] — numbers as text: `string2ll`, `strtod`, `%.17g`, and
+//!   INCRBYFLOAT's `long double`, for the commands and the RDB alike.
 //! - [`config`] — replication settings with Redis 7.0's defaults.
 //! - [`server`] — one server's data side and `processCommand`.
 //! - [`cmd`] — the commands, one file per family, and Redis 7.0's
@@ -42,6 +44,7 @@ pub mod cmd;
 pub mod config;
 pub mod db;
 pub mod node;
+pub mod num;
 pub mod playground;
 pub mod rdb;
 pub mod repl;

@@ -251,37 +251,49 @@ impl Node {
     /// Runs a console command. `None` means it blocked (WAIT): the reply
     /// comes later as [`Effect::ConsoleReply`].
     pub fn console_command(&mut self, argv: Vec<Vec<u8>>, cx: &mut Cx) -> Option<Frame> {
-        let mut gate = self.gate();
-        if argv
-            .first()
-            .is_some_and(|c| c.eq_ignore_ascii_case(b"info"))
-        {
-            gate.replication_info = Some(self.info_replication(cx));
-        }
+        let gate = self.gate();
         let mut client = std::mem::take(&mut self.console);
         let outcome = self.server.process(&mut client, argv, cx.unix_ms(), &gate);
+        let reply = self.finish_command(None, &mut client, outcome, cx);
         self.console = client;
+        match reply {
+            // REPLCONF ACK / GETACK: Redis sends no reply at all (a console
+            // would hang); say so instead.
+            None if self.wait.is_none() => Some(Frame::err(NO_REPLY)),
+            reply => reply,
+        }
+    }
+
+    /// What `processCommand` decided, carried out for the client `from`
+    /// (`None` = the console): propagate a unit's writes, run a command
+    /// that is the node's, or walk an EXEC through the node's commands in
+    /// its queue. `None` when there is no reply (yet).
+    fn finish_command(
+        &mut self,
+        from: Option<ConnId>,
+        client: &mut Client,
+        outcome: Outcome,
+        cx: &mut Cx,
+    ) -> Option<Frame> {
         match outcome {
             Outcome::Done { reply, propagate } => {
                 let before = self.repl.master_repl_offset;
                 self.propagate(&propagate, cx);
-                if self.repl.master_repl_offset != before {
+                if from.is_none() && self.repl.master_repl_offset != before {
                     self.console_woff = self.repl.master_repl_offset;
                 }
                 self.after_config_change(cx);
                 Some(reply)
             }
-            Outcome::Repl(argv) => {
-                let reply = self.repl_command(None, argv, cx);
-                if reply.is_none() && self.wait.is_none() {
-                    // REPLCONF ACK / GETACK: Redis sends no reply at all (a
-                    // console would hang); say so instead.
-                    return Some(Frame::err(
-                        "ERR REPLCONF ACK and GETACK get no reply: only replicas send them",
-                    ));
+            Outcome::Repl(argv) => self.repl_command(from, argv, false, cx),
+            Outcome::Exec { mut exec, mut argv } => loop {
+                let reply = self.repl_command(from, argv, true, cx);
+                exec.push_reply(reply.unwrap_or_else(|| Frame::err(NO_REPLY)));
+                match exec.step(&mut self.server, client, cx.unix_ms()) {
+                    Outcome::Exec { exec: e, argv: a } => (exec, argv) = (e, a),
+                    done => return self.finish_command(from, client, done, cx),
                 }
-                reply
-            }
+            },
         }
     }
 
@@ -309,24 +321,27 @@ impl Node {
         gate
     }
 
-    /// Runs a replication command (`Outcome::Repl`) from the console
-    /// (`from == None`) or from a connection.
+    /// Runs a command that is the node's (`Outcome::Repl`) from the
+    /// console (`from == None`) or from a connection, on its own or inside
+    /// EXEC (`in_exec`: WAIT does not block there), and counts it in the
+    /// stats as `call()` does. `None` when it sends no reply (REPLCONF ACK)
+    /// or blocked (WAIT).
     pub fn repl_command(
         &mut self,
         from: Option<ConnId>,
         argv: Vec<Vec<u8>>,
+        in_exec: bool,
         cx: &mut Cx,
     ) -> Option<Frame> {
-        let name = argv
-            .first()
-            .map(|n| n.to_ascii_lowercase())
-            .unwrap_or_default();
-        match name.as_slice() {
-            b"replicaof" | b"slaveof" => Some(self.replicaof_command(from, &argv, cx)),
-            b"role" => Some(self.role()),
-            b"wait" => self.wait_command(from, &argv, cx),
-            b"replconf" => self.replconf_command(from, &argv, cx),
-            b"psync" | b"sync" => match from {
+        let spec = argv.first().and_then(|n| crate::cmd::lookup(n));
+        let name = spec.map_or("", |s| s.name);
+        let reply = match name {
+            "info" => Some(self.info_command(&argv, cx)),
+            "replicaof" | "slaveof" => Some(self.replicaof_command(from, &argv, cx)),
+            "role" => Some(self.role()),
+            "wait" => self.wait_command(from, &argv, in_exec, cx),
+            "replconf" => self.replconf_command(from, &argv, cx),
+            "psync" | "sync" => match from {
                 Some(conn) => {
                     self.sync_command(conn, &argv, cx);
                     None
@@ -336,7 +351,12 @@ impl Node {
                 )),
             },
             _ => Some(Frame::err("ERR unknown replication command")),
+        };
+        if let Some(spec) = spec {
+            let counted = reply.clone().unwrap_or(Frame::Null);
+            crate::cmd::record_call(&mut self.server, spec, &counted);
         }
+        reply
     }
 
     /// A replica connected to us.
@@ -430,16 +450,10 @@ impl Node {
         let mut client = std::mem::take(&mut peer.client);
         let gate = self.gate();
         let outcome = self.server.process(&mut client, argv, cx.unix_ms(), &gate);
+        let reply = self.finish_command(Some(conn), &mut client, outcome, cx);
         if let Some(peer) = self.peers.get_mut(&conn) {
             peer.client = client;
         }
-        let reply = match outcome {
-            Outcome::Done { reply, propagate } => {
-                self.propagate(&propagate, cx);
-                Some(reply)
-            }
-            Outcome::Repl(argv) => self.repl_command(Some(conn), argv, cx),
-        };
         let is_slave = self.peers.get(&conn).is_some_and(|p| p.slave.is_some());
         if let (Some(reply), false) = (reply, is_slave) {
             cx.send(conn, reply.encode(), Payload::Reply);
@@ -496,6 +510,9 @@ impl Node {
     }
 }
 
+/// The console's stand-in for a command Redis answers with nothing.
+const NO_REPLY: &str = "ERR REPLCONF ACK and GETACK get no reply: only replicas send them";
+
 /// The next request from a client's input: a RESP array, or an inline
 /// command line (how a legacy replica sends `SYNC`). `Err` on bad protocol.
 fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
@@ -520,7 +537,7 @@ fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
     match crate::resp::parse_frame(pending) {
         Ok(Some((frame, used))) => {
             inbuf.consume(used);
-            crate::repl::frame_argv(frame).map(Some).ok_or(())
+            crate::resp::frame_argv(frame).map(Some).ok_or(())
         }
         Ok(None) => Ok(None),
         Err(_) => Err(()),

@@ -271,6 +271,22 @@ fn read_line(buf: &[u8], from: usize) -> Option<(&[u8], usize)> {
     Some((&rest[..cr], from + cr + 2))
 }
 
+/// The argv of a RESP frame, if it is an array of bulk strings (a
+/// command that [`parse_command`] could not take in one piece, or a
+/// propagated command shown in the trace).
+pub fn frame_argv(frame: Frame) -> Option<Vec<Vec<u8>>> {
+    match frame {
+        Frame::Array(items) => items
+            .into_iter()
+            .map(|f| match f {
+                Frame::Bulk(b) => Some(b),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
 /// Parses a signed decimal integer the way Redis's `string2ll` does: no
 /// spaces, no leading `+`, no leading zeros.
 pub fn parse_int(b: &[u8]) -> Option<i64> {
@@ -396,7 +412,7 @@ mod tests {
     #[test]
     fn commands_parse_as_parse_frame_reads_them_under_any_damage() {
         let as_frame = |b: &[u8]| match parse_frame(b) {
-            Ok(Some((f, used))) => crate::repl::frame_argv(f).map(|argv| (argv, used)),
+            Ok(Some((f, used))) => frame_argv(f).map(|argv| (argv, used)),
             _ => None,
         };
         let samples: [&[u8]; 3] = [

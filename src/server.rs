@@ -1,14 +1,17 @@
-//! One Redis server's data side: the keyspace, its configuration and stats,
-//! and `processCommand` — the path every command line takes from argv to a
-//! reply and to the list of writes to propagate.
+//! One Redis server's data side: the keyspace, its configuration and
+//! stats, and the values that cross between it and replication.
+//! `processCommand` itself (`Server::process`) is written in `crate::cmd`,
+//! next to the command table it reads; this module knows no command.
 //!
 //! Replication state lives in `crate::node`, which owns a `Server` and asks
 //! it to run commands. The two meet at three points, all values:
 //! - [`Gate`]: replication's verdict before a command runs (`-READONLY`,
-//!   `-NOREPLICAS`, `-MASTERDOWN`) and the text of INFO's replication section;
-//! - [`Outcome::Repl`]: commands that belong to replication (REPLICAOF, ROLE,
-//!   WAIT, REPLCONF, PSYNC, SYNC) are checked for arity here and then handed
-//!   back to the node to run;
+//!   `-NOREPLICAS`, `-MASTERDOWN`);
+//! - [`Outcome::Repl`] and [`Outcome::Exec`]: commands that read or change
+//!   replication state (INFO, REPLICAOF, ROLE, WAIT, REPLCONF, PSYNC, SYNC)
+//!   pass `processCommand`'s checks here, are queued inside MULTI like any
+//!   other, and are then handed to the node to run, on their own or in
+//!   the middle of an EXEC;
 //! - [`Propagated`]: what a write sends to replicas, already rewritten the
 //!   way Redis 7.0 rewrites it (EXPIRE → PEXPIREAT, ...), MULTI/EXEC wrapped
 //!   only when a unit made more than one write. SELECT is *not* included: the
@@ -65,9 +68,6 @@ pub struct Gate {
     pub write_denied: Option<String>,
     /// Error for commands that need fresh data (`MASTERDOWN ...`), if denied.
     pub stale_denied: Option<String>,
-    /// The body of INFO's `# Replication` section (lines joined by CRLF,
-    /// without the header), filled in by the node for INFO.
-    pub replication_info: Option<String>,
 }
 
 /// One write as it enters the replication stream.
@@ -99,8 +99,37 @@ pub enum Outcome {
         /// Writes for the replication stream, in order.
         propagate: Vec<Propagated>,
     },
-    /// A replication command, arity already checked: the node runs it.
+    /// A command the node runs (INFO, ROLE, WAIT, REPLICAOF, ...), every
+    /// check of `processCommand` passed.
     Repl(Vec<Vec<u8>>),
+    /// An EXEC reached a queued command the node runs: the node runs
+    /// `argv`, hands its reply to [`Exec::push_reply`] and resumes the
+    /// transaction with `Exec::step` (in `crate::cmd`).
+    Exec {
+        /// The transaction so far.
+        exec: Exec,
+        /// The queued command for the node.
+        argv: Vec<Vec<u8>>,
+    },
+}
+
+/// An EXEC part-way through its queue: one unit, so its writes propagate
+/// together at the end, after every queued command ran.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Exec {
+    /// Commands not run yet, in order.
+    pub queue: std::collections::VecDeque<Vec<Vec<u8>>>,
+    /// The replies so far, one per queued command.
+    pub replies: Vec<Frame>,
+    /// The unit's writes so far.
+    pub propagate: Vec<Propagated>,
+}
+
+impl Exec {
+    /// Records the reply of the command the node ran.
+    pub fn push_reply(&mut self, reply: Frame) {
+        self.replies.push(reply);
+    }
 }
 
 impl Outcome {
@@ -142,8 +171,8 @@ pub struct Stats {
     pub dirty: u64,
     /// `total_forks` (the node counts its BGSAVEs here).
     pub total_forks: u64,
-    /// INFO commandstats, by position in [`crate::cmd::COMMANDS`] (grown
-    /// on first use).
+    /// INFO commandstats, by position in the command table (grown on
+    /// first use).
     pub command_stats: Vec<CommandStat>,
 }
 
@@ -162,10 +191,7 @@ impl Stats {
     /// The commandstats counters of the command at `index` in the table.
     pub fn command_stat(&mut self, index: usize) -> Option<&mut CommandStat> {
         if self.command_stats.len() <= index {
-            self.command_stats.resize(
-                crate::cmd::COMMANDS.len().max(index + 1),
-                CommandStat::default(),
-            );
+            self.command_stats.resize(index + 1, CommandStat::default());
         }
         self.command_stats.get_mut(index)
     }
@@ -251,13 +277,6 @@ impl Server {
         x.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    /// The INFO text for `section` (`None` = the default sections), with
-    /// `replication` as the body of `# Replication`.
-    pub fn info(&self, section: Option<&str>, now_ms: i64, replication: &str) -> String {
-        let args: Vec<&[u8]> = section.map(str::as_bytes).into_iter().collect();
-        crate::cmd::info_text(self, &args, now_ms, Some(replication))
-    }
-
     /// Redis's `activeExpireCycle`, deterministic: each db is scanned from a
     /// cursor in rounds of [`EXPIRE_SAMPLES`] keys with a TTL, deleting
     /// the expired ones, until a round finds at most 10% expired (Redis's
@@ -315,17 +334,5 @@ impl Server {
         }
         self.expire_cursor[db] = i;
         (sampled, expired)
-    }
-
-    /// Runs one command line from `client` at virtual time `now_ms`:
-    /// lookup, arity, replication's gate, MULTI queueing, execution.
-    pub fn process(
-        &mut self,
-        client: &mut Client,
-        argv: Vec<Vec<u8>>,
-        now_ms: i64,
-        gate: &Gate,
-    ) -> Outcome {
-        crate::cmd::process(self, client, argv, now_ms, gate)
     }
 }

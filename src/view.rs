@@ -378,7 +378,7 @@ fn commands_text(bytes: &[u8]) -> String {
         pos += used;
         count += 1;
         if first.is_none() {
-            first = crate::repl::frame_argv(frame).map(|a| crate::repl::describe(&a));
+            first = crate::resp::frame_argv(frame).map(|a| crate::repl::describe(&a));
         }
     }
     match (first, count) {

@@ -19,6 +19,7 @@
 mod support;
 
 use replscope::cli::{render, split_args};
+use replscope::cmd::info_text;
 use replscope::resp::Frame;
 use replscope::server::{Client, Gate, Outcome, Server};
 
@@ -723,7 +724,20 @@ fn close_enough(a: &Frame, b: &Frame) -> bool {
 fn run_ours(server: &mut Server, client: &mut Client, argv: Vec<Vec<u8>>) -> Frame {
     match server.process(client, argv, support::unix_now_ms(), &Gate::default()) {
         Outcome::Done { reply, .. } => reply,
-        Outcome::Repl(argv) => panic!("unexpected replication command {argv:?}"),
+        Outcome::Repl(argv) if argv[0].eq_ignore_ascii_case(b"info") => {
+            // INFO is the node's (it owns the replication section); the
+            // data side's sections are what this test compares.
+            let sections: Vec<&[u8]> = argv[1..].iter().map(Vec::as_slice).collect();
+            Frame::bulk(info_text(
+                server,
+                &sections,
+                support::unix_now_ms(),
+                "role:master",
+            ))
+        }
+        Outcome::Repl(argv) | Outcome::Exec { argv, .. } => {
+            panic!("unexpected replication command {argv:?}")
+        }
     }
 }
 

@@ -403,7 +403,9 @@ fn propagated_stream_matches_real_master() {
         real.cmd(&argv);
         match ours.process(&mut client, argv, support::unix_now_ms(), &Gate::default()) {
             Outcome::Done { propagate, .. } => ops.extend(propagate),
-            Outcome::Repl(a) => panic!("unexpected replication command {a:?}"),
+            Outcome::Repl(a) | Outcome::Exec { argv: a, .. } => {
+                panic!("unexpected replication command {a:?}")
+            }
         }
     }
     let end = encode_command(&["set", "__end__", "1"]);

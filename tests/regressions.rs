@@ -15,7 +15,9 @@ fn run(lines: &[&str]) -> Frame {
         let argv = split_args(line).unwrap_or_else(|e| panic!("{line}: {e}"));
         last = match server.process(&mut client, argv, 1_700_000_000_000, &Gate::default()) {
             Outcome::Done { reply, .. } => reply,
-            Outcome::Repl(argv) => panic!("{line}: handed to replication as {argv:?}"),
+            Outcome::Repl(argv) | Outcome::Exec { argv, .. } => {
+                panic!("{line}: handed to replication as {argv:?}")
+            }
         };
     }
     last
@@ -23,7 +25,7 @@ fn run(lines: &[&str]) -> Frame {
 
 /// fuzz target `command`: a float argument whose second byte starts a
 /// multi-byte character made the `0x` prefix check slice a `str` inside
-/// that character and panic (`src/cmd/num.rs`).
+/// that character and panic (`src/num/mod.rs`).
 #[test]
 fn a_float_with_a_multibyte_character_is_not_a_valid_float() {
     let not_float = Frame::err("ERR value is not a valid float");

@@ -10,7 +10,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use replscope::repl::frame_argv;
+use replscope::resp::frame_argv;
 use replscope::resp::{parse_command, parse_frame, Decoder, Frame};
 
 fuzz_target!(|data: &[u8]| {

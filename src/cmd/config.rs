@@ -359,7 +359,7 @@ fn parse_number(v: &[u8], min: u64, max: u64, memory: bool) -> Result<u64, Strin
     let n: i128 = if memory {
         i128::from(parse_memory(v).ok_or("argument must be a memory value")?)
     } else {
-        i128::from(super::num::parse_i64(v).ok_or("argument couldn't be parsed into an integer")?)
+        i128::from(crate::num::parse_i64(v).ok_or("argument couldn't be parsed into an integer")?)
     };
     if n < i128::from(min) || n > i128::from(max) {
         return Err(format!(

@@ -15,7 +15,7 @@
 
 use crate::db::{Db, FastHash, Map, Sds, Value, ZSet};
 use crate::resp::Frame;
-use crate::server::{Client, ClientKind, Gate, Propagated, Server};
+use crate::server::{Client, ClientKind, Propagated, Server};
 use indexmap::IndexSet;
 use std::collections::VecDeque;
 
@@ -29,8 +29,6 @@ pub struct Ctx<'a> {
     pub client: &'a mut Client,
     /// Virtual time, Unix milliseconds.
     pub now_ms: i64,
-    /// Replication's gate (INFO reads the replication section from it).
-    pub gate: &'a Gate,
     /// Writes to propagate for the current unit, in order.
     pub propagate: Vec<Propagated>,
     /// Where the running command's own argv goes in `propagate`, when it
@@ -82,17 +80,11 @@ kind!(ZSet, ZSet, ZSet::new());
 
 impl<'a> Ctx<'a> {
     /// A context for one unit (a command, or a whole EXEC).
-    pub fn new(
-        server: &'a mut Server,
-        client: &'a mut Client,
-        now_ms: i64,
-        gate: &'a Gate,
-    ) -> Self {
+    pub fn new(server: &'a mut Server, client: &'a mut Client, now_ms: i64) -> Self {
         Ctx {
             server,
             client,
             now_ms,
-            gate,
             propagate: Vec::new(),
             self_at: None,
         }

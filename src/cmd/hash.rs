@@ -7,10 +7,11 @@
 //! HINCRBYFLOAT propagates as `HSET key field <new value>`; every other
 //! write propagates as sent when it changed something (HSET always does).
 
-use super::long_double::LongDouble;
 use super::reply::{self, err, int_arg, NOT_FLOAT, OVERFLOW};
-use super::{num, Ctx};
+use super::Ctx;
 use crate::db::{Map, Sds};
+use crate::num;
+use crate::num::long_double::LongDouble;
 use crate::resp::Frame;
 
 type Hash = Map<Sds, Sds>;

@@ -9,8 +9,10 @@
 //! `config|get`); their times, and all latency percentiles, are 0. Values that describe a real process (pid,
 //! CPU time, RSS, network bytes) are fixed or derived from the simulation:
 //! times come from the virtual clock, `used_memory` is this simulator's own
-//! estimate of its keyspace, the replication section is written by the
-//! node (through [`crate::server::Gate::replication_info`]).
+//! estimate of its keyspace. The replication section has one home,
+//! `crate::repl::info`: INFO is run by the node (it is a `repl` command in
+//! the table), which passes that section's text in, whether INFO came from
+//! the console, a connection or the middle of an EXEC.
 
 use crate::server::Server;
 use std::fmt::Write;
@@ -32,14 +34,19 @@ const SECTIONS: [(&str, bool); 13] = [
     ("keyspace", true),
 ];
 
+impl Server {
+    /// The INFO text for `section` (`None` = the default sections), with
+    /// `replication` as the body of `# Replication`.
+    pub fn info(&self, section: Option<&str>, now_ms: i64, replication: &str) -> String {
+        let args: Vec<&[u8]> = section.map(str::as_bytes).into_iter().collect();
+        info_text(self, &args, now_ms, replication)
+    }
+}
+
 /// Builds the INFO reply for the given section arguments (empty = default).
-/// `replication` is the body of `# Replication` if the node supplied one.
-pub fn info_text(
-    server: &Server,
-    args: &[&[u8]],
-    now_ms: i64,
-    replication: Option<&str>,
-) -> String {
+/// `replication` is the body of `# Replication` (lines joined by CRLF, no
+/// header), written by the node.
+pub fn info_text(server: &Server, args: &[&[u8]], now_ms: i64, replication: &str) -> String {
     let wanted = |name: &str, default: bool| {
         if args.is_empty() {
             return default;
@@ -65,7 +72,7 @@ pub fn info_text(
 }
 
 /// Appends one section: its `# Title` line and its fields.
-fn section(out: &mut String, s: &Server, name: &str, now_ms: i64, replication: Option<&str>) {
+fn section(out: &mut String, s: &Server, name: &str, now_ms: i64, replication: &str) {
     let mut title = name.to_string();
     if let Some(first) = title.get_mut(0..1) {
         first.make_ascii_uppercase();
@@ -92,13 +99,10 @@ fn section(out: &mut String, s: &Server, name: &str, now_ms: i64, replication: O
         "memory" => memory_section(out, s),
         "persistence" => persistence_section(out, s),
         "stats" => stats_section(out, s),
-        "replication" => match replication {
-            Some(text) if !text.is_empty() => {
-                out.push_str(text.trim_end_matches("\r\n"));
-                out.push_str("\r\n");
-            }
-            _ => default_replication(out, s),
-        },
+        "replication" => {
+            out.push_str(replication.trim_end_matches("\r\n"));
+            out.push_str("\r\n");
+        }
         "cpu" => lines(
             out,
             &[
@@ -343,18 +347,6 @@ fn latency_stats(out: &mut String, s: &Server) {
             "latency_percentiles_usec_{name}:p50=0.000,p99=0.000,p99.9=0.000\r\n"
         );
     }
-}
-
-/// `# Replication` of a master that has never had a replica, for when the
-/// node supplies nothing.
-fn default_replication(out: &mut String, s: &Server) {
-    let _ = write!(
-        out,
-        "role:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\n\
-         master_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\n\
-         repl_backlog_active:0\r\nrepl_backlog_size:{}\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
-        s.run_id, s.config.repl_backlog_size
-    );
 }
 
 /// `dbN:keys=..,expires=..,avg_ttl=..` for each non-empty db; avg_ttl is

@@ -14,8 +14,9 @@
 
 use super::reply::{self, err, int_arg, is, NO_KEY, SYNTAX};
 use super::string::already_expired;
-use super::{glob, num, Ctx};
+use super::{glob, Ctx};
 use crate::db::Sds;
+use crate::num;
 use crate::resp::Frame;
 
 /// DEL key [key ...]

@@ -5,11 +5,14 @@
 //!
 //! As in Redis 7.0's `processCommand`: look the name up (`unknown command`
 //! with an excerpt of the arguments), check arity (and a subcommand's, for
-//! CONFIG), hand replication commands back to the node
-//! ([`Outcome::Repl`]), apply replication's [`Gate`] (`-NOREPLICAS`,
-//! `-READONLY`, `-MASTERDOWN`), queue the command if the client is inside
-//! MULTI, otherwise run it. Any rejection inside MULTI marks the
-//! transaction so that EXEC answers `-EXECABORT`.
+//! CONFIG), refuse a `no-multi` command inside MULTI, apply replication's
+//! [`Gate`] (`-NOREPLICAS`, `-READONLY`, `-MASTERDOWN`), queue the command
+//! if the client is inside MULTI, otherwise run it — here, or in the node
+//! for the commands that read or change replication state
+//! ([`Outcome::Repl`]). Every command class meets the checks in that one
+//! order, replication commands included (a stale replica answers WAIT
+//! with `-MASTERDOWN`, not with WAIT's own error). Any rejection inside
+//! MULTI marks the transaction so that EXEC answers `-EXECABORT`.
 //!
 //! # Propagation
 //!
@@ -25,21 +28,18 @@
 //!
 //! # Differences from Redis
 //!
-//! Replication commands inside MULTI are not queued: the node runs them at
-//! once. DEBUG is always enabled (real 7.0 needs `enable-debug-command`).
+//! DEBUG is always enabled (real 7.0 needs `enable-debug-command`). No
+//! command meets a loading server (a simulated replica loads in one step),
+//! and there is no WATCH, AUTH, ACL, maxmemory or cluster check.
 
-mod big;
 mod config;
 mod ctx;
-pub mod float_parse;
 pub mod glob;
 mod hash;
 mod info;
 mod keys;
 mod list;
-pub mod long_double;
 mod multi;
-pub mod num;
 mod reply;
 mod server_cmds;
 mod set;
@@ -49,12 +49,30 @@ mod zset;
 
 pub use ctx::{Ctx, Kind};
 pub use info::info_text;
+
 pub use table::{index_of, lookup, CommandSpec, Flags, COMMANDS};
 
 use crate::resp::Frame;
 use crate::server::{Client, ClientKind, Gate, Outcome, Propagated, Server};
 
-/// `processCommand`: lookup, arity, the gate, MULTI queueing, then run.
+impl Server {
+    /// Runs one command line from `client` at virtual time `now_ms`:
+    /// `processCommand` ([`process`]).
+    pub fn process(
+        &mut self,
+        client: &mut Client,
+        argv: Vec<Vec<u8>>,
+        now_ms: i64,
+        gate: &Gate,
+    ) -> Outcome {
+        process(self, client, argv, now_ms, gate)
+    }
+}
+
+/// `processCommand`, its checks in 7.0.15's order: the name, the arity,
+/// `no-multi` inside MULTI, replication's gate (NOREPLICAS, READONLY,
+/// MASTERDOWN), then queueing inside MULTI, and only then running it here
+/// or handing it to the node.
 pub fn process(
     server: &mut Server,
     client: &mut Client,
@@ -71,8 +89,9 @@ pub fn process(
     if let Err(e) = check_arity(spec, &argv) {
         return reject_known(server, client, spec, e);
     }
-    if spec.flags.repl {
-        return Outcome::Repl(argv);
+    if spec.flags.no_multi && client.multi.is_some() {
+        let e = Frame::err("ERR Command not allowed inside a transaction");
+        return reject_known(server, client, spec, e);
     }
     if let Some(e) = gate_error(spec, client, gate) {
         if spec.name == "exec" && client.multi.is_some() {
@@ -88,10 +107,28 @@ pub fn process(
             return Outcome::reply(Frame::Simple("QUEUED".into()));
         }
     }
-    let mut ctx = Ctx::new(server, client, now_ms, gate);
+    if spec.flags.repl {
+        return Outcome::Repl(argv);
+    }
+    if spec.name == "exec" {
+        return multi::exec(server, client, spec, now_ms);
+    }
+    let mut ctx = Ctx::new(server, client, now_ms);
     let reply = ctx.call(spec, argv);
     let propagate = ctx.finish_unit();
     Outcome::Done { reply, propagate }
+}
+
+/// `call()`'s accounting after a command ran: `total_commands_processed`,
+/// the error counters and the command's own `calls` / `failed_calls`. The
+/// one place for it, whether the command ran here or in the node.
+pub fn record_call(server: &mut Server, spec: &CommandSpec, reply: &Frame) {
+    server.stats.total_commands_processed += 1;
+    server.stats.count_error(reply);
+    if let Some(stat) = server.stats.command_stat(index_of(spec)) {
+        stat.calls += 1;
+        stat.failed_calls += u64::from(reply.is_error());
+    }
 }
 
 /// A command refused before running: counted as an error reply, and inside
@@ -203,7 +240,6 @@ impl Ctx<'_> {
     /// `call()`: runs one command, then moves its argv into the propagation
     /// list if it asked to be propagated as sent.
     pub fn call(&mut self, spec: &CommandSpec, argv: Vec<Vec<u8>>) -> Frame {
-        self.server.stats.total_commands_processed += 1;
         let db = self.client.db;
         self.self_at = None;
         let reply = (spec.run)(self, &argv);
@@ -217,11 +253,7 @@ impl Ctx<'_> {
                 self.propagate.insert(at, Propagated { db, argv });
             }
         }
-        self.server.stats.count_error(&reply);
-        if let Some(stat) = self.server.stats.command_stat(index_of(spec)) {
-            stat.calls += 1;
-            stat.failed_calls += u64::from(reply.is_error());
-        }
+        record_call(self.server, spec, &reply);
         reply
     }
 

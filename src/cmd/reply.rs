@@ -1,7 +1,7 @@
 //! Shared reply texts and argument parsers, so every command words its
 //! errors exactly as Redis 7.0 does (`shared.*` objects in `server.c`).
 
-use super::num;
+use crate::num;
 use crate::resp::Frame;
 
 /// `shared.wrongtypeerr`.

@@ -1,5 +1,6 @@
 //! Server and connection commands: PING, ECHO, SELECT, DBSIZE, FLUSHDB,
-//! FLUSHALL, INFO, DEBUG, TIME.
+//! FLUSHALL, DEBUG, TIME. (INFO is run by the node, which owns the
+//! replication section; see `super::info`.)
 //!
 //! FLUSHDB and FLUSHALL propagate as sent, even on an empty database, as
 //! 7.0 forces them into the stream. DEBUG POPULATE writes nothing to the
@@ -7,8 +8,9 @@
 //! before the POPULATE does not get the keys).
 
 use super::reply::{self, err, int_arg, is, positive_arg, NOT_INT, SYNTAX};
-use super::{info, num, Ctx};
+use super::Ctx;
 use crate::db::{Db, Sds, Value, DB_COUNT};
+use crate::num;
 use crate::resp::Frame;
 
 /// PING [message]
@@ -74,18 +76,6 @@ pub fn flushall(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     ctx.server.keyspace.clear();
     ctx.propagate_as_sent();
     reply::ok()
-}
-
-/// INFO [section ...]
-pub fn info(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let sections: Vec<&[u8]> = argv[1..].iter().map(Vec::as_slice).collect();
-    let text = info::info_text(
-        ctx.server,
-        &sections,
-        ctx.now_ms,
-        ctx.gate.replication_info.as_deref(),
-    );
-    Frame::bulk(text)
 }
 
 /// TIME: the virtual clock as [unix seconds, microseconds].

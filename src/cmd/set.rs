@@ -13,8 +13,9 @@
 //! the whole set.
 
 use super::reply::{err, positive_arg, SYNTAX};
-use super::{num, Ctx};
+use super::Ctx;
 use crate::db::{FastHash, Sds};
+use crate::num;
 use crate::resp::Frame;
 use indexmap::IndexSet;
 

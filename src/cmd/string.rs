@@ -10,12 +10,13 @@
 //!   time already past, `DEL key`; plain GETEX sends nothing;
 //! - INCRBYFLOAT becomes `SET key <new value> KEEPTTL`.
 
-use super::long_double::LongDouble;
 use super::reply::{
     self, err, expire_time_err, int_arg, is, NOT_FLOAT, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE,
 };
-use super::{num, Ctx};
+use super::Ctx;
 use crate::db::{Sds, Value};
+use crate::num;
+use crate::num::long_double::LongDouble;
 use crate::resp::Frame;
 
 /// Redis's `proto-max-bulk-len`: the longest string SETRANGE/APPEND build.

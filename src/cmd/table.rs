@@ -2,9 +2,12 @@
 //! sorted by name so [`lookup`] is a binary search with no allocation.
 //!
 //! Arity and flags are copied from `COMMAND INFO` of a real 7.0.15 server:
-//! `write` (denied on read-only replicas and by min-replicas-to-write) and
+//! `write` (denied on read-only replicas and by min-replicas-to-write),
 //! `stale` (still served by a replica whose link is down with
-//! `replica-serve-stale-data no`; PING, notably, is not).
+//! `replica-serve-stale-data no`; PING and WAIT, notably, are not) and
+//! `no-multi` (refused inside MULTI: PSYNC, SYNC). `loading` is not
+//! modelled: a simulated replica loads its RDB in one step, so no command
+//! ever meets a loading server.
 
 use super::{config, hash, keys, list, multi, server_cmds, set, string, zset, Ctx};
 use crate::resp::Frame;
@@ -16,10 +19,13 @@ pub struct Flags {
     pub write: bool,
     /// Served by a stale replica (`stale` in COMMAND INFO).
     pub stale_ok: bool,
-    /// Run by the node's replication layer ([`crate::server::Outcome::Repl`]).
+    /// Run by the node, which owns the replication state it reads or
+    /// changes ([`crate::server::Outcome::Repl`]).
     pub repl: bool,
     /// Runs at once even inside MULTI (MULTI, EXEC, DISCARD).
     pub multi_ctl: bool,
+    /// Refused inside MULTI (`no-multi` in COMMAND INFO).
+    pub no_multi: bool,
 }
 
 /// What a command looks like before it runs.
@@ -42,6 +48,7 @@ const fn flags(write: bool, stale_ok: bool, repl: bool, multi_ctl: bool) -> Flag
         stale_ok,
         repl,
         multi_ctl,
+        no_multi: false,
     }
 }
 
@@ -53,9 +60,16 @@ const R: Flags = flags(false, false, false, false);
 const S: Flags = flags(false, true, false, false);
 /// MULTI / EXEC / DISCARD.
 const M: Flags = flags(false, true, false, true);
-/// Run by the replication layer (all stale-ok except WAIT, PSYNC, SYNC,
-/// which the node handles itself).
+/// Run by the node and served by a stale replica: INFO, ROLE, REPLCONF,
+/// REPLICAOF.
 const REPL: Flags = flags(false, true, true, false);
+/// Run by the node, refused by a stale replica: WAIT.
+const REPL_FRESH: Flags = flags(false, false, true, false);
+/// Run by the node, refused by a stale replica and inside MULTI: PSYNC, SYNC.
+const REPL_SYNC: Flags = Flags {
+    no_multi: true,
+    ..REPL_FRESH
+};
 
 const fn c(
     name: &'static str,
@@ -72,8 +86,14 @@ const fn c(
     }
 }
 
+/// EXEC's implementation is [`multi::exec`], called by
+/// [`super::process`] itself: it can hand commands to the node midway.
+fn run_by_process(_: &mut Ctx, _: &[Vec<u8>]) -> Frame {
+    Frame::err("ERR EXEC runs through processCommand")
+}
+
 fn run_by_node(_: &mut Ctx, _: &[Vec<u8>]) -> Frame {
-    Frame::err("ERR this command is run by the replication layer")
+    Frame::err("ERR this command is run by the node")
 }
 
 /// Every command, sorted by name (a unit test checks the order).
@@ -100,7 +120,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("del", -2, W, keys::del),
     c("discard", 1, M, multi::discard),
     c("echo", 2, S, server_cmds::echo),
-    c("exec", 1, M, multi::exec),
+    c("exec", 1, M, run_by_process),
     c("exists", -2, R, keys::exists),
     c("expire", -3, W, keys::expire),
     c("expireat", -3, W, keys::expireat),
@@ -129,7 +149,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("incr", 2, W, string::incr),
     c("incrby", 3, W, string::incrby),
     c("incrbyfloat", 3, W, string::incrbyfloat),
-    c("info", -1, S, server_cmds::info),
+    c("info", -1, REPL, run_by_node),
     c("keys", 2, R, keys::keys),
     c("lindex", 3, R, list::lindex),
     c("linsert", 5, W, list::linsert),
@@ -153,7 +173,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("pexpiretime", 2, R, keys::pexpiretime),
     c("ping", -1, R, server_cmds::ping),
     c("psetex", 4, W, string::psetex),
-    c("psync", -3, REPL, run_by_node),
+    c("psync", -3, REPL_SYNC, run_by_node),
     c("pttl", 2, R, keys::pttl),
     c("randomkey", 1, R, keys::randomkey),
     c("rename", 3, W, keys::rename),
@@ -189,12 +209,12 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("sunion", -2, R, set::sunion),
     c("sunionstore", -3, W, set::sunionstore),
     c("swapdb", 3, W, keys::swapdb),
-    c("sync", 1, REPL, run_by_node),
+    c("sync", 1, REPL_SYNC, run_by_node),
     c("time", 1, S, server_cmds::time),
     c("ttl", 2, R, keys::ttl),
     c("type", 2, R, keys::type_),
     c("unlink", -2, W, keys::unlink),
-    c("wait", 3, REPL, run_by_node),
+    c("wait", 3, REPL_FRESH, run_by_node),
     c("zadd", -4, W, zset::zadd),
     c("zcard", 2, R, zset::zcard),
     c("zcount", 4, R, zset::zcount),

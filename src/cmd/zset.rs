@@ -8,11 +8,11 @@
 //! propagate as sent, and only when a member was added or its score
 //! actually changed (so `ZINCRBY key 0 member` propagates nothing).
 
-use super::float_parse;
-use super::num::{self, fmt_g17};
 use super::reply::{err, float_arg, int_arg, is, SYNTAX};
 use super::Ctx;
 use crate::db::{Sds, ZSet};
+use crate::num::float_parse;
+use crate::num::{self, fmt_g17};
 use crate::resp::Frame;
 
 /// ZADD's options (`zaddGenericCommand`).

@@ -6,13 +6,14 @@
 //! (listpacks under construction, intset members, LZF state) across keys:
 //! after warm-up, encoding a key allocates nothing.
 
-use super::double::{double_to_int, format_score};
+use super::double::double_to_int;
 use super::length::{encode_int, write_len, ENC_LZF};
 use super::listpack::Writer;
 use super::lzf::Compressor;
 use super::*;
-use crate::cmd::num::fmt_i64;
 use crate::db::{Db, FastHash, Map, Sds, Value, ZSet};
+use crate::num::fmt_i64;
+use crate::num::write_g17;
 use crate::resp::parse_int;
 use indexmap::IndexSet;
 use std::collections::VecDeque;
@@ -326,7 +327,7 @@ impl Encoder<'_> {
                     Some(v) => w.append_int(&mut self.blob, v),
                     None => {
                         self.text.clear();
-                        format_score(score, &mut self.text);
+                        write_g17(score, &mut self.text);
                         w.append(&mut self.blob, &self.text);
                     }
                 }

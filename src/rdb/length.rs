@@ -61,7 +61,7 @@ pub fn encode_int(v: i64, buf: &mut [u8; 5]) -> usize {
 /// The decimal text of `v` as a keyspace string.
 pub fn int_to_sds(v: i64) -> Sds {
     let mut buf = [0u8; 20];
-    Sds::new(crate::cmd::num::fmt_i64(v, &mut buf))
+    Sds::new(crate::num::fmt_i64(v, &mut buf))
 }
 
 #[cfg(test)]

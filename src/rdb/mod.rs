@@ -64,7 +64,6 @@ mod ziplist;
 
 pub use crc::crc64;
 pub use decode::decode;
-pub use double::format_score;
 pub use encode::{encode, encode_into};
 
 use crate::db::Keyspace;

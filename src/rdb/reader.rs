@@ -10,8 +10,8 @@
 use super::length::{ENC_INT16, ENC_INT32, ENC_INT8, ENC_LZF, LEN_32BIT, LEN_64BIT};
 use super::lzf;
 use super::RdbError;
-use crate::cmd::num::fmt_i64;
 use crate::db::Sds;
+use crate::num::fmt_i64;
 use std::borrow::Cow;
 
 /// The most bytes one byte of LZF data can expand to: a 3-byte back

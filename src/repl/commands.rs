@@ -214,11 +214,13 @@ impl Node {
         self.check_wait(cx);
     }
 
-    /// WAIT numreplicas timeout.
+    /// WAIT numreplicas timeout. It replies at once, never blocking, for a
+    /// connection and inside EXEC (`in_exec`, 7.0's `CLIENT_MULTI` check).
     pub fn wait_command(
         &mut self,
         from: Option<ConnId>,
         argv: &[Vec<u8>],
+        in_exec: bool,
         cx: &mut Cx,
     ) -> Option<Frame> {
         if self.repl.link.is_some() {
@@ -235,7 +237,7 @@ impl Node {
         }
         let offset = self.console_woff;
         let acked = self.count_acks(offset);
-        if acked >= numreplicas || from.is_some() || self.console.multi.is_some() {
+        if acked >= numreplicas || from.is_some() || in_exec {
             return Some(Frame::Integer(acked));
         }
         let gen = self.next_gen();

@@ -1,5 +1,7 @@
 //! INFO replication and ROLE, field for field as Redis 7.0.15 prints them
-//! (`genRedisInfoString`'s replication section, `roleCommand`).
+//! (`genRedisInfoString`'s replication section, `roleCommand`), and the
+//! INFO command itself: the one place INFO's text is put together, for the
+//! console, a connection and a transaction alike.
 //!
 //! `master_host` is the master's node name and `slaveN:ip=` the replica's
 //! node name, where Redis shows addresses.
@@ -10,6 +12,15 @@ use crate::resp::Frame;
 use std::fmt::Write;
 
 impl Node {
+    /// `INFO [section ...]`: the data side's sections with this node's
+    /// replication section.
+    pub fn info_command(&self, argv: &[Vec<u8>], cx: &Cx) -> Frame {
+        let sections: Vec<&[u8]> = argv.iter().skip(1).map(Vec::as_slice).collect();
+        let replication = self.info_replication(cx);
+        let text = crate::cmd::info_text(&self.server, &sections, cx.unix_ms(), &replication);
+        Frame::bulk(text)
+    }
+
     /// The body of `# Replication` (lines joined by CRLF, no header).
     pub fn info_replication(&self, cx: &Cx) -> String {
         let mut lines: Vec<String> = Vec::with_capacity(24);

@@ -467,18 +467,3 @@ pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
     }
     s
 }
-
-/// The argv of a RESP frame, if it is an array of bulk strings.
-pub fn frame_argv(frame: crate::resp::Frame) -> Option<Vec<Vec<u8>>> {
-    use crate::resp::Frame;
-    match frame {
-        Frame::Array(items) => items
-            .into_iter()
-            .map(|f| match f {
-                Frame::Bulk(b) => Some(b),
-                _ => None,
-            })
-            .collect(),
-        _ => None,
-    }
-}

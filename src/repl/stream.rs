@@ -19,8 +19,9 @@
 //! passes `client-output-buffer-limit replica <hard> <soft> <seconds>` is
 //! dropped — the root of the endless full-resync loop.
 
-use super::{describe, frame_argv, SlaveState};
+use super::{describe, SlaveState};
 use crate::node::{Cx, Node};
+use crate::resp::frame_argv;
 use crate::resp::{encode_command, parse_command, parse_frame};
 use crate::server::{Gate, Outcome, Propagated};
 use crate::sim::links::{ConnId, Payload};

@@ -7,7 +7,8 @@
 //! appearance over the whole run (forty zeros stay `zeros`), and the renamed
 //! values must agree. ROLE replies name hosts and ports, which differ between
 //! real servers (and their proxies) and simulated ones, so ports are read
-//! back as node names first.
+//! back as node names first. EXEC's reply is compared element by element,
+//! each as the reply of the command that was queued for it.
 
 use replscope::cli;
 use replscope::resp::Frame;
@@ -78,6 +79,9 @@ pub fn record<T: Target>(script: &Script, target: &mut T) -> Transcript {
 pub struct Normalizer {
     ids: Vec<String>,
     ports: BTreeMap<u16, String>,
+    /// Per node (the `A` of `A> ...`), the names of the commands queued
+    /// since its MULTI, so each element of EXEC's reply is read as its own.
+    queued: BTreeMap<String, Vec<Vec<u8>>>,
 }
 
 impl Normalizer {
@@ -86,20 +90,51 @@ impl Normalizer {
         Normalizer {
             ids: Vec::new(),
             ports,
+            queued: BTreeMap::new(),
         }
     }
 
     /// The comparable form of one reply.
     pub fn normalize(&mut self, entry: &Entry) -> String {
-        if entry.name.eq_ignore_ascii_case(b"info") {
-            if let Frame::Bulk(text) = &entry.reply {
+        let node = entry.command.split("> ").next().unwrap_or("").to_string();
+        let name = entry.name.to_ascii_lowercase();
+        match (name.as_slice(), &entry.reply) {
+            (b"multi", Frame::Simple(ok)) if ok == "OK" => {
+                self.queued.insert(node, Vec::new());
+            }
+            (b"exec", Frame::Array(items)) => {
+                let names = self.queued.remove(&node).unwrap_or_default();
+                let parts: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| self.reply_of(names.get(i).map_or(&[][..], |n| n), r))
+                    .collect();
+                return format!("EXEC [{}]", parts.join(" | "));
+            }
+            (b"exec" | b"discard", _) => {
+                self.queued.remove(&node);
+            }
+            (_, Frame::Simple(q)) if q == "QUEUED" => {
+                if let Some(queue) = self.queued.get_mut(&node) {
+                    queue.push(name.clone());
+                }
+            }
+            _ => {}
+        }
+        self.reply_of(&name, &entry.reply)
+    }
+
+    /// The comparable form of `reply`, the reply of command `name`.
+    fn reply_of(&mut self, name: &[u8], reply: &Frame) -> String {
+        if name.eq_ignore_ascii_case(b"info") {
+            if let Frame::Bulk(text) = reply {
                 return self.info(&String::from_utf8_lossy(text));
             }
         }
-        if entry.name.eq_ignore_ascii_case(b"role") {
-            return cli::render(&self.role(&entry.reply), false);
+        if name.eq_ignore_ascii_case(b"role") {
+            return cli::render(&self.role(reply), false);
         }
-        cli::render(&entry.reply, false)
+        cli::render(reply, false)
     }
 
     fn info(&mut self, text: &str) -> String {

@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 
 use super::parse;
-use crate::cmd::big::Big;
+use crate::num::big::Big;
 
 /// The bits `parse` gives for `s`.
 fn bits(s: &str) -> Option<u64> {

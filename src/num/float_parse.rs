@@ -7,7 +7,7 @@
 //! parse ourselves for the download's sake (issue #5): `f64::from_str`
 //! links core's `dec2flt`, whose table of 128-bit powers of five (about
 //! 11 KiB) barely compresses. The exact big-integer arithmetic INCRBYFLOAT
-//! already needs (`cmd/big.rs`) does the same job; with it the page's
+//! already needs (`num/big.rs`) does the same job; with it the page's
 //! wasm is about 13 KB smaller gzipped (table and code).
 //!
 //! [`parse`] accepts exactly what `str::parse::<f64>` accepts and returns

@@ -1,17 +1,26 @@
-//! Numbers as Redis reads and writes them.
+//! Numbers as Redis reads and writes them as text, for the commands and
+//! for the RDB alike (so neither owns the other's rules).
 //!
 //! - Integers follow `string2ll`: optional `-`, no `+`, no spaces, no leading
 //!   zeros, fits in an `i64` ([`parse_i64`], from `crate::resp`).
 //! - Doubles follow `strtod` as `getDoubleFromObject` wraps it: no leading
 //!   space, the whole string consumed, `inf` allowed, `nan` and overflow
 //!   rejected, hexadecimal floats (`0x1p3`) accepted ([`parse_f64`]).
-//! - Doubles are printed with `%.17g` ([`fmt_g17`]), which is what Redis 7.0
-//!   replies for ZSCORE, ZINCRBY and ZRANGE ... WITHSCORES.
+//! - Doubles are printed with `%.17g` ([`fmt_g17`], `g17.rs`), which is what
+//!   Redis 7.0 replies for ZSCORE, ZINCRBY and ZRANGE ... WITHSCORES and
+//!   what an RDB stores as a text score.
+//! - Decimal text becomes a correctly rounded double in [`float_parse`],
+//!   on the exact big-integer arithmetic of `big.rs`.
 //!
-//! INCRBYFLOAT's 80-bit `long double` arithmetic lives in
-//! [`super::long_double`].
+//! INCRBYFLOAT's 80-bit `long double` arithmetic lives in [`long_double`].
+
+mod big;
+pub mod float_parse;
+mod g17;
+pub mod long_double;
 
 pub use crate::resp::parse_int as parse_i64;
+pub use g17::{fmt_g17, write_g17};
 
 /// Parses a double the way Redis's `getDoubleFromObject` does.
 pub fn parse_f64(b: &[u8]) -> Option<f64> {
@@ -48,7 +57,7 @@ fn parse_dec_float(body: &str) -> Option<f64> {
     if !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    let v = super::float_parse::parse(body.as_bytes())?;
+    let v = float_parse::parse(body.as_bytes())?;
     if v.is_infinite() {
         return None;
     }
@@ -93,16 +102,6 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// `%.17g`: 17 significant digits, trailing zeros removed, exponent form
-/// (`1e+30`, `1.4999999999999999e-07`) outside `1e-4 ..= 1e17`; `inf`,
-/// `-inf`, `nan`. The same text an RDB stores for a score, so one
-/// implementation ([`crate::rdb::format_score`]) serves both.
-pub fn fmt_g17(d: f64) -> String {
-    let mut out = Vec::with_capacity(24);
-    crate::rdb::format_score(d, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Formats an integer into `buf`, returning the digits (no allocation).
 pub fn fmt_i64(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
@@ -125,21 +124,6 @@ pub fn fmt_i64(n: i64, buf: &mut [u8; 20]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn doubles_print_like_printf_g17() {
-        assert_eq!(fmt_g17(0.1), "0.10000000000000001");
-        assert_eq!(fmt_g17(1e30), "1e+30");
-        assert_eq!(fmt_g17(3.0), "3");
-        assert_eq!(fmt_g17(1.5e-7), "1.4999999999999999e-07");
-        assert_eq!(fmt_g17(0.30000000000000004), "0.30000000000000004");
-        assert_eq!(fmt_g17(-2.5), "-2.5");
-        assert_eq!(fmt_g17(f64::INFINITY), "inf");
-        assert_eq!(fmt_g17(1e16), "10000000000000000");
-        assert_eq!(fmt_g17(1e17), "1e+17");
-        assert_eq!(fmt_g17(0.0001), "0.0001");
-        assert_eq!(fmt_g17(123456789.125), "123456789.125");
-    }
 
     #[test]
     fn doubles_parse_like_strtod_in_redis() {

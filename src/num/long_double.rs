@@ -15,7 +15,7 @@
 //!
 //! The decimal syntax and the exact arithmetic (big integers, one rounding
 //! to nearest even) are shared with the `double` parser:
-//! [`super::float_parse`] and `cmd/big.rs`.
+//! [`super::float_parse`] and `num/big.rs`.
 
 use std::cmp::Ordering;
 
