@@ -43,6 +43,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod db;
+pub mod net;
 pub mod node;
 pub mod num;
 pub mod playground;

@@ -13,13 +13,13 @@
 //! The replication logic itself lives in `crate::repl`, one file per
 //! concept, as further `impl Node` blocks.
 
+use crate::net::{ConnId, NodeId, Payload};
 use crate::repl::{Peer, Repl, ReplState};
 use crate::resp::{Decoder, Frame};
 use crate::server::{Client, Gate, Outcome, Server};
-use crate::sim::links::{ConnId, Links, NodeId, Payload};
+use crate::sim::links::Links;
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
-use crate::sim::EPOCH_UNIX_MS;
 use crate::vec_map::VecMap;
 
 /// A node's timers.
@@ -113,7 +113,7 @@ impl<'a> Cx<'a> {
 impl Cx<'_> {
     /// The virtual clock as Unix milliseconds.
     pub fn unix_ms(&self) -> i64 {
-        EPOCH_UNIX_MS + self.now_ms as i64
+        crate::net::unix_ms(self.now_ms)
     }
 
     /// The virtual clock as Unix seconds (Redis's `server.unixtime`).
@@ -427,10 +427,13 @@ impl Node {
             let Some(peer) = self.peers.get_mut(&conn) else {
                 return;
             };
-            let argv = match next_request(&mut peer.inbuf) {
-                Ok(Some(argv)) => argv,
+            let argv = match crate::repl::next_command(peer.inbuf.pending()) {
+                Ok(Some((argv, used))) => {
+                    peer.inbuf.consume(used);
+                    argv
+                }
                 Ok(None) => return,
-                Err(()) => {
+                Err(_) => {
                     self.free_peer(conn, "protocol error", cx);
                     return;
                 }
@@ -513,33 +516,3 @@ impl Node {
 /// The console's stand-in for a command Redis answers with nothing.
 const NO_REPLY: &str = "ERR REPLCONF ACK and GETACK get no reply: only replicas send them";
 
-/// The next request from a client's input: a RESP array, or an inline
-/// command line (how a legacy replica sends `SYNC`). `Err` on bad protocol.
-fn next_request(inbuf: &mut Decoder) -> Result<Option<Vec<Vec<u8>>>, ()> {
-    let pending = inbuf.pending();
-    let Some(&first) = pending.first() else {
-        return Ok(None);
-    };
-    if first != b'*' {
-        let Some(nl) = pending.iter().position(|&c| c == b'\n') else {
-            return Ok(None);
-        };
-        let line = String::from_utf8_lossy(&pending[..nl])
-            .trim_end_matches('\r')
-            .to_string();
-        inbuf.consume(nl + 1);
-        return crate::cli::split_args(&line).map(Some).map_err(|_| ());
-    }
-    if let Some((argv, used)) = crate::resp::parse_command(pending) {
-        inbuf.consume(used);
-        return Ok(Some(argv));
-    }
-    match crate::resp::parse_frame(pending) {
-        Ok(Some((frame, used))) => {
-            inbuf.consume(used);
-            crate::resp::frame_argv(frame).map(Some).ok_or(())
-        }
-        Ok(None) => Ok(None),
-        Err(_) => Err(()),
-    }
-}

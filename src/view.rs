@@ -43,10 +43,11 @@
 //! `sync_phase` is one of `none`, `handshake`, `snapshot`, `transfer`,
 //! `load`, `replay`, `streaming` (see `sim::trace::Phase`).
 
+use crate::net::Payload;
 use crate::node::Node;
 use crate::repl::ReplState;
 use crate::resp::parse_frame;
-use crate::sim::links::{Flight, Payload};
+use crate::sim::links::Flight;
 use crate::sim::trace::Phase;
 use crate::sim::world::World;
 use crate::sim::Sim;
@@ -183,7 +184,7 @@ impl View {
         View {
             seed: sim.seed(),
             time_ms: world.now_ms,
-            unix_ms: crate::sim::EPOCH_UNIX_MS + world.now_ms as i64,
+            unix_ms: crate::net::unix_ms(world.now_ms),
             nodes: world.nodes.values().map(|n| node_view(world, n)).collect(),
             links: link_views(world),
             trace_len: trace.len(),
@@ -272,14 +273,7 @@ fn replica_views(world: &World, n: &Node) -> Vec<ReplicaView> {
         .filter_map(|c| n.peers.get(c).map(|p| (c, p)))
         .filter_map(|(c, p)| p.slave.as_ref().map(|s| (c, p, s)))
         .map(|(c, p, s)| {
-            let lag = if s.state == crate::repl::SlaveState::Online {
-                crate::sim::EPOCH_UNIX_MS
-                    .saturating_add(world.now_ms as i64)
-                    .div_euclid(1000)
-                    - s.ack_time_s
-            } else {
-                0
-            };
+            let lag = s.lag_s(crate::net::unix_ms(world.now_ms).div_euclid(1000));
             ReplicaView {
                 name: p.name.clone(),
                 state: s.state.name().into(),

@@ -322,3 +322,58 @@ fn output_buffer_soft_limit_needs_time_above_it() {
         |e| matches!(&e.kind, Kind::OutputBufferLimit { limit, .. } if limit == "soft"),
     );
 }
+
+/// Issue 11: `settle` waited for bytes but not for a close. After
+/// `REPLICAOF NO ONE` the close of B's link is on its way to A; settle
+/// must wait for it, so A no longer lists B (real Redis: gone at once).
+#[test]
+fn settle_waits_for_a_close_in_flight() {
+    let mut sim = pair(11);
+    cmd(&mut sim, "A", "CONFIG SET repl-ping-replica-period 3600");
+    let mut slow = pair(12);
+    slow.set_latency_ms("A", "B", 400).unwrap();
+    for sim in [&mut sim, &mut slow] {
+        assert_eq!(cmd(sim, "B", "REPLICAOF NO ONE"), Frame::ok());
+        sim.settle().unwrap();
+        let replication = info(sim, "A", "replication", "connected_slaves");
+        assert_eq!(replication, "0");
+        let role = cmd(sim, "A", "ROLE");
+        let Frame::Array(items) = role else {
+            panic!("ROLE is an array");
+        };
+        assert_eq!(items[2], Frame::Array(vec![]));
+    }
+}
+
+/// Issue 11: a host that is no node is an unreachable master. Real Redis
+/// 7.0.15 answers `+OK` (the host differs, whatever the port), then fails
+/// to connect every second; INFO shows the host and port, the link down,
+/// never up (`master_link_down_since_seconds:-1`), no sync in progress,
+/// and ROLE `connect` with offset -1 (measured on redis-server 7.0.15).
+#[test]
+fn replicaof_an_unknown_host_answers_ok_and_never_connects() {
+    let mut sim = pair(13);
+    assert_eq!(cmd(&mut sim, "B", "REPLICAOF nosuchnode 6379"), Frame::ok());
+    assert_eq!(cmd(&mut sim, "B", "REPLICAOF nosuchnode 1234"), Frame::ok());
+    sim.run_for(2_500);
+    let field = |sim: &mut Sim, f| info(sim, "B", "replication", f);
+    assert_eq!(field(&mut sim, "master_host"), "nosuchnode");
+    assert_eq!(field(&mut sim, "master_port"), "1234");
+    assert_eq!(field(&mut sim, "master_link_status"), "down");
+    assert_eq!(field(&mut sim, "master_sync_in_progress"), "0");
+    assert_eq!(field(&mut sim, "master_last_io_seconds_ago"), "-1");
+    assert_eq!(
+        cmd(&mut sim, "B", "REPLICAOF nosuchnode 1234"),
+        Frame::Simple("OK Already connected to specified master".into())
+    );
+    let failures = count(
+        sim.trace(),
+        |k| matches!(k, Kind::ConnectFailed { master, .. } if master == "nosuchnode"),
+    );
+    assert!(
+        (2..=4).contains(&failures),
+        "one attempt a second, got {failures}"
+    );
+    sim.settle().unwrap();
+    assert_eq!(info(&mut sim, "A", "replication", "connected_slaves"), "0");
+}

@@ -503,7 +503,7 @@ impl Playground {
             .sim
             .node(node)
             .ok_or_else(|| SimError::NoNode(node.into()))?;
-        let now = crate::sim::EPOCH_UNIX_MS + self.sim.now_ms() as i64;
+        let now = crate::net::unix_ms(self.sim.now_ms());
         Ok(keyspace::rows(&n.server.keyspace, pattern, now, limit))
     }
 

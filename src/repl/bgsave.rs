@@ -26,8 +26,8 @@
 //! notices it at once.
 
 use super::{Bgsave, SlaveState, Target};
+use crate::net::{ConnId, Payload};
 use crate::node::{Cx, Node, Timer};
-use crate::sim::links::{ConnId, Payload};
 use crate::sim::trace::{Kind, Phase};
 
 /// Fixed cost of a disk BGSAVE (fork, open, fsync), virtual ms.
@@ -79,35 +79,6 @@ impl Node {
                     .and_then(|p| p.slave.as_ref())
                     .is_some_and(|s| s.state == SlaveState::WaitBgsaveEnd)
         })
-    }
-
-    /// `copyReplicaOutputBuffer` + `replicationSetupSlaveForFullResync`.
-    pub(super) fn attach_to_bgsave(
-        &mut self,
-        conn: ConnId,
-        other: ConnId,
-        name: &str,
-        cx: &mut Cx,
-    ) {
-        let Some(src) = self.peers.get(&other).and_then(|p| p.slave.clone()) else {
-            return;
-        };
-        let other_name = self
-            .peers
-            .get(&other)
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        if let Some(slave) = self.peers.get_mut(&conn).and_then(|p| p.slave.as_mut()) {
-            slave.buffer = src.buffer;
-            slave.buffered_commands = src.buffered_commands;
-            slave.bgsave_gen = src.bgsave_gen;
-        }
-        cx.trace(
-            Some(name),
-            Phase::Snapshot,
-            Kind::BgsaveAttached { to: other_name },
-        );
-        self.setup_full_resync(conn, src.psync_initial_offset, cx);
     }
 
     /// `startBgsaveForReplication`: fork for every waiting replica.

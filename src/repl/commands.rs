@@ -16,9 +16,9 @@
 //! ahead of the ACK that satisfies the WAIT.
 
 use super::{Force, ReplState, ReplicaLink, SlaveState};
+use crate::net::ConnId;
 use crate::node::{Cx, Node, Timer, WaitState};
 use crate::resp::{parse_int, Frame};
-use crate::sim::links::ConnId;
 use crate::sim::trace::{Kind, Phase};
 
 /// WAIT's error on a replica, verbatim from Redis 7.0.
@@ -94,33 +94,6 @@ impl Node {
         cx.trace(None, Phase::None, kind);
         self.set_repl_state(ReplState::Connect, cx);
         self.connect_with_master(cx);
-    }
-
-    /// `replicationUnsetMaster`: become a master with a new history.
-    pub fn unset_master(&mut self, cx: &mut Cx) {
-        let Some(link) = self.repl.link.take() else {
-            return;
-        };
-        if let Some(conn) = link.conn {
-            cx.close(conn);
-        }
-        self.server.is_replica = false;
-        self.repl.shift_replication_id(cx.rng);
-        let kind = Kind::ReplidChanged {
-            replid: self.repl.replid.clone(),
-            replid2: self.repl.replid2.clone(),
-            second_repl_offset: self.repl.second_repl_offset,
-            why: "promoted to master (REPLICAOF NO ONE)".into(),
-        };
-        cx.trace(None, Phase::None, kind);
-        self.disconnect_slaves("my replication ID changed (promotion)", cx);
-        self.repl.slaveseldb = -1;
-        self.repl.no_slaves_since_s = cx.unix_s();
-        let kind = Kind::RoleChanged {
-            role: "master".into(),
-            master: None,
-        };
-        cx.trace(None, Phase::None, kind);
     }
 
     /// A user-forced full sync: drop the link and reconnect asking for a

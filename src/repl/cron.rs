@@ -9,8 +9,8 @@
 //! Active expiry runs on masters every tick.
 
 use super::{ReplState, SlaveState};
+use crate::net::Payload;
 use crate::node::{Cx, Node, Timer};
-use crate::sim::links::Payload;
 use crate::sim::trace::{Kind, Phase};
 
 /// Virtual milliseconds between two `serverCron` runs (`hz 10`).
@@ -137,7 +137,7 @@ impl Node {
                 continue;
             };
             let timed_out = peer.slave.as_ref().is_some_and(|s| {
-                s.state == SlaveState::Online && !s.pre_psync && now_s - s.ack_time_s > timeout
+                s.state == SlaveState::Online && !s.pre_psync && s.lag_s(now_s) > timeout
             });
             if timed_out {
                 let reason = "Disconnecting timedout replica (streaming sync)";

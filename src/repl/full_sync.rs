@@ -17,9 +17,9 @@
 //! The replica's side (reading and loading the RDB) is in `load`.
 
 use super::{ReplState, Slave, SlaveState, Target};
+use crate::net::{ConnId, Payload};
 use crate::node::{Cx, Node};
 use crate::resp::Frame;
-use crate::sim::links::{ConnId, Payload};
 use crate::sim::trace::{Kind, Phase};
 
 impl Node {
@@ -138,30 +138,6 @@ impl Node {
         self.refresh_good_slaves(cx);
         if !start_on_ack {
             self.start_command_stream(conn, cx);
-        }
-    }
-
-    /// `replicaStartCommandStream`: send what was buffered, then stream.
-    pub fn start_command_stream(&mut self, conn: ConnId, cx: &mut Cx) {
-        let Some(peer) = self.peers.get_mut(&conn) else {
-            return;
-        };
-        let Some(slave) = peer.slave.as_mut() else {
-            return;
-        };
-        slave.streaming = true;
-        slave.start_on_ack = false;
-        let bytes = std::mem::take(&mut slave.buffer);
-        let commands = std::mem::take(&mut slave.buffered_commands);
-        let name = peer.name.clone();
-        let kind = Kind::BufferFlushed {
-            bytes: bytes.len() as u64,
-            commands,
-        };
-        cx.trace(Some(&name), Phase::Replay, kind);
-        if !bytes.is_empty() {
-            self.server.stats.net_repl_output_bytes += bytes.len() as u64;
-            cx.send(conn, bytes, Payload::Replay);
         }
     }
 

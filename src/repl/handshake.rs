@@ -17,11 +17,11 @@
 //! the next attempt can ask to continue where it stopped. No AUTH step:
 //! `masterauth` is not simulated.
 
-use super::{describe, Force, MasterClient, ReplState, Transfer};
+use super::{describe, Force, ReplState, Transfer};
+use crate::net::{ConnId, Payload};
 use crate::node::{Cx, Node};
 use crate::repl::backlog::Backlog;
 use crate::resp::{encode_command, Decoder};
-use crate::sim::links::{ConnId, Payload};
 use crate::sim::trace::{Kind, Phase};
 
 impl Node {
@@ -305,17 +305,8 @@ impl Node {
         };
         let new = line.get(10..).unwrap_or("").trim_end();
         if new.len() == 40 && new != cached.replid {
-            self.repl.replid2 = std::mem::replace(&mut self.repl.replid, new.to_string());
-            self.repl.second_repl_offset = self.repl.master_repl_offset + 1;
+            self.adopt_master_replid(new, cx);
             cached.replid = new.to_string();
-            let kind = Kind::ReplidChanged {
-                replid: self.repl.replid.clone(),
-                replid2: self.repl.replid2.clone(),
-                second_repl_offset: self.repl.second_repl_offset,
-                why: "the master continued with a new replication ID".into(),
-            };
-            cx.trace_as_replica(Phase::Handshake, kind);
-            self.disconnect_slaves("my replication ID changed", cx);
         }
         cached.lastinteraction_s = cx.unix_s();
         cached.replay_until = cached.reploff;
@@ -397,46 +388,6 @@ impl Node {
         if reconnect {
             self.connect_with_master(cx);
         }
-    }
-
-    /// `replicationCacheMaster`: keep the master's ID and offset for PSYNC.
-    fn cache_master(&mut self, cx: &mut Cx) {
-        let now_s = cx.unix_s();
-        let Some(link) = self.repl.link.as_mut() else {
-            return;
-        };
-        if let Some(mut m) = link.master.take() {
-            m.unapplied.clear();
-            m.client.multi = None;
-            m.client.multi_dirty = false;
-            m.read_reploff = m.reploff;
-            let kind = Kind::CachedMaster {
-                replid: m.replid.clone(),
-                offset: m.reploff,
-            };
-            link.cached = Some(m);
-            cx.trace_as_replica(Phase::None, kind);
-        }
-        link.down_since_s = now_s;
-    }
-
-    /// `replicationCacheMasterUsingMyself`: a master about to become a
-    /// replica offers its own history to the new master.
-    pub fn cache_master_using_myself(&mut self, cx: &mut Cx) {
-        let mut m = MasterClient::new(
-            self.repl.replid.clone(),
-            self.repl.master_repl_offset,
-            cx.unix_s(),
-        );
-        m.pre_psync = false;
-        let kind = Kind::CachedMaster {
-            replid: m.replid.clone(),
-            offset: m.reploff,
-        };
-        if let Some(link) = self.repl.link.as_mut() {
-            link.cached = Some(m);
-        }
-        cx.trace_as_replica(Phase::None, kind);
     }
 }
 

@@ -129,11 +129,7 @@ impl Node {
             let Some(s) = &peer.slave else {
                 continue;
             };
-            let lag = if s.state == SlaveState::Online {
-                now_s - s.ack_time_s
-            } else {
-                0
-            };
+            let lag = s.lag_s(now_s);
             let mut line = String::new();
             let _ = write!(
                 line,

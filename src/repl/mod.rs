@@ -8,15 +8,19 @@
 //! - [`handshake`] — the replica's link state machine: connect, PING,
 //!   REPLCONF, PSYNC, and the master's reply.
 //! - [`partial`] — the PSYNC decision (`masterTryPartialResynchronization`)
-//!   and replication ID bookkeeping (replid, replid2, second_repl_offset).
+//!   and the `+CONTINUE` that follows it.
 //! - [`full_sync`] — the master's side of a full sync: `+FULLRESYNC`,
-//!   buffering for waiting replicas, putting them online.
+//!   putting replicas online.
 //! - [`bgsave`] — when to fork, the snapshot, sending it (disk or diskless).
+//! - [`buffer`] — buffered replay: each waiting replica's buffer of writes
+//!   during its full sync, its replay after the RDB, the output limit.
 //! - [`load`] — the replica receives the RDB, flushes, loads.
 //! - [`backlog`] — the ring of recent stream bytes.
 //! - [`stream`] — the replication stream: SELECT emission, feeding
 //!   replicas and the backlog, a replica applying and forwarding it, output
 //!   buffer limits.
+//! - [`failover`] — promotion and demotion: replication IDs shifting
+//!   (replid, replid2, second_repl_offset: PSYNC2), the cached master.
 //! - [`commands`] — REPLICAOF, REPLCONF, WAIT.
 //! - [`cron`] — `serverCron`/`replicationCron`: reconnects, pings, ACKs,
 //!   timeouts, the diskless delay, backlog TTL, active expiry.
@@ -32,8 +36,10 @@
 
 pub mod backlog;
 pub mod bgsave;
+pub mod buffer;
 pub mod commands;
 pub mod cron;
+pub mod failover;
 pub mod full_sync;
 pub mod handshake;
 pub mod info;
@@ -42,9 +48,9 @@ pub mod partial;
 pub mod snapshot;
 pub mod stream;
 
+use crate::net::ConnId;
 use crate::resp::Decoder;
 use crate::server::Client;
-use crate::sim::links::ConnId;
 use backlog::Backlog;
 
 /// The all-zero replication ID Redis shows for "no secondary ID".
@@ -183,6 +189,17 @@ pub struct Slave {
 }
 
 impl Slave {
+    /// Seconds since its last ACK while online, else 0: INFO's `lag=`, the
+    /// page's lag, and what `min-replicas-max-lag` and `repl-timeout`
+    /// measure.
+    pub fn lag_s(&self, now_s: i64) -> i64 {
+        if self.state == SlaveState::Online {
+            now_s - self.ack_time_s
+        } else {
+            0
+        }
+    }
+
     /// A replica that just asked for a full sync.
     pub fn waiting(pre_psync: bool) -> Slave {
         Slave {
@@ -467,3 +484,36 @@ pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
     }
     s
 }
+
+/// The next command in a connection's input, as `processInputBuffer` reads
+/// it: a RESP array of bulk strings, or (any other first byte) an inline
+/// line up to `\n`, split like redis-cli splits (how a legacy replica sends
+/// `SYNC`, and how a master's `\n` keepalive reads: an empty command).
+/// `Ok(None)` until the whole command has arrived; returns the arguments and
+/// the bytes used. `Err` is the protocol error that closes the connection.
+/// The one parser for both a master's accepted connections and a replica's
+/// stream from its master.
+pub fn next_command(pending: &[u8]) -> Result<Option<(Vec<Vec<u8>>, usize)>, String> {
+    let Some(&first) = pending.first() else {
+        return Ok(None);
+    };
+    if first != b'*' {
+        let Some(nl) = pending.iter().position(|&c| c == b'\n') else {
+            return Ok(None);
+        };
+        let line = String::from_utf8_lossy(&pending[..nl]);
+        let argv = crate::cli::split_args(line.trim_end_matches('\r'))?;
+        return Ok(Some((argv, nl + 1)));
+    }
+    if let Some(done) = crate::resp::parse_command(pending) {
+        return Ok(Some(done));
+    }
+    match crate::resp::parse_frame(pending) {
+        Ok(Some((frame, used))) => crate::resp::frame_argv(frame)
+            .map(|argv| Some((argv, used)))
+            .ok_or_else(|| "Protocol error: expected '$'".to_string()),
+        Ok(None) => Ok(None),
+        Err(e) => Err(e.message),
+    }
+}
+

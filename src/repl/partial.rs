@@ -15,10 +15,9 @@
 //! `clearReplicationId2`), and a shift on promotion (`shiftReplicationId`:
 //! the old ID becomes `replid2`, valid up to `master_repl_offset + 1`).
 
-use super::{Repl, Slave, SlaveState, ZERO_ID};
+use super::{Repl, Slave, SlaveState};
+use crate::net::{ConnId, Payload};
 use crate::node::{Cx, Node};
-use crate::sim::links::{ConnId, Payload};
-use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
 
 /// The master's answer to a PSYNC request.
@@ -99,25 +98,6 @@ impl Repl {
             reason,
             offset,
         }
-    }
-
-    /// `changeReplicationId`: a new random history.
-    pub fn change_replication_id(&mut self, rng: &mut Rng) {
-        self.replid = rng.hex(40);
-    }
-
-    /// `clearReplicationId2`: no previous history.
-    pub fn clear_replication_id2(&mut self) {
-        self.replid2 = ZERO_ID.to_string();
-        self.second_repl_offset = -1;
-    }
-
-    /// `shiftReplicationId`: keep the current history as the secondary one
-    /// (valid up to the next byte), start a new one.
-    pub fn shift_replication_id(&mut self, rng: &mut Rng) {
-        self.replid2 = std::mem::take(&mut self.replid);
-        self.second_repl_offset = self.master_repl_offset + 1;
-        self.change_replication_id(rng);
     }
 }
 
@@ -233,7 +213,7 @@ mod tests {
     #[test]
     fn replid2_valid_up_to_second_offset() {
         let mut r = master_at(639);
-        let mut rng = Rng::new(1);
+        let mut rng = crate::sim::rng::Rng::new(1);
         r.shift_replication_id(&mut rng);
         assert_eq!(
             (r.replid2.as_str(), r.second_repl_offset),

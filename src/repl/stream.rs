@@ -19,12 +19,11 @@
 //! passes `client-output-buffer-limit replica <hard> <soft> <seconds>` is
 //! dropped — the root of the endless full-resync loop.
 
-use super::{describe, SlaveState};
+use super::describe;
+use crate::net::Payload;
 use crate::node::{Cx, Node};
-use crate::resp::frame_argv;
-use crate::resp::{encode_command, parse_command, parse_frame};
+use crate::resp::encode_command;
 use crate::server::{Gate, Outcome, Propagated};
-use crate::sim::links::{ConnId, Payload};
 use crate::sim::trace::{Kind, Phase};
 
 impl Node {
@@ -94,95 +93,6 @@ impl Node {
         }
     }
 
-    /// Sends or buffers stream bytes for one replica, then checks its limit.
-    fn feed_slave(&mut self, conn: ConnId, bytes: &[u8], text: &impl Fn() -> String, cx: &mut Cx) {
-        let disk_child = self
-            .repl
-            .bgsave
-            .as_ref()
-            .is_some_and(|b| b.target == super::Target::Disk);
-        let Some(peer) = self.peers.get_mut(&conn) else {
-            return;
-        };
-        let Some(slave) = &mut peer.slave else {
-            return;
-        };
-        if slave.state == SlaveState::WaitBgsaveStart {
-            return;
-        }
-        if slave.streaming {
-            self.server.stats.net_repl_output_bytes += bytes.len() as u64;
-            cx.send(conn, bytes.to_vec(), Payload::Command);
-        } else {
-            slave.buffer.extend_from_slice(bytes);
-            slave.buffered_commands += 1;
-            // Which step the replica is in while this write waits for it:
-            // the disk BGSAVE, the RDB on its way, or the load before the
-            // first ACK of a diskless sync.
-            let phase = match slave.state {
-                SlaveState::WaitBgsaveEnd if disk_child => Phase::Snapshot,
-                SlaveState::Online => Phase::Load,
-                _ => Phase::Transfer,
-            };
-            let kind = Kind::Buffered {
-                command: text(),
-                bytes: bytes.len() as u64,
-                pending_bytes: slave.buffer.len() as u64,
-            };
-            let name = peer.name.clone();
-            cx.trace(Some(&name), phase, kind);
-        }
-        let extra = if self
-            .peers
-            .get(&conn)
-            .and_then(|p| p.slave.as_ref())
-            .is_some_and(|s| s.streaming)
-        {
-            bytes.len() as u64
-        } else {
-            0
-        };
-        self.check_output_limit(conn, extra, cx);
-    }
-
-    /// `closeClientOnOutputBufferLimitReached` for a replica: pending output
-    /// is its buffer plus what it has not put on the wire yet.
-    pub fn check_output_limit(&mut self, conn: ConnId, extra: u64, cx: &mut Cx) {
-        let limits = self.server.config.replica_output_limit;
-        let now_s = cx.unix_s();
-        let unsent = cx.links.unsent(conn, cx.node) + extra;
-        let Some(peer) = self.peers.get_mut(&conn) else {
-            return;
-        };
-        let Some(slave) = &mut peer.slave else {
-            return;
-        };
-        let used = slave.buffer.len() as u64 + unsent;
-        let hard = limits.hard_bytes > 0 && used >= limits.hard_bytes;
-        let mut soft = limits.soft_bytes > 0 && used >= limits.soft_bytes;
-        if soft {
-            if slave.soft_since_s == 0 {
-                slave.soft_since_s = now_s;
-                soft = false;
-            } else if now_s - slave.soft_since_s <= limits.soft_seconds as i64 {
-                soft = false;
-            }
-        } else {
-            slave.soft_since_s = 0;
-        }
-        if hard || soft {
-            let name = peer.name.clone();
-            let limit = if hard { "hard" } else { "soft" };
-            let kind = Kind::OutputBufferLimit {
-                bytes: used,
-                limit: limit.to_string(),
-            };
-            cx.trace(Some(&name), Phase::None, kind);
-            let reason = format!("client-output-buffer-limit replica ({limit} limit)");
-            self.free_peer(conn, &reason, cx);
-        }
-    }
-
     /// A replica reads its master's stream: parse, apply, forward.
     pub fn replica_process_stream(&mut self, cx: &mut Cx) {
         loop {
@@ -193,22 +103,22 @@ impl Node {
             if pending.is_empty() {
                 return;
             }
-            let parsed = if pending[0] == b'\n' {
-                Some((Vec::new(), 1))
-            } else {
-                parse_command(pending)
-            };
-            let (argv, used) = if let Some(done) = parsed {
-                done
-            } else {
-                match parse_frame(pending) {
-                    Ok(Some((frame, used))) => (frame_argv(frame).unwrap_or_default(), used),
-                    Ok(None) => return,
-                    Err(e) => {
-                        let reason = format!("protocol error from master: {}", e.message);
-                        self.drop_master_link(&reason, true, cx);
-                        return;
-                    }
+            // Masters never send inline commands: Redis takes one for a
+            // desynchronised stream (only the `\n` keepalive reads inline).
+            let inline = pending[0] != b'*';
+            let parsed = super::next_command(pending).and_then(|p| match p {
+                Some((argv, _)) if inline && !argv.is_empty() => {
+                    Err("Master using the inline protocol. Desync?".to_string())
+                }
+                p => Ok(p),
+            });
+            let (argv, used) = match parsed {
+                Ok(Some(done)) => done,
+                Ok(None) => return,
+                Err(e) => {
+                    let reason = format!("protocol error from master: {e}");
+                    self.drop_master_link(&reason, true, cx);
+                    return;
                 }
             };
             // The command's bytes wait in `unapplied` until it is applied

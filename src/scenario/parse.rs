@@ -25,7 +25,9 @@ const MAX_NODE_NAME: usize = 64;
 const MAX_NODES: usize = crate::sim::MAX_NODES;
 
 /// Parses a whole script. Nodes must be declared (`node A`) before a line
-/// names them; `REPLICAOF X` must name a declared node (or be `NO ONE`).
+/// names them; `REPLICAOF X` must name a declared node (or be `NO ONE`);
+/// `REPLICAOF host port` may name any host (one that is not a node does
+/// not answer, as an unreachable host would not).
 pub fn parse(text: &str) -> Result<Script, ScriptError> {
     let mut parser = Parser::default();
     for (index, raw) in text.lines().enumerate() {
@@ -305,7 +307,8 @@ impl Parser {
         Ok(Command { node, argv })
     }
 
-    /// `REPLICAOF X [port]` must name a declared node; `NO ONE` is always fine.
+    /// `REPLICAOF X` must name a declared node; `NO ONE` and any host with
+    /// a port are always fine.
     fn check_replicaof(
         &self,
         line: &Line,
@@ -320,7 +323,11 @@ impl Parser {
         };
         let no_one = target.eq_ignore_ascii_case(b"no")
             && argv.get(2).is_some_and(|a| a.eq_ignore_ascii_case(b"one"));
-        if !is_replicaof || no_one || self.nodes.iter().any(|n| n.as_bytes() == target.as_slice()) {
+        if !is_replicaof
+            || no_one
+            || argv.len() > 2
+            || self.nodes.iter().any(|n| n.as_bytes() == target.as_slice())
+        {
             return Ok(());
         }
         Err(line.err(

@@ -154,7 +154,7 @@ fn reports_line_and_column() {
         ("node A\nexpect A> GET k =>   ", (2, 19, "missing the expected reply after the arrow")),
         ("node A\nexpect GET k => OK", (2, 8, "expected 'NODE>' after 'expect'")),
         ("node A\nB> REPLICAOF A", (2, 1, "no node named 'B' (declare it first with 'node B')")),
-        ("node A\nA> replicaof C 6379", (2, 14, "no node named 'C': REPLICAOF names a node declared with 'node NAME' (or NO ONE)")),
+        ("node A\nA> replicaof C", (2, 14, "no node named 'C': REPLICAOF names a node declared with 'node NAME' (or NO ONE)")),
         ("node A\nremove A", (2, 1, "expected 'remove node NAME'")),
         ("node A\nremove node A\nA> PING", (3, 1, "no node named 'A' (declare it first with 'node A')")),
         ("node A\nA> SET é \"é", (2, 10, "unbalanced double quotes")),

@@ -11,7 +11,7 @@
 //!
 //! Virtual milliseconds since the start ([`Sim::now_ms`]). Wall-clock values
 //! Redis shows or writes (absolute expiry times, RDB `ctime`, INFO ages) are
-//! computed from a fixed, realistic Unix epoch, [`EPOCH_UNIX_MS`], plus the
+//! computed from a fixed, realistic Unix epoch, [`crate::net::EPOCH_UNIX_MS`], plus the
 //! virtual time.
 //!
 //! # Stepping
@@ -42,9 +42,6 @@ use links::NodeId;
 use std::fmt;
 use trace::{Kind, Phase, Trace};
 use world::World;
-
-/// The Unix time (ms) at virtual time 0: 2024-03-01 00:00:00 UTC.
-pub const EPOCH_UNIX_MS: i64 = 1_709_251_200_000;
 
 /// `settle` (and a blocked console command) gives up after this much virtual time.
 pub const SETTLE_LIMIT_MS: u64 = 10 * 60 * 1000;
@@ -211,8 +208,9 @@ impl Sim {
     }
 
     /// Runs a command on a node's console. `REPLICAOF <node> [port]` names
-    /// a node (`REPLICAOF <host> <port>` also works when the port is a
-    /// node's). A blocking command (WAIT) advances the world until it replies.
+    /// a node (`REPLICAOF 127.0.0.1 <port>` also works when the port is a
+    /// node's; any other host does not answer). A blocking command (WAIT)
+    /// advances the world until it replies.
     pub fn command(&mut self, node: &str, argv: Vec<Vec<u8>>) -> Result<Frame, SimError> {
         let id = self.id(node)?;
         if argv.is_empty() {
@@ -226,7 +224,10 @@ impl Sim {
         self.run_command(id, argv)
     }
 
-    /// `REPLICAOF A` → `REPLICAOF A <port of A>`.
+    /// `REPLICAOF A` → `REPLICAOF A <port of A>`; `REPLICAOF 127.0.0.1
+    /// <port>` (or `localhost`) → the node listening on that port. Any other
+    /// host is passed on as it is: no node answers it, so the replica keeps
+    /// failing to connect, as a real one does with an unreachable master.
     fn resolve_replicaof(&self, mut argv: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, SimError> {
         let is_replicaof =
             argv[0].eq_ignore_ascii_case(b"replicaof") || argv[0].eq_ignore_ascii_case(b"slaveof");
@@ -240,17 +241,20 @@ impl Sim {
         {
             return Ok(argv);
         }
+        let loopback = host == "127.0.0.1" || host.eq_ignore_ascii_case("localhost");
         let by_port = || {
-            let port = crate::resp::parse_int(argv.get(2)?)?;
+            let port = crate::resp::parse_int(argv.get(2).filter(|_| loopback)?)?;
             self.world
                 .nodes
                 .values()
                 .find(|n| i64::from(n.server.config.port) == port)
         };
-        let target = self
-            .node(&host)
-            .or_else(by_port)
-            .ok_or(SimError::NoNode(host))?;
+        let Some(target) = self.node(&host).or_else(by_port) else {
+            return match argv.len() {
+                3 => Ok(argv),
+                _ => Err(SimError::NoNode(host)),
+            };
+        };
         let (name, port) = (target.name.clone(), target.server.config.port);
         argv.truncate(1);
         argv.push(name.into_bytes());

@@ -38,6 +38,8 @@ pub enum Unsettled {
     InFlight(NodeId),
     /// This replica's offset differs from its master's.
     Behind(NodeId),
+    /// A connection is being opened, or a close is on its way to its peer.
+    Connections,
 }
 
 /// Everything that exists in a simulation, except its trace.
@@ -230,8 +232,7 @@ impl World {
             }
             Ev::Accept { conn } => self.accept(conn, trace),
             Ev::Connected { conn } => {
-                if let Some(c) = self.links.conns.get(&conn).filter(|c| c.client_open) {
-                    let client = c.client;
+                if let Some(client) = self.links.connected(conn) {
                     self.with_node(client, trace, |n, cx| n.on_connected(conn, cx));
                 }
             }
@@ -336,6 +337,9 @@ impl World {
     /// nothing in flight towards it. Otherwise, what is still going on
     /// (cheap: no text is built until [`World::explain`] is asked).
     pub fn quiet(&self) -> Result<(), Unsettled> {
+        if self.links.opening_or_closing() {
+            return Err(Unsettled::Connections);
+        }
         for n in self.nodes.values() {
             if n.repl.bgsave.is_some() {
                 return Err(Unsettled::Bgsave(n.id));
@@ -384,7 +388,10 @@ impl World {
         | Unsettled::Syncing(id)
         | Unsettled::NotOnline(id)
         | Unsettled::InFlight(id)
-        | Unsettled::Behind(id)) = why;
+        | Unsettled::Behind(id)) = why
+        else {
+            return "a connection is still opening or closing".into();
+        };
         let Some(n) = self.nodes.get(&id) else {
             return "a node is busy".into();
         };
@@ -403,6 +410,7 @@ impl World {
             Unsettled::NotOnline(_) => format!("{master} has not put {name} online yet"),
             Unsettled::InFlight(_) => format!("bytes are in flight from {master} to {name}"),
             Unsettled::Behind(_) => format!("{name} is at offset {off}, {master} at {master_off}"),
+            Unsettled::Connections => "a connection is still opening or closing".into(),
         }
     }
 }
