@@ -4,7 +4,8 @@
 #   make serve   build and serve the playground on http://127.0.0.1:$(PORT)
 #   make test    every test suite: Rust, wasm in Chromium, page unit + e2e
 #   make dist    a static site in dist/ that works from any sub-path
-#   make lint    rustfmt and clippy, as CI's reviewers expect them
+#   make lint    rustfmt, clippy and scripts/check-layout.sh (file and function
+#                sizes, module cycles), as CI's reviewers expect them
 #   make bench   replscope vs a real redis-server 7.0.15, native, wasm and the page (~5 min plus builds)
 #   make soak    10,000 seeded fault schedules (release build)
 #   make fuzz    the four cargo-fuzz targets, 10 million runs each (nightly)
@@ -52,6 +53,7 @@ dist: page
 lint:
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	bash scripts/check-layout.sh
 
 WASM_BENCH_PKG := $(abspath target/wasm-bench-pkg)
 

@@ -5,6 +5,8 @@
 //! keeps the most recent bytes it streamed. A reconnecting replica that asks
 //! for offset `o` can continue (`+CONTINUE`) when `first_byte_offset <= o <=
 //! first_byte_offset + histlen`, i.e. when every byte it lacks is still here.
+//! [`Backlog::covers`] is that rule's one home: the PSYNC decision reads
+//! it, and so does anything that shows whether a replica could continue.
 //!
 //! # Difference from Redis 7.0
 //!
@@ -17,6 +19,24 @@
 //! few kilobytes' margin is refused here.
 
 use std::collections::VecDeque;
+
+/// Where a replica's offset falls against the backlog ([`Backlog::covers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every byte after the offset is held: `+CONTINUE` can serve it.
+    Covered,
+    /// The offset is older than the first byte held (lack of backlog).
+    Before,
+    /// The offset is past the last byte streamed.
+    After,
+}
+
+impl Coverage {
+    /// True for [`Coverage::Covered`].
+    pub fn is_covered(self) -> bool {
+        self == Coverage::Covered
+    }
+}
 
 /// The ring of recent stream bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,15 +82,24 @@ impl Backlog {
         excess
     }
 
-    /// True when a replica asking to continue from `offset` can be served.
-    pub fn covers(&self, offset: i64) -> bool {
-        offset >= self.first && offset <= self.first + self.bytes.len() as i64
+    /// Whether a replica asking to continue from `offset` (the first byte
+    /// it lacks) can be served: `first_byte_offset <= offset <=
+    /// first_byte_offset + histlen` (`addReplyReplicationBacklog`'s test in
+    /// `masterTryPartialResynchronization`).
+    pub fn covers(&self, offset: i64) -> Coverage {
+        if offset < self.first {
+            Coverage::Before
+        } else if offset > self.first + self.bytes.len() as i64 {
+            Coverage::After
+        } else {
+            Coverage::Covered
+        }
     }
 
     /// The bytes from `offset` to the end (empty when `offset` is not covered
     /// or is just past the end).
     pub fn from_offset(&self, offset: i64) -> Vec<u8> {
-        if !self.covers(offset) {
+        if !self.covers(offset).is_covered() {
             return Vec::new();
         }
         let skip = (offset - self.first) as usize;
@@ -87,7 +116,10 @@ mod tests {
         let mut b = Backlog::new(0);
         assert_eq!((b.first_byte_offset(), b.histlen()), (1, 0));
         assert_eq!(b.feed(b"0123456789", 100), 0);
-        assert!(b.covers(1) && b.covers(11) && !b.covers(12) && !b.covers(0));
+        assert_eq!(b.covers(1), Coverage::Covered);
+        assert_eq!(b.covers(11), Coverage::Covered);
+        assert_eq!(b.covers(12), Coverage::After);
+        assert_eq!(b.covers(0), Coverage::Before);
         assert_eq!(b.from_offset(8), b"789".to_vec());
         assert_eq!(b.from_offset(11), Vec::<u8>::new());
     }
@@ -98,6 +130,7 @@ mod tests {
         assert_eq!(b.feed(b"abcdef", 4), 2);
         assert_eq!((b.first_byte_offset(), b.histlen()), (1003, 4));
         assert_eq!(b.from_offset(1003), b"cdef".to_vec());
-        assert!(!b.covers(1002));
+        assert_eq!(b.covers(1002), Coverage::Before);
+        assert_eq!(b.covers(1007), Coverage::Covered);
     }
 }

@@ -15,6 +15,7 @@
 //! `clearReplicationId2`), and a shift on promotion (`shiftReplicationId`:
 //! the old ID becomes `replid2`, valid up to `master_repl_offset + 1`).
 
+use super::backlog::Coverage;
 use super::{Repl, Slave, SlaveState};
 use crate::net::{ConnId, Payload};
 use crate::node::{Cx, Node};
@@ -74,25 +75,18 @@ impl Repl {
         };
         let first = backlog.first_byte_offset();
         let end = first + backlog.histlen() as i64;
-        let (partial, reason) = if offset < first {
-            (
-                false,
-                format!("offset {offset} is before the backlog {first}..{end} (lack of backlog)"),
-            )
-        } else if offset > end {
-            (
-                false,
-                format!(
-                    "offset {offset} is after my offset {}",
-                    self.master_repl_offset
-                ),
-            )
-        } else {
-            (
-                true,
-                format!("offset {offset} is inside the backlog {first}..{end}"),
-            )
+        let coverage = backlog.covers(offset);
+        let reason = match coverage {
+            Coverage::Before => {
+                format!("offset {offset} is before the backlog {first}..{end} (lack of backlog)")
+            }
+            Coverage::After => format!(
+                "offset {offset} is after my offset {}",
+                self.master_repl_offset
+            ),
+            Coverage::Covered => format!("offset {offset} is inside the backlog {first}..{end}"),
         };
+        let partial = coverage.is_covered();
         Decision {
             partial,
             reason,
