@@ -28,6 +28,8 @@
 //!   encodings a real 7.0 server writes), CRC64.
 //! - [`repl`] — replication: the replica's handshake, the PSYNC decision,
 //!   full sync, the backlog.
+//! - [`net`] — what the simulator and the nodes share: node and
+//!   connection ids, payload kinds, the virtual clock as Unix time.
 //! - [`node`] — one Redis instance as an event handler returning effects.
 //! - [`sim`] — the world: virtual clock, event queue, links with latency,
 //!   bandwidth and cuts, the seeded RNG, the trace.

@@ -26,6 +26,8 @@
 //!   timeouts, the diskless delay, backlog TTL, active expiry.
 //! - [`info`] — INFO replication and ROLE, field for field as 7.0.15.
 //! - [`snapshot`] — the RDB bytes of a point-in-time snapshot.
+//! - [`observe`] — what the simulator cannot know: sync phases, when a
+//!   world is quiet (`settle`), console commands and their redis-cli replies.
 //!
 //! # Differences from Redis 7.0
 //!
@@ -44,6 +46,7 @@ pub mod full_sync;
 pub mod handshake;
 pub mod info;
 pub mod load;
+pub mod observe;
 pub mod partial;
 pub mod snapshot;
 pub mod stream;
@@ -485,6 +488,9 @@ pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
     s
 }
 
+/// A command's arguments and how many input bytes it took.
+pub type Parsed = (Vec<Vec<u8>>, usize);
+
 /// The next command in a connection's input, as `processInputBuffer` reads
 /// it: a RESP array of bulk strings, or (any other first byte) an inline
 /// line up to `\n`, split like redis-cli splits (how a legacy replica sends
@@ -493,7 +499,7 @@ pub fn describe<A: AsRef<[u8]>>(argv: &[A]) -> String {
 /// the bytes used. `Err` is the protocol error that closes the connection.
 /// The one parser for both a master's accepted connections and a replica's
 /// stream from its master.
-pub fn next_command(pending: &[u8]) -> Result<Option<(Vec<Vec<u8>>, usize)>, String> {
+pub fn next_command(pending: &[u8]) -> Result<Option<Parsed>, String> {
     let Some(&first) = pending.first() else {
         return Ok(None);
     };

@@ -4,7 +4,7 @@
 //! [`Sim`] is the handle everyone uses — the scenario runner, the tests, the
 //! page (through `crate::wasm`). Each public action is logged as an
 //! [`Input`]; events are processed in (time, seq) order; nodes react only
-//! through effects (see `crate::node`), so the same seed and the same
+//! through effects (see the node module), so the same seed and the same
 //! inputs always give the same trace ([`Sim::trace_hash`]).
 //!
 //! # Time
@@ -37,7 +37,6 @@ pub mod world;
 
 pub use history::{Input, TimedCommand};
 
-use crate::resp::Frame;
 use links::NodeId;
 use std::fmt;
 use trace::{Kind, Phase, Trace};
@@ -112,8 +111,8 @@ impl std::error::Error for SimError {}
 #[derive(Clone, Debug)]
 pub struct Sim {
     seed: u64,
-    world: World,
-    trace: Trace,
+    pub(crate) world: World,
+    pub(crate) trace: Trace,
     history: history::History,
 }
 
@@ -143,14 +142,7 @@ impl Sim {
         &self.world
     }
 
-    /// The node called `name`, read-only.
-    pub fn node(&self, name: &str) -> Option<&crate::node::Node> {
-        self.world
-            .node_id(name)
-            .and_then(|id| self.world.nodes.get(&id))
-    }
-
-    fn id(&self, name: &str) -> Result<NodeId, SimError> {
+    pub(crate) fn id(&self, name: &str) -> Result<NodeId, SimError> {
         self.world
             .node_id(name)
             .ok_or_else(|| SimError::NoNode(name.to_string()))
@@ -164,7 +156,7 @@ impl Sim {
         Ok((ia, ib))
     }
 
-    fn record(&mut self, input: Input) {
+    pub(crate) fn record(&mut self, input: Input) {
         let mark = self.trace.mark();
         self.history.record(input, &self.world, mark);
     }
@@ -205,107 +197,6 @@ impl Sim {
     /// Node names in creation order.
     pub fn node_names(&self) -> Vec<String> {
         self.world.nodes.values().map(|n| n.name.clone()).collect()
-    }
-
-    /// Runs a command on a node's console. `REPLICAOF <node> [port]` names
-    /// a node (`REPLICAOF 127.0.0.1 <port>` also works when the port is a
-    /// node's; any other host does not answer). A blocking command (WAIT)
-    /// advances the world until it replies.
-    pub fn command(&mut self, node: &str, argv: Vec<Vec<u8>>) -> Result<Frame, SimError> {
-        let id = self.id(node)?;
-        if argv.is_empty() {
-            return Err(SimError::EmptyCommand);
-        }
-        let argv = self.resolve_replicaof(argv)?;
-        self.record(Input::Command {
-            node: node.to_string(),
-            argv: argv.clone(),
-        });
-        self.run_command(id, argv)
-    }
-
-    /// `REPLICAOF A` → `REPLICAOF A <port of A>`; `REPLICAOF 127.0.0.1
-    /// <port>` (or `localhost`) → the node listening on that port. Any other
-    /// host is passed on as it is: no node answers it, so the replica keeps
-    /// failing to connect, as a real one does with an unreachable master.
-    fn resolve_replicaof(&self, mut argv: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, SimError> {
-        let is_replicaof =
-            argv[0].eq_ignore_ascii_case(b"replicaof") || argv[0].eq_ignore_ascii_case(b"slaveof");
-        if !is_replicaof || !(2..=3).contains(&argv.len()) {
-            return Ok(argv);
-        }
-        let host = String::from_utf8_lossy(&argv[1]).into_owned();
-        if argv.len() == 3
-            && host.eq_ignore_ascii_case("no")
-            && argv[2].eq_ignore_ascii_case(b"one")
-        {
-            return Ok(argv);
-        }
-        let loopback = host == "127.0.0.1" || host.eq_ignore_ascii_case("localhost");
-        let by_port = || {
-            let port = crate::resp::parse_int(argv.get(2).filter(|_| loopback)?)?;
-            self.world
-                .nodes
-                .values()
-                .find(|n| i64::from(n.server.config.port) == port)
-        };
-        let Some(target) = self.node(&host).or_else(by_port) else {
-            return match argv.len() {
-                3 => Ok(argv),
-                _ => Err(SimError::NoNode(host)),
-            };
-        };
-        let (name, port) = (target.name.clone(), target.server.config.port);
-        argv.truncate(1);
-        argv.push(name.into_bytes());
-        argv.push(port.to_string().into_bytes());
-        Ok(argv)
-    }
-
-    fn run_command(&mut self, id: NodeId, argv: Vec<Vec<u8>>) -> Result<Frame, SimError> {
-        let text = crate::repl::describe(&argv);
-        let raw = argv.first().is_some_and(|c| crate::cli::prints_raw(c));
-        let reply = self
-            .world
-            .with_node(id, &mut self.trace, |n, cx| n.console_command(argv, cx));
-        let reply = match reply.flatten() {
-            Some(r) => r,
-            None => self.wait_console_reply(id, &text)?,
-        };
-        let mut shown = crate::cli::render(&reply, raw);
-        if shown.len() > 200 {
-            let cut = (0..=200)
-                .rev()
-                .find(|&i| shown.is_char_boundary(i))
-                .unwrap_or(0);
-            shown.truncate(cut);
-            shown.push('…');
-        }
-        let name = self.world.nodes.get(&id).map_or("", |n| n.name.as_str());
-        let kind = Kind::Command {
-            command: text,
-            reply: shown,
-        };
-        self.trace
-            .push(self.world.now_ms, name, None, Phase::None, kind);
-        Ok(reply)
-    }
-
-    /// Runs the world until a blocked console command replies.
-    fn wait_console_reply(&mut self, id: NodeId, text: &str) -> Result<Frame, SimError> {
-        let start = self.world.now_ms;
-        loop {
-            if let Some(r) = self.world.console_replies.remove(&id) {
-                return Ok(r);
-            }
-            let late = self.world.now_ms.saturating_sub(start) >= SETTLE_LIMIT_MS;
-            if late || !self.world.step_event(&mut self.trace) {
-                if let Some(n) = self.world.nodes.get_mut(&id) {
-                    n.wait = None;
-                }
-                return Err(SimError::StillBlocked(text.to_string()));
-            }
-        }
     }
 
     /// Cuts the link between `a` and `b` both ways: every connection over
@@ -504,48 +395,6 @@ impl Sim {
         self.apply_run_for(ms - done);
     }
 
-    /// Runs until some replica's sync phase changes (true) or `max_ms`
-    /// passed (false).
-    pub fn run_until_phase_change(&mut self, max_ms: u64) -> bool {
-        self.record(Input::RunUntilPhaseChange { max_ms });
-        self.apply_run_until_phase_change(max_ms)
-    }
-
-    fn apply_run_until_phase_change(&mut self, max_ms: u64) -> bool {
-        let deadline = self.world.now_ms.saturating_add(max_ms);
-        let before = self.world.phases();
-        while self.world.queue.next_time().is_some_and(|t| t <= deadline) {
-            self.world.step_event(&mut self.trace);
-            if self.world.phases() != before {
-                return true;
-            }
-        }
-        self.world.now_ms = deadline;
-        false
-    }
-
-    /// Runs until quiet: nothing in flight towards a replica, no BGSAVE,
-    /// every replica that can reach its master online at its offset.
-    /// Gives up after [`SETTLE_LIMIT_MS`] of virtual time.
-    pub fn settle(&mut self) -> Result<(), SimError> {
-        self.record(Input::Settle);
-        self.apply_settle()
-    }
-
-    fn apply_settle(&mut self) -> Result<(), SimError> {
-        let start = self.world.now_ms;
-        loop {
-            let why = match self.world.quiet() {
-                Ok(()) => return Ok(()),
-                Err(why) => why,
-            };
-            let late = self.world.now_ms.saturating_sub(start) >= SETTLE_LIMIT_MS;
-            if late || !self.world.step_event(&mut self.trace) {
-                return Err(SimError::NotSettled(self.world.explain(why)));
-            }
-        }
-    }
-
     /// Undoes the last input (restores a checkpoint, replays the rest).
     /// False when there is nothing to undo or it is too far back.
     pub fn step_back(&mut self) -> bool {
@@ -628,11 +477,6 @@ impl Sim {
     /// True when the input log dropped its oldest entries.
     pub fn inputs_truncated(&self) -> bool {
         self.history.truncated()
-    }
-
-    /// The serializable snapshot the page renders.
-    pub fn view(&self) -> crate::view::View {
-        crate::view::View::of(self)
     }
 
     /// The trace, read-only, for the view.

@@ -6,9 +6,8 @@
 //! copy the whole history of events.
 
 use crate::node::{Concerns, Cx, Effect, Node};
-use crate::repl::{ReplState, SlaveState};
 use crate::resp::Frame;
-use crate::sim::links::{ConnId, Links, NodeId, Outgoing, Payload};
+use crate::sim::links::{ConnId, Links, NodeId, Outgoing};
 use crate::sim::queue::{Ev, Queue};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase, Trace};
@@ -23,23 +22,6 @@ pub struct LastPsync {
     pub result: String,
     /// Why.
     pub reason: String,
-}
-
-/// Why the world is not quiet yet (see [`World::quiet`]), naming the node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unsettled {
-    /// This node runs a BGSAVE.
-    Bgsave(NodeId),
-    /// This replica can reach its master but is not connected to it.
-    Syncing(NodeId),
-    /// Its master has not put this replica online (or not started streaming).
-    NotOnline(NodeId),
-    /// Bytes are on their way from its master to this replica.
-    InFlight(NodeId),
-    /// This replica's offset differs from its master's.
-    Behind(NodeId),
-    /// A connection is being opened, or a close is on its way to its peer.
-    Connections,
 }
 
 /// Everything that exists in a simulation, except its trace.
@@ -288,129 +270,6 @@ impl World {
     pub fn cut(&mut self, a: NodeId, b: NodeId, trace: &mut Trace) {
         for c in self.links.cut(a, b) {
             self.with_node(c.node, trace, |n, cx| n.on_closed(c.conn, "link cut", cx));
-        }
-    }
-
-    /// The sync phase of every node, in creation order (for phase-change
-    /// detection).
-    pub fn phases(&self) -> Vec<(String, Phase)> {
-        self.nodes
-            .values()
-            .map(|n| (n.name.clone(), self.sync_phase(n)))
-            .collect()
-    }
-
-    /// Which step of a sync `replica` is in, from both sides' states.
-    pub fn sync_phase(&self, replica: &Node) -> Phase {
-        let Some(link) = &replica.repl.link else {
-            return Phase::None;
-        };
-        let master = self
-            .node_id(&link.host)
-            .and_then(|id| self.nodes.get(&id).map(|m| (id, m)));
-        let slave =
-            master.and_then(|(_, m)| link.conn.and_then(|c| m.peers.get(&c)?.slave.as_ref()));
-        let carries = |p: Payload| matches!((link.conn, master), (Some(c), Some((mid, _))) if self.links.carries(c, mid, p));
-        match link.state {
-            ReplState::Transfer if link.transfer.started || carries(Payload::Rdb) => {
-                Phase::Transfer
-            }
-            ReplState::Transfer => Phase::Snapshot,
-            ReplState::ReceivePsyncReply if slave.is_some() => Phase::Snapshot,
-            ReplState::Connected => {
-                let m = link.master.as_ref();
-                if slave.is_some_and(|s| !s.streaming) {
-                    Phase::Load
-                } else if carries(Payload::Replay) || m.is_some_and(|m| m.reploff < m.replay_until)
-                {
-                    Phase::Replay
-                } else {
-                    Phase::Streaming
-                }
-            }
-            _ => Phase::Handshake,
-        }
-    }
-
-    /// `Ok` when nothing is left to happen: no BGSAVE, and every replica
-    /// that can reach its master is online at its master's offset with
-    /// nothing in flight towards it. Otherwise, what is still going on
-    /// (cheap: no text is built until [`World::explain`] is asked).
-    pub fn quiet(&self) -> Result<(), Unsettled> {
-        if self.links.opening_or_closing() {
-            return Err(Unsettled::Connections);
-        }
-        for n in self.nodes.values() {
-            if n.repl.bgsave.is_some() {
-                return Err(Unsettled::Bgsave(n.id));
-            }
-            self.replica_quiet(n)?;
-        }
-        Ok(())
-    }
-
-    fn replica_quiet(&self, n: &Node) -> Result<(), Unsettled> {
-        let Some(link) = &n.repl.link else {
-            return Ok(());
-        };
-        let Some(mid) = self.node_id(&link.host) else {
-            return Ok(());
-        };
-        if !self.links.is_up(n.id, mid) {
-            return Ok(());
-        }
-        let (Some(master), Some(conn), ReplState::Connected) =
-            (self.nodes.get(&mid), link.conn, link.state)
-        else {
-            return Err(Unsettled::Syncing(n.id));
-        };
-        let online = master
-            .peers
-            .get(&conn)
-            .and_then(|p| p.slave.as_ref())
-            .is_some_and(|s| s.state == SlaveState::Online && s.streaming);
-        if !online {
-            return Err(Unsettled::NotOnline(n.id));
-        }
-        if self.links.in_flight_from(conn, mid) {
-            return Err(Unsettled::InFlight(n.id));
-        }
-        let m = link.master.as_ref();
-        if m.is_some_and(|m| !m.pre_psync && m.reploff != master.repl.master_repl_offset) {
-            return Err(Unsettled::Behind(n.id));
-        }
-        Ok(())
-    }
-
-    /// What [`World::quiet`] found, in words.
-    pub fn explain(&self, why: Unsettled) -> String {
-        let (Unsettled::Bgsave(id)
-        | Unsettled::Syncing(id)
-        | Unsettled::NotOnline(id)
-        | Unsettled::InFlight(id)
-        | Unsettled::Behind(id)) = why
-        else {
-            return "a connection is still opening or closing".into();
-        };
-        let Some(n) = self.nodes.get(&id) else {
-            return "a node is busy".into();
-        };
-        let Some(link) = &n.repl.link else {
-            return format!("{} is running a BGSAVE", n.name);
-        };
-        let (name, master, state) = (&n.name, &link.host, link.state.name());
-        let master_off = self
-            .node_id(master)
-            .and_then(|m| self.nodes.get(&m))
-            .map_or(0, |m| m.repl.master_repl_offset);
-        let off = link.master.as_ref().map_or(-1, |m| m.reploff);
-        match why {
-            Unsettled::Bgsave(_) => format!("{name} is running a BGSAVE"),
-            Unsettled::Syncing(_) => format!("{name} is not in sync with {master} (state {state})"),
-            Unsettled::NotOnline(_) => format!("{master} has not put {name} online yet"),
-            Unsettled::InFlight(_) => format!("bytes are in flight from {master} to {name}"),
-            Unsettled::Behind(_) => format!("{name} is at offset {off}, {master} at {master_off}"),
-            Unsettled::Connections => "a connection is still opening or closing".into(),
         }
     }
 }
