@@ -21,7 +21,7 @@
 //!   `DIFF_SEED=N cargo test --test differential -- --ignored diff_one --nocapture`.
 //!
 //! Other knobs: `DIFF_FROM` (first seed), `DIFF_THREADS` (seeds at once,
-//! default 6), `DIFF_MINIMISE` (how many failing seeds a sweep minimises,
+//! default 12), `DIFF_MINIMISE` (how many failing seeds a sweep minimises,
 //! default 2), `DIFF_MINIMISE_SECS` (each one's budget, default 300),
 //! `DIFF_REPL_IN_MULTI=1` (replication commands inside MULTI blocks).
 
@@ -33,7 +33,7 @@ mod support;
 use conformance_support::compare::Mismatch;
 use differential_support::gen::{generate, Options};
 use differential_support::minimise::{makes_a_loop, minimise};
-use differential_support::{judge, verb, Verdict};
+use differential_support::{judge, known, verb, Verdict};
 use replscope::scenario::parse;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -70,9 +70,12 @@ struct Tally {
 
 /// Judges `seeds` on `DIFF_THREADS` threads.
 fn sweep(seeds: std::ops::Range<u64>) -> Tally {
-    let threads = env_u64("DIFF_THREADS").unwrap_or(6).max(1);
+    let threads = env_u64("DIFF_THREADS").unwrap_or(12).max(1);
     let queue = Mutex::new(seeds.rev().collect::<Vec<u64>>());
-    let tally = Mutex::new(Tally::default());
+    let tally = Mutex::new(Tally {
+        known: known::FILTERS.iter().map(|f| (*f, 0)).collect(),
+        ..Tally::default()
+    });
     let opts = options();
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -229,4 +232,47 @@ fn loop_check_catches_loops() {
     assert!(!makes_a_loop(&script(
         "B> REPLICAOF A\nB> REPLICAOF NO ONE\nA> REPLICAOF B\n"
     )));
+}
+
+/// The temporary filters recognise exactly their difference: the same
+/// replies elsewhere, or a further difference in the same reply, are not
+/// filtered.
+#[test]
+fn known_filters_are_exact() {
+    let script = parse(
+        "node A\nnode B\nB> REPLICAOF A\nsettle\nB> REPLICAOF NO ONE\nsettle\nA> INFO replication\n\
+         wait 100\nA> INFO replication\nB> WAIT 1 10\nB> ROLE\n",
+    )
+    .expect("parses");
+    let m = |line: usize, command: &str, real: &str, sim: &str| Mismatch {
+        line,
+        message: String::new(),
+        command: command.to_string(),
+        sides: (real.to_string(), sim.to_string()),
+    };
+    let listed = "INFO {role:master connected_slaves:1 master_repl_offset:42 replicas:<B>=online}";
+    let gone = "INFO {role:master connected_slaves:0 master_repl_offset:42}";
+    let moved = "INFO {role:master connected_slaves:0 master_repl_offset:43}";
+    let close = |line, real, sim| known::known(&script, &m(line, "A> INFO replication", real, sim));
+    assert_eq!(close(7, gone, listed), Some(known::SETTLE_CLOSE_IN_FLIGHT));
+    assert_eq!(close(7, moved, listed), None, "an offset differs too");
+    assert_eq!(close(9, gone, listed), None, "time has passed since");
+    let masterdown =
+        "(error) MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+    let wait_err = "(error) ERR WAIT cannot be used with replica instances. Please also note ...";
+    let wait = |real, sim| known::known(&script, &m(10, "B> WAIT 1 10", real, sim));
+    assert_eq!(
+        wait(masterdown, wait_err),
+        Some(known::WAIT_ON_STALE_REPLICA)
+    );
+    assert_eq!(wait(wait_err, masterdown), None);
+    let role = |state: &str| {
+        format!("1) \"slave\"\n2) \"<host>\"\n3) \"<A>\"\n4) \"{state}\"\n5) (integer) -1\n")
+    };
+    let roles = |real: &str, sim: &str| known::known(&script, &m(11, "B> ROLE", real, sim));
+    assert_eq!(
+        roles(&role("connect"), &role("connecting")),
+        Some(known::CUT_REPLICA_CONNECTING)
+    );
+    assert_eq!(roles(&role("connect"), &role("handshake")), None);
 }

@@ -16,8 +16,9 @@
 //!   happens to be;
 //! - replicas are read only when settled (or cut off, which froze them), and
 //!   a master's view of its replicas' acknowledged offsets (ROLE on a master)
-//!   only after `wait 1200`: replicas acknowledge once a second, and the
-//!   simulator's `settle` does not wait for that acknowledgement;
+//!   only after `wait 1200`: replicas acknowledge once a second, and
+//!   `settle` (the simulator's, and the real harness's as this tester
+//!   runs it) does not wait for that acknowledgement;
 //! - expiry times are at least a day away, so nothing expires during a run
 //!   (`EXPIRE k 0` deletes at once, which is not a race); TTL replies are
 //!   compared by sign only (see `compare::Mode::Differential`);
@@ -26,6 +27,10 @@
 //!   everywhere; a plain `SPOP` only ever pops a one-member set; no
 //!   command whose reply depends on a random choice or on the hash seed
 //!   (RANDOMKEY, SRANDMEMBER, KEYS, SCAN) is generated;
+//! - a replica whose own link is down refuses to serve a sync (-NOMASTERLINK),
+//!   so a node is only re-pointed at a node that can serve it, and a link is
+//!   only healed when the master at its top end can serve (the footer heals
+//!   everything at once, after which every node can);
 //! - `WAIT` on a master comes right after a write on the same console, with
 //!   a short timeout (`WAIT n 0` would block for ever), and after a cut the
 //!   script waits 200 ms so both ends have seen the connection close;
@@ -317,9 +322,40 @@ impl Gen {
         self.dirty = true;
     }
 
-    /// Heals a cut link and settles.
+    /// True when `node` can serve a sync: a master, or a replica whose link
+    /// to its master is not cut and whose master can serve (a replica still
+    /// connected through a cut above its master could too, but telling that
+    /// apart is not worth it: this errs on the safe side).
+    fn can_serve(&self, node: usize) -> bool {
+        let mut at = node;
+        for _ in 0..=self.names.len() {
+            let Some(m) = self.topology.master[at] else {
+                return true;
+            };
+            if self.cut.contains(&(at.min(m), at.max(m))) {
+                return false;
+            }
+            at = m;
+        }
+        false
+    }
+
+    /// Heals a cut link whose replica end (if it is a replication link)
+    /// can resync through it, and settles.
     fn heal(&mut self) {
-        let cut: Vec<(usize, usize)> = self.cut.iter().copied().collect();
+        let cut: Vec<(usize, usize)> = self
+            .cut
+            .iter()
+            .copied()
+            .filter(|&(a, b)| {
+                let top = match (self.topology.master[a], self.topology.master[b]) {
+                    (Some(m), _) if m == b => b,
+                    (_, Some(m)) if m == a => a,
+                    _ => return true,
+                };
+                self.can_serve(top)
+            })
+            .collect();
         let Some(&(a, b)) = cut.get(self.rng.below(cut.len().max(1) as u64) as usize) else {
             return self.write_on_master();
         };
@@ -332,10 +368,16 @@ impl Gen {
     /// Points a node at another that is not below it, settles.
     fn repoint(&mut self) {
         let node = self.any_node();
-        let candidates = self.topology.allowed_masters(node);
+        let candidates: Vec<usize> = self
+            .topology
+            .allowed_masters(node)
+            .into_iter()
+            .filter(|&m| self.can_serve(m))
+            .collect();
         let Some(m) = self.rng.pick_index(&candidates) else {
             return self.write_on_master();
         };
+        let old_master = self.topology.master[node];
         self.settle_if_dirty();
         self.replicaof(node, Some(m));
         // Writes while the new replica syncs: buffered for it or in its
@@ -345,6 +387,7 @@ impl Gen {
             self.write_on(master);
         }
         self.settle();
+        self.after_leaving(old_master.filter(|&o| o != m));
     }
 
     /// Promotes a replica, settles.
@@ -353,9 +396,24 @@ impl Gen {
         let Some(node) = self.rng.pick_index(&replicas) else {
             return self.repoint();
         };
+        let old_master = self.topology.master[node];
         self.settle_if_dirty();
         self.replicaof(node, None);
         self.settle();
+        self.after_leaving(old_master);
+    }
+
+    /// After a replica left `old_master`: sometimes reads the old master at
+    /// once (where known difference 1, a close still in flight after
+    /// `settle`, shows), then waits 100 ms so the close has arrived on both
+    /// sides before anything depends on the old master's replica count.
+    fn after_leaving(&mut self, old_master: Option<usize>) {
+        if let Some(m) = old_master {
+            if self.rng.chance(30) {
+                self.cmd(m, "INFO replication");
+            }
+        }
+        self.line("wait 100");
     }
 
     fn backlog_resize(&mut self) {
