@@ -276,3 +276,12 @@ fn known_filters_are_exact() {
     );
     assert_eq!(roles(&role("connect"), &role("handshake")), None);
 }
+
+/// Prints the script of `DIFF_SEED` without running it.
+#[test]
+#[ignore = "print one seed's script: DIFF_SEED=N"]
+fn diff_print() {
+    if let Some(seed) = env_u64("DIFF_SEED") {
+        print!("{}", generate(seed, options()).text());
+    }
+}
