@@ -266,15 +266,15 @@ fn known_filters_are_exact() {
         Some(known::WAIT_ON_STALE_REPLICA)
     );
     assert_eq!(wait(wait_err, masterdown), None);
-    let role = |state: &str| {
-        format!("1) \"slave\"\n2) \"<host>\"\n3) \"<A>\"\n4) \"{state}\"\n5) (integer) -1\n")
+    let role = |state: &str, offset: i64| {
+        format!("1) \"slave\"\n2) \"<host>\"\n3) \"<A>\"\n4) \"{state}\"\n5) (integer) {offset}")
     };
     let roles = |real: &str, sim: &str| known::known(&script, &m(11, "B> ROLE", real, sim));
-    assert_eq!(
-        roles(&role("connect"), &role("connecting")),
-        Some(known::CUT_REPLICA_CONNECTING)
-    );
-    assert_eq!(roles(&role("connect"), &role("handshake")), None);
+    let cut = Some(known::CUT_REPLICA_CONNECTING);
+    assert_eq!(roles(&role("connect", -1), &role("connecting", -1)), cut);
+    assert_eq!(roles(&role("handshake", -1), &role("connect", -1)), cut);
+    assert_eq!(roles(&role("connected", 5), &role("connect", -1)), None);
+    assert_eq!(roles(&role("connect", 5), &role("connecting", 6)), None);
 }
 
 /// Prints the script of `DIFF_SEED` without running it.

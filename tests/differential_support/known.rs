@@ -32,10 +32,11 @@ pub const SETTLE_CLOSE_IN_FLIGHT: &str = "settle-close-in-flight";
 pub const WAIT_ON_STALE_REPLICA: &str = "wait-on-stale-replica";
 
 /// Found by this tester, written up in `KNOWN.md` (the simulator's side,
-/// not fixed here): a replica whose link is cut shows `connecting` in ROLE
-/// where real Redis shows `connect` (its connection attempt is refused at
-/// once; the simulator's attempt hangs until the connect timeout).
-pub const CUT_REPLICA_CONNECTING: &str = "cut-replica-connecting";
+/// not fixed here): a replica whose link is cut reports another link state
+/// in ROLE than real Redis behind the harness's proxy (`connecting` or
+/// `connect` where real says `connect` or `handshake`): the simulator
+/// refuses or stalls a connection attempt over a cut link differently.
+pub const CUT_REPLICA_CONNECTING: &str = "cut-replica-link-state";
 
 /// The filter that recognises `m`, if one does.
 pub fn known(script: &Script, m: &Mismatch) -> Option<&'static str> {
@@ -53,9 +54,21 @@ pub fn known(script: &Script, m: &Mismatch) -> Option<&'static str> {
 
 fn is_cut_replica_connecting(m: &Mismatch) -> bool {
     let verb = m.command.split_whitespace().nth(1).unwrap_or("");
+    let states = ["connect", "connecting", "handshake"];
+    let state_of = |s: &str| {
+        states
+            .iter()
+            .find(|st| s.contains(&format!("4) \"{st}\"\n")))
+            .copied()
+    };
+    let (Some(real), Some(sim)) = (state_of(&m.sides.0), state_of(&m.sides.1)) else {
+        return false;
+    };
+    let neutral = |s: &str, st: &str| s.replace(&format!("4) \"{st}\"\n"), "4) state\n");
     verb.eq_ignore_ascii_case("role")
-        && m.sides.0.contains("4) \"connect\"\n")
-        && m.sides.0.replace("4) \"connect\"\n", "4) \"connecting\"\n") == m.sides.1
+        && real != sim
+        && m.sides.0.ends_with("(integer) -1")
+        && neutral(&m.sides.0, real) == neutral(&m.sides.1, sim)
 }
 
 fn is_wait_on_stale_replica(m: &Mismatch) -> bool {
