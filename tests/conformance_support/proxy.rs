@@ -6,8 +6,8 @@
 //! other proxy between the same two nodes. `down` closes both sides of every
 //! proxied connection (each server sees its socket close, as the simulator
 //! makes it see a cut) and closes new connections at once until `up`. A
-//! one-way cut holds the bytes going one way, as a stalled TCP connection
-//! would, and releases them on `up`. Latency and bandwidth are not applied:
+//! one-way cut holds the bytes (and a close) going one way, as a stalled
+//! TCP connection would, and releases them on `up`. Latency and bandwidth are not applied:
 //! conformance scenarios must not depend on them.
 
 use std::collections::BTreeSet;
@@ -158,17 +158,21 @@ fn start_pumps(
 }
 
 /// Copies bytes from `src` (sent by `sender`) to `dst`, holding them while
-/// the sender's direction is cut; closes both when either side closes.
+/// the sender's direction is cut; closes both when either side closes. A
+/// close is held like the bytes before it: a stalled TCP connection does
+/// not deliver its FIN either, so a replica that leaves its master across
+/// a one-way cut is still listed by the master until the link heals.
 fn pump(mut src: TcpStream, mut dst: TcpStream, sender: &str, link: &LinkState) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = match src.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
+        let read = src.read(&mut buf);
         while link.is_held(sender) && !link.closed.load(Ordering::SeqCst) && !link.is_down() {
             thread::sleep(Duration::from_millis(5));
         }
+        let n = match read {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
         if link.is_down() || dst.write_all(&buf[..n]).is_err() {
             break;
         }
