@@ -227,6 +227,7 @@ impl Gen {
             38..=41 => {
                 let node = self.any_node();
                 self.write_on(node);
+                self.dirty = true;
             }
             42..=47 => self.multi_block(),
             48..=56 => self.cut(),
