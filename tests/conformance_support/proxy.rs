@@ -11,7 +11,7 @@
 //! conformance scenarios must not depend on them.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
@@ -153,16 +153,22 @@ fn start_pumps(
     let (replica, master) = names.clone();
     let l1 = Arc::clone(link);
     let l2 = Arc::clone(link);
-    thread::spawn(move || pump(client, u2, &replica, &l1));
-    thread::spawn(move || pump(upstream, c2, &master, &l2));
+    thread::spawn(move || pump(client, u2, (&replica, &master), &l1));
+    thread::spawn(move || pump(upstream, c2, (&master, &replica), &l2));
 }
 
-/// Copies bytes from `src` (sent by `sender`) to `dst`, holding them while
-/// the sender's direction is cut; closes both when either side closes. A
-/// close is held like the bytes before it: a stalled TCP connection does
-/// not deliver its FIN either, so a replica that leaves its master across
-/// a one-way cut is still listed by the master until the link heals.
-fn pump(mut src: TcpStream, mut dst: TcpStream, sender: &str, link: &LinkState) {
+/// Copies bytes from `src` (sent by `sender`) to `dst` (read by
+/// `receiver`), holding them while the sender's direction is cut; closes
+/// both when either side closes. A close is held like the bytes before it:
+/// a stalled TCP connection does not deliver its FIN, nor the reset that
+/// answers later bytes, so a replica that leaves its master across a
+/// one-way cut is still listed by the master until the link heals.
+fn pump(
+    mut src: TcpStream,
+    mut dst: TcpStream,
+    (sender, receiver): (&str, &str),
+    link: &LinkState,
+) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let read = src.read(&mut buf);
@@ -173,10 +179,29 @@ fn pump(mut src: TcpStream, mut dst: TcpStream, sender: &str, link: &LinkState) 
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if link.is_down() || dst.write_all(&buf[..n]).is_err() {
+        if link.is_down() {
+            break;
+        }
+        if dst.write_all(&buf[..n]).is_err() {
+            drain_while_held(&mut src, &mut buf, receiver, link);
             break;
         }
     }
     let _ = src.shutdown(Shutdown::Both);
     let _ = dst.shutdown(Shutdown::Both);
+}
+
+/// Reads and drops what `src` sends while the way back from `receiver`
+/// (who has closed) is cut, so the sender learns of the close only when
+/// that direction heals.
+fn drain_while_held(src: &mut TcpStream, buf: &mut [u8], receiver: &str, link: &LinkState) {
+    let _ = src.set_read_timeout(Some(Duration::from_millis(20)));
+    while link.is_held(receiver) && !link.closed.load(Ordering::SeqCst) && !link.is_down() {
+        match src.read(buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => break,
+        }
+    }
 }
