@@ -151,10 +151,11 @@ fn start_pumps(
     };
     lock(&link.streams).extend([c3, u3]);
     let (replica, master) = names.clone();
+    let (replica2, master2) = names.clone();
     let l1 = Arc::clone(link);
     let l2 = Arc::clone(link);
     thread::spawn(move || pump(client, u2, (&replica, &master), &l1));
-    thread::spawn(move || pump(upstream, c2, (&master, &replica), &l2));
+    thread::spawn(move || pump(upstream, c2, (&master2, &replica2), &l2));
 }
 
 /// Copies bytes from `src` (sent by `sender`) to `dst` (read by
