@@ -79,24 +79,23 @@ fn sweep(seeds: std::ops::Range<u64>) -> Tally {
     let opts = options();
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| loop {
-                let Some(seed) = queue.lock().ok().and_then(|mut q| q.pop()) else {
-                    break;
-                };
-                let text = generate(seed, opts).text();
-                let verdict = judge(&text, true);
-                let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
-                match verdict {
-                    Verdict::Clean => t.clean += 1,
-                    Verdict::RealUnstable(why) => t.unstable.push((seed, why)),
-                    Verdict::Known(names) => {
-                        for n in names {
-                            *t.known.entry(n).or_default() += 1;
+            s.spawn(|| {
+                while let Some(seed) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    let text = generate(seed, opts).text();
+                    let verdict = judge(&text, true);
+                    let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+                    match verdict {
+                        Verdict::Clean => t.clean += 1,
+                        Verdict::RealUnstable(why) => t.unstable.push((seed, why)),
+                        Verdict::Known(names) => {
+                            for n in names {
+                                *t.known.entry(n).or_default() += 1;
+                            }
                         }
-                    }
-                    Verdict::Differs(ms) => {
-                        eprintln!("seed {seed} DIFFERS: {}", ms[0].message);
-                        t.differs.push((seed, ms));
+                        Verdict::Differs(ms) => {
+                            eprintln!("seed {seed} DIFFERS: {}", ms[0].message);
+                            t.differs.push((seed, ms));
+                        }
                     }
                 }
             });
