@@ -7,7 +7,7 @@
 #   make lint    rustfmt, clippy and scripts/check-layout.sh (file and function
 #                sizes, module cycles), as CI's reviewers expect them
 #   make bench   replscope vs a real redis-server 7.0.15, native, wasm and the page (~5 min plus builds)
-#   make soak    10,000 seeded fault schedules (release build)
+#   make soak    10,000 seeded fault schedules, then 1,000 differential seeds vs real Redis
 #   make fuzz    the four cargo-fuzz targets, 10 million runs each (nightly)
 
 PORT ?= 8080
@@ -67,9 +67,13 @@ bench: page
 	REPLSCOPE_WASM_PKG=$(WASM_BENCH_PKG) cargo bench --bench compare
 	cd www && node bench/frame-bench.mjs
 
-# The short version (400 seeds) runs inside `cargo test` as tests/soak.rs.
+# The short versions (400 simulator seeds, 30 differential seeds) run inside
+# `cargo test` as tests/soak.rs and tests/differential.rs. The differential
+# run starts real redis-server processes; it runs in the test profile, since
+# its time goes to the real servers, not to the simulator.
 soak:
 	SOAK_SEEDS=$${SOAK_SEEDS:-10000} cargo test --release --test soak -- --ignored soak_long --nocapture
+	DIFF_SEEDS=$${DIFF_SEEDS:-1000} DIFF_THREADS=$${DIFF_THREADS:-16} cargo test --test differential -- --ignored diff_long --nocapture
 
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz

@@ -15,7 +15,8 @@
 //! with the seed (the test's randomness); the simulator's randomness comes
 //! from `Sim::new(seed)`. The topology is kept acyclic (a node is never
 //! pointed at one of its own sub-replicas), since a replication loop never
-//! settles in real Redis either.
+//! settles in real Redis either. Both live in `tests/schedule/`, shared
+//! with the differential tester (`tests/differential.rs`).
 //!
 //! Runs:
 //! - `cargo test --test soak` — the short version, [`SHORT_SEEDS`] seeds;
@@ -28,6 +29,9 @@ use replscope::resp::Frame;
 use replscope::sim::Sim;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+mod schedule;
+use schedule::{Choices, Topology};
 
 /// Seeds in the short version inside `cargo test`.
 const SHORT_SEEDS: u64 = 400;
@@ -50,40 +54,13 @@ const BIG_VALUE: &str = concat!(
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 );
 
-/// SplitMix64: the schedule's choices (not the simulator's RNG).
-struct Choices(u64);
-
-impl Choices {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
 /// One seed's world and the topology the schedule believes in.
 struct Soak {
     sim: Sim,
     rng: Choices,
     names: Vec<String>,
-    /// `master[i]`: the index of node i's master, if it is a replica.
-    master: Vec<Option<usize>>,
+    /// Whose replica each node is.
+    topology: Topology,
 }
 
 /// What a finished seed reports.
@@ -108,7 +85,7 @@ impl Soak {
             sim: Sim::new(seed),
             rng,
             names,
-            master: vec![None; n],
+            topology: Topology::new(n),
         }
     }
 
@@ -164,25 +141,8 @@ impl Soak {
                 words.join(" ")
             ));
         }
-        self.master[node] = master;
+        self.topology.set_master(node, master);
         Ok(())
-    }
-
-    /// True when `other` replicates, directly or through others, from `node`.
-    fn is_below(&self, other: usize, node: usize) -> bool {
-        let mut at = self.master[other];
-        let mut hops = 0;
-        while let Some(m) = at {
-            if m == node {
-                return true;
-            }
-            at = self.master[m];
-            hops += 1;
-            if hops > self.names.len() {
-                return true; // a cycle would be a bug in this test; refuse it
-            }
-        }
-        false
     }
 
     fn random_node(&mut self) -> usize {
@@ -224,9 +184,7 @@ impl Soak {
     /// Mostly a master (so writes are accepted), sometimes any node (so
     /// replicas answer READONLY).
     fn writable_node(&mut self) -> usize {
-        let masters: Vec<usize> = (0..self.names.len())
-            .filter(|&i| self.master[i].is_none())
-            .collect();
+        let masters = self.topology.masters();
         if self.rng.chance(85) && !masters.is_empty() {
             masters[self.rng.below(masters.len() as u64) as usize]
         } else {
@@ -284,17 +242,14 @@ impl Soak {
     /// not below this one.
     fn repoint(&mut self) -> Result<(), String> {
         let node = self.random_node();
-        if self.master[node].is_some() && self.rng.chance(40) {
+        if self.topology.master[node].is_some() && self.rng.chance(40) {
             return self.replicaof(node, None);
         }
-        let candidates: Vec<usize> = (0..self.names.len())
-            .filter(|&m| m != node && !self.is_below(m, node))
-            .collect();
-        if candidates.is_empty() {
-            return Ok(());
+        let candidates = self.topology.allowed_masters(node);
+        match self.rng.pick_index(&candidates) {
+            Some(m) => self.replicaof(node, Some(m)),
+            None => Ok(()),
         }
-        let m = candidates[self.rng.below(candidates.len() as u64) as usize];
-        self.replicaof(node, Some(m))
     }
 
     /// A backlog size or a (sometimes tiny) replica output buffer limit.
@@ -336,7 +291,7 @@ impl Soak {
     fn check(&mut self) -> Result<Outcome, String> {
         let mut outcome = Outcome::default();
         for i in 0..self.names.len() {
-            let Some(m) = self.master[i] else {
+            let Some(m) = self.topology.master[i] else {
                 continue;
             };
             let (replica, master) = (self.names[i].clone(), self.names[m].clone());

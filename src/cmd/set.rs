@@ -180,15 +180,15 @@ fn spop_count(ctx: &mut Ctx, key: &[u8], count: usize) -> Frame {
 /// SMOVE source destination member
 pub fn smove(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let (src, dst, member) = (argv[1].as_slice(), argv[2].as_slice(), argv[3].as_slice());
-    let src_exists = match ctx.write::<Set>(src) {
-        Ok(s) => s.is_some(),
-        Err(e) => return e,
-    };
-    if let Err(e) = ctx.write::<Set>(dst) {
-        return e;
-    }
-    if !src_exists {
-        return Frame::Integer(0);
+    // smoveCommand looks both keys up, answers 0 for a missing source
+    // before it checks either type, then checks the source's type and the
+    // destination's.
+    let src_type = ctx.write::<Set>(src).map(|s| s.is_some());
+    let dst_type = ctx.write::<Set>(dst).map(drop);
+    match (src_type, dst_type) {
+        (Ok(false), _) => return Frame::Integer(0),
+        (Err(e), _) | (Ok(true), Err(e)) => return e,
+        (Ok(true), Ok(())) => {}
     }
     if src == dst {
         let present = matches!(ctx.write::<Set>(src), Ok(Some(s)) if s.contains(member));

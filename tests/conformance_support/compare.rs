@@ -9,6 +9,15 @@
 //! real servers (and their proxies) and simulated ones, so ports are read
 //! back as node names first. EXEC's reply is compared element by element,
 //! each as the reply of the command that was queued for it.
+//!
+//! The differential tester ([`Mode::Differential`]) compares more: the
+//! keys and expires of every db in INFO keyspace, and the master's view of
+//! each replica (its state, by node name, sorted by
+//! name since real Redis lists replicas in the order they happened to
+//! connect). ROLE's replicas are sorted by name for the same reason, and a
+//! positive TTL or PTTL counts only as positive: the two sides' clocks
+//! run at different speeds, and the generator only sets expiry times far
+//! beyond the end of a run.
 
 use replscope::cli;
 use replscope::resp::Frame;
@@ -74,6 +83,16 @@ pub fn record<T: Target>(script: &Script, target: &mut T) -> Transcript {
     t
 }
 
+/// How much two runs must agree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The conformance suite's comparison (see the module docs).
+    Conformance,
+    /// The differential tester's: also keys per db, the replicas' states,
+    /// ROLE's replicas in name order, and TTLs by sign.
+    Differential,
+}
+
 /// Turns one side's replies into comparable text: renames replication ids
 /// in order of appearance and ports into node names.
 pub struct Normalizer {
@@ -82,15 +101,22 @@ pub struct Normalizer {
     /// Per node (the `A` of `A> ...`), the names of the commands queued
     /// since its MULTI, so each element of EXEC's reply is read as its own.
     queued: BTreeMap<String, Vec<Vec<u8>>>,
+    mode: Mode,
 }
 
 impl Normalizer {
     /// A normalizer for a side whose ports map to these node names.
     pub fn new(ports: BTreeMap<u16, String>) -> Normalizer {
+        Normalizer::with_mode(ports, Mode::Conformance)
+    }
+
+    /// A normalizer comparing as much as `mode` asks.
+    pub fn with_mode(ports: BTreeMap<u16, String>, mode: Mode) -> Normalizer {
         Normalizer {
             ids: Vec::new(),
             ports,
             queued: BTreeMap::new(),
+            mode,
         }
     }
 
@@ -126,6 +152,7 @@ impl Normalizer {
 
     /// The comparable form of `reply`, the reply of command `name`.
     fn reply_of(&mut self, name: &[u8], reply: &Frame) -> String {
+        let differential = self.mode == Mode::Differential;
         if name.eq_ignore_ascii_case(b"info") {
             if let Frame::Bulk(text) = reply {
                 return self.info(&String::from_utf8_lossy(text));
@@ -133,6 +160,11 @@ impl Normalizer {
         }
         if name.eq_ignore_ascii_case(b"role") {
             return cli::render(&self.role(reply), false);
+        }
+        let is_ttl =
+            name.eq_ignore_ascii_case(b"ttl") || name.eq_ignore_ascii_case(b"pttl");
+        if differential && is_ttl && matches!(reply, Frame::Integer(n) if *n > 0) {
+            return "(integer) positive".into();
         }
         cli::render(reply, false)
     }
@@ -153,7 +185,37 @@ impl Normalizer {
                 out.push(format!("{name}:{}", self.id(v)));
             }
         }
+        if self.mode == Mode::Differential {
+            out.extend(self.replica_states(&fields));
+            out.extend(keys_per_db(&fields));
+        }
         format!("INFO {{{}}}", out.join(" "))
+    }
+
+    /// `replicas:<B>=online,<C>=wait_bgsave` from a master's
+    /// `slaveN:ip=...,port=...,state=...,offset=...,lag=...` lines, by name.
+    /// The acknowledged offset is left out: the simulator's `settle` does
+    /// not wait for the once-a-second acknowledgement, the real one does
+    /// (ROLE shows it, read after the acknowledgements have come in).
+    fn replica_states(&self, fields: &BTreeMap<&str, &str>) -> Option<String> {
+        let mut replicas: Vec<String> = fields
+            .iter()
+            .filter(|(k, _)| {
+                k.strip_prefix("slave")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+            })
+            .map(|(_, v)| {
+                let part = |name: &str| {
+                    v.split(',')
+                        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+                        .unwrap_or("?")
+                };
+                let name = cli::render(&self.port_name(part("port").as_bytes()), false);
+                format!("{}={}", name.trim_matches('"'), part("state"))
+            })
+            .collect();
+        replicas.sort();
+        (!replicas.is_empty()).then(|| format!("replicas:{}", replicas.join(",")))
     }
 
     fn id(&mut self, id: &str) -> String {
@@ -181,7 +243,8 @@ impl Normalizer {
         }
     }
 
-    /// ROLE with hosts as `<host>` and ports as `<node name>`.
+    /// ROLE with hosts as `<host>` and ports as `<node name>` (and, in
+    /// [`Mode::Differential`], the replicas in name order).
     fn role(&self, reply: &Frame) -> Frame {
         let Frame::Array(items) = reply else {
             return reply.clone();
@@ -200,6 +263,9 @@ impl Normalizer {
                                 fields[1] = self.port_name(&port);
                             }
                         }
+                    }
+                    if self.mode == Mode::Differential {
+                        replicas.sort_by_key(|r| cli::render(r, false));
                     }
                 }
             }
@@ -222,6 +288,29 @@ pub struct Mismatch {
     pub line: usize,
     /// What differed, with both sides.
     pub message: String,
+    /// The command (`A> INFO replication`), empty when the runs ended differently.
+    pub command: String,
+    /// Each side's normalized reply (empty when the runs ended differently).
+    pub sides: (String, String),
+}
+
+/// `db0:keys=3,expires=1` for every db INFO keyspace lists (`avg_ttl`
+/// depends on the clock and is left out).
+fn keys_per_db(fields: &BTreeMap<&str, &str>) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(k, _)| {
+            k.strip_prefix("db")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        })
+        .map(|(k, v)| {
+            let kept: Vec<&str> = v
+                .split(',')
+                .filter(|kv| kv.starts_with("keys=") || kv.starts_with("expires="))
+                .collect();
+            format!("{k}:{}", kept.join(","))
+        })
+        .collect()
 }
 
 /// Compares two transcripts; every difference is reported.
@@ -231,9 +320,22 @@ pub fn compare(
     sim: &Transcript,
     sim_ports: BTreeMap<u16, String>,
 ) -> Vec<Mismatch> {
+    compare_with(real, real_ports, sim, sim_ports, Mode::Conformance)
+}
+
+/// Compares two transcripts as `mode` asks; every difference is reported.
+/// `real` and `sim` name the sides in the messages only: the differential
+/// tester also compares two real runs with it.
+pub fn compare_with(
+    real: &Transcript,
+    real_ports: BTreeMap<u16, String>,
+    sim: &Transcript,
+    sim_ports: BTreeMap<u16, String>,
+    mode: Mode,
+) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    let mut rn = Normalizer::new(real_ports);
-    let mut sn = Normalizer::new(sim_ports);
+    let mut rn = Normalizer::with_mode(real_ports, mode);
+    let mut sn = Normalizer::with_mode(sim_ports, mode);
     for (r, s) in real.entries.iter().zip(&sim.entries) {
         let (a, b) = (rn.normalize(r), sn.normalize(s));
         if a != b {
@@ -245,6 +347,8 @@ pub fn compare(
                     one_line(&a),
                     one_line(&b)
                 ),
+                command: r.command.clone(),
+                sides: (a, b),
             });
         }
     }
@@ -264,6 +368,8 @@ pub fn compare(
                 sim.entries.len(),
                 ended(&sim.error)
             ),
+            command: String::new(),
+            sides: Default::default(),
         });
     }
     out

@@ -6,12 +6,12 @@
 //! other proxy between the same two nodes. `down` closes both sides of every
 //! proxied connection (each server sees its socket close, as the simulator
 //! makes it see a cut) and closes new connections at once until `up`. A
-//! one-way cut holds the bytes going one way, as a stalled TCP connection
-//! would, and releases them on `up`. Latency and bandwidth are not applied:
+//! one-way cut holds the bytes (and a close) going one way, as a stalled
+//! TCP connection would, and releases them on `up`. Latency and bandwidth are not applied:
 //! conformance scenarios must not depend on them.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
@@ -151,28 +151,58 @@ fn start_pumps(
     };
     lock(&link.streams).extend([c3, u3]);
     let (replica, master) = names.clone();
+    let (replica2, master2) = names.clone();
     let l1 = Arc::clone(link);
     let l2 = Arc::clone(link);
-    thread::spawn(move || pump(client, u2, &replica, &l1));
-    thread::spawn(move || pump(upstream, c2, &master, &l2));
+    thread::spawn(move || pump(client, u2, (&replica, &master), &l1));
+    thread::spawn(move || pump(upstream, c2, (&master2, &replica2), &l2));
 }
 
-/// Copies bytes from `src` (sent by `sender`) to `dst`, holding them while
-/// the sender's direction is cut; closes both when either side closes.
-fn pump(mut src: TcpStream, mut dst: TcpStream, sender: &str, link: &LinkState) {
+/// Copies bytes from `src` (sent by `sender`) to `dst` (read by
+/// `receiver`), holding them while the sender's direction is cut; closes
+/// both when either side closes. A close is held like the bytes before it:
+/// a stalled TCP connection does not deliver its FIN, nor the reset that
+/// answers later bytes, so a replica that leaves its master across a
+/// one-way cut is still listed by the master until the link heals.
+fn pump(
+    mut src: TcpStream,
+    mut dst: TcpStream,
+    (sender, receiver): (&str, &str),
+    link: &LinkState,
+) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = match src.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
+        let read = src.read(&mut buf);
         while link.is_held(sender) && !link.closed.load(Ordering::SeqCst) && !link.is_down() {
             thread::sleep(Duration::from_millis(5));
         }
-        if link.is_down() || dst.write_all(&buf[..n]).is_err() {
+        let n = match read {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if link.is_down() {
+            break;
+        }
+        if dst.write_all(&buf[..n]).is_err() {
+            drain_while_held(&mut src, &mut buf, receiver, link);
             break;
         }
     }
     let _ = src.shutdown(Shutdown::Both);
     let _ = dst.shutdown(Shutdown::Both);
+}
+
+/// Reads and drops what `src` sends while the way back from `receiver`
+/// (who has closed) is cut, so the sender learns of the close only when
+/// that direction heals.
+fn drain_while_held(src: &mut TcpStream, buf: &mut [u8], receiver: &str, link: &LinkState) {
+    let _ = src.set_read_timeout(Some(Duration::from_millis(20)));
+    while link.is_held(receiver) && !link.closed.load(Ordering::SeqCst) && !link.is_down() {
+        match src.read(buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(_) => break,
+        }
+    }
 }
