@@ -29,13 +29,18 @@
 //! once. DEBUG is always enabled (real 7.0 needs `enable-debug-command`).
 
 mod big;
+mod bitfield;
+mod bitmap;
 mod config;
 mod ctx;
 pub mod float_parse;
 pub mod glob;
 mod hash;
+mod hll;
+mod hyperloglog;
 mod info;
 mod keys;
+mod lcs;
 mod list;
 pub mod long_double;
 mod multi;
