@@ -3,25 +3,17 @@
 //!
 //! The script below covers all five types, expiry, transactions, CONFIG,
 //! DEBUG POPULATE and many error paths (arity, WRONGTYPE, bad integers and
-//! floats, syntax errors, unknown commands). Each line may start with a mode:
-//! - none: replies must be byte-identical;
-//! - `~`: compared after sorting array elements (at every level), for
-//!   replies in real Redis's hash-table order (KEYS, SMEMBERS of a
-//!   non-integer set, SCAN);
-//! - `%`: integers may differ by up to 50 (PTTL read a few ms apart);
-//! - `?`: sent to both, not compared (random replies such as SPOP; their
-//!   effect is checked by the lines that follow);
-//! - `sleep N`: wait N ms of real time (both servers follow the wall clock).
-//!
-//! Active expiry is switched off on both sides (`DEBUG SET-ACTIVE-EXPIRE 0`)
-//! so that expired keys disappear only when touched, deterministically.
+//! floats, syntax errors, unknown commands); its line modes (`~`, `%`, `?`,
+//! `sleep`) are those of [`support::differential`]. The bitmap, string and
+//! other data commands added since have their own script in
+//! `engine_differential_data.rs`.
 
 mod support;
 
-use replscope::cli::{render, split_args};
-use replscope::cmd::info_text;
+use replscope::cli::split_args;
 use replscope::resp::Frame;
-use replscope::server::{Client, Gate, Outcome, Server};
+use replscope::server::{Client, Server};
+use support::differential::{self, run_ours};
 
 const SCRIPT: &str = r#"
 # ---- strings
@@ -702,93 +694,9 @@ multi
 exec
 "#;
 
-/// Sorts array elements at every level, for hash-table-ordered replies.
-fn normalize(f: Frame) -> Frame {
-    match f {
-        Frame::Array(items) => {
-            let mut items: Vec<Frame> = items.into_iter().map(normalize).collect();
-            items.sort_by_key(Frame::encode);
-            Frame::Array(items)
-        }
-        other => other,
-    }
-}
-
-fn close_enough(a: &Frame, b: &Frame) -> bool {
-    match (a, b) {
-        (Frame::Integer(x), Frame::Integer(y)) => (x - y).abs() <= 50,
-        _ => a == b,
-    }
-}
-
-fn run_ours(server: &mut Server, client: &mut Client, argv: Vec<Vec<u8>>) -> Frame {
-    match server.process(client, argv, support::unix_now_ms(), &Gate::default()) {
-        Outcome::Done { reply, .. } => reply,
-        Outcome::Repl(argv) if argv[0].eq_ignore_ascii_case(b"info") => {
-            // INFO is the node's (it owns the replication section); the
-            // data side's sections are what this test compares.
-            let sections: Vec<&[u8]> = argv[1..].iter().map(Vec::as_slice).collect();
-            Frame::bulk(info_text(
-                server,
-                &sections,
-                support::unix_now_ms(),
-                "role:master",
-            ))
-        }
-        Outcome::Repl(argv) | Outcome::Exec { argv, .. } => {
-            panic!("unexpected replication command {argv:?}")
-        }
-    }
-}
-
 #[test]
 fn every_reply_matches_real_redis() {
-    let mut real = support::RealRedis::start(&["--enable-debug-command", "yes"]);
-    assert_eq!(real.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), Frame::ok());
-    let mut ours = Server::new("0".repeat(40), support::unix_now_ms());
-    ours.active_expire_enabled = false;
-    let mut client = Client::normal();
-    let mut failures = Vec::new();
-    let mut compared = 0;
-    for (n, raw) in SCRIPT.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(ms) = line.strip_prefix("sleep ") {
-            std::thread::sleep(std::time::Duration::from_millis(ms.parse().unwrap_or(0)));
-            continue;
-        }
-        let (mode, text) = match line.chars().next() {
-            Some(c @ ('~' | '%' | '?')) => (c, &line[1..]),
-            _ => (' ', line),
-        };
-        let argv = split_args(text).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
-        let theirs = real.cmd(&argv);
-        let mine = run_ours(&mut ours, &mut client, argv);
-        let same = match mode {
-            '~' => normalize(theirs.clone()) == normalize(mine.clone()),
-            '%' => close_enough(&theirs, &mine),
-            '?' => true,
-            _ => theirs == mine,
-        };
-        compared += 1;
-        if !same {
-            failures.push(format!(
-                "line {}: {text}\n   real: {}\n   ours: {}",
-                n + 1,
-                render(&theirs, false),
-                render(&mine, false)
-            ));
-        }
-    }
-    assert!(compared > 400, "only {compared} commands compared");
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    differential::compare_script(SCRIPT, 401);
 }
 
 /// Field names of one INFO section, in order.

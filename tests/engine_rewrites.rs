@@ -212,6 +212,42 @@ exec
 multi
 set x 2
 discard
+# bitmaps: propagated as sent only when a bit changed or the string grew
+setbit bm 7 1
+setbit bm 7 1
+setbit bm 7 0
+setbit bm 3 0
+setbit bm2 0 0
+bitfield bm set u8 0 255
+bitfield bm set u8 0 255
+bitfield bm get u8 0
+bitfield bm incrby u8 0 0
+bitfield bm overflow fail incrby u8 0 1
+bitfield bmnew overflow fail incrby u2 100 5
+bitfield bmnew set u4 0 0
+bitfield_ro bm get u8 0
+bitop and bmdest bm bm2
+bitop or bmdest nokey
+bitop or bmdest nokey
+set bmttl x ex 100
+setbit bmttl 1 1
+bitop xor bmttl bm
+lcs bm bm2
+touch bm bm2
+# HyperLogLogs: PFADD when it changed a register or created the key,
+# PFMERGE always, PFCOUNT of one key when it refreshed the cached count
+pfadd hll a b c
+pfadd hll a
+pfadd hll
+pfadd hllnew
+pfcount hll
+pfcount hll
+pfcount hll hllnew
+pfadd hll d
+pfcount hll
+pfmerge hllm hll hllnew
+pfmerge hllm
+pfcount nohll
 # SELECT changes
 select 3
 set z 1

@@ -42,6 +42,9 @@ pub fn unlink(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 }
 
 /// EXISTS key [key ...] (a key named twice counts twice)
+///
+/// TOUCH runs this same code: with no LRU clock or LFU counter to update
+/// here, touching a key is looking it up (hits, misses, lazy expiry).
 pub fn exists(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     let n = argv[1..]
         .iter()

@@ -32,12 +32,17 @@
 //! command meets a loading server (a simulated replica loads in one step),
 //! and there is no WATCH, AUTH, ACL, maxmemory or cluster check.
 
+mod bitfield;
+mod bitmap;
 mod config;
 mod ctx;
 pub mod glob;
 mod hash;
+mod hll;
+mod hyperloglog;
 mod info;
 mod keys;
+mod lcs;
 mod list;
 mod multi;
 mod reply;

@@ -9,7 +9,10 @@
 //! modelled: a simulated replica loads its RDB in one step, so no command
 //! ever meets a loading server.
 
-use super::{config, hash, keys, list, multi, server_cmds, set, string, zset, Ctx};
+use super::{
+    bitfield, bitmap, config, hash, hyperloglog, keys, lcs, list, multi, server_cmds, set, string,
+    zset, Ctx,
+};
 use crate::resp::Frame;
 
 /// Command flags that matter to the checks in [`super::process`].
@@ -99,6 +102,11 @@ fn run_by_node(_: &mut Ctx, _: &[Vec<u8>]) -> Frame {
 /// Every command, sorted by name (a unit test checks the order).
 pub static COMMANDS: &[CommandSpec] = &[
     c("append", 3, W, string::append),
+    c("bitcount", -2, R, bitmap::bitcount),
+    c("bitfield", -2, W, bitfield::bitfield),
+    c("bitfield_ro", -2, R, bitfield::bitfield_ro),
+    c("bitop", -4, W, bitmap::bitop),
+    c("bitpos", -3, R, bitmap::bitpos),
     CommandSpec {
         name: "config",
         arity: -2,
@@ -128,6 +136,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("flushall", -1, W, server_cmds::flushall),
     c("flushdb", -1, W, server_cmds::flushdb),
     c("get", 2, R, string::get),
+    c("getbit", 3, R, bitmap::getbit),
     c("getdel", 2, W, string::getdel),
     c("getex", -2, W, string::getex),
     c("getrange", 4, R, string::getrange),
@@ -151,6 +160,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("incrbyfloat", 3, W, string::incrbyfloat),
     c("info", -1, REPL, run_by_node),
     c("keys", 2, R, keys::keys),
+    c("lcs", -3, R, lcs::lcs),
     c("lindex", 3, R, list::lindex),
     c("linsert", 5, W, list::linsert),
     c("llen", 2, R, list::llen),
@@ -171,6 +181,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("pexpire", -3, W, keys::pexpire),
     c("pexpireat", -3, W, keys::pexpireat),
     c("pexpiretime", 2, R, keys::pexpiretime),
+    c("pfadd", -2, W, hyperloglog::pfadd),
+    c("pfcount", -2, R, hyperloglog::pfcount),
+    c("pfmerge", -2, W, hyperloglog::pfmerge),
     c("ping", -1, R, server_cmds::ping),
     c("psetex", 4, W, string::psetex),
     c("psync", -3, REPL_SYNC, run_by_node),
@@ -192,6 +205,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("sdiffstore", -3, W, set::sdiffstore),
     c("select", 2, S, server_cmds::select),
     c("set", -3, W, string::set),
+    c("setbit", 4, W, bitmap::setbit),
     c("setex", 4, W, string::setex),
     c("setnx", 3, W, string::setnx),
     c("setrange", 4, W, string::setrange),
@@ -206,11 +220,14 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("srandmember", -2, R, set::srandmember),
     c("srem", -3, W, set::srem),
     c("strlen", 2, R, string::strlen),
+    c("substr", 4, R, string::getrange),
     c("sunion", -2, R, set::sunion),
     c("sunionstore", -3, W, set::sunionstore),
     c("swapdb", 3, W, keys::swapdb),
     c("sync", 1, REPL_SYNC, run_by_node),
     c("time", 1, S, server_cmds::time),
+    // TOUCH and EXISTS are the same lookup (see keys::exists).
+    c("touch", -2, R, keys::exists),
     c("ttl", 2, R, keys::ttl),
     c("type", 2, R, keys::type_),
     c("unlink", -2, W, keys::unlink),

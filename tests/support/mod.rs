@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod differential;
+
 use replscope::resp::{encode_command, Decoder, Frame};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
