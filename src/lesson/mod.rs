@@ -60,10 +60,13 @@ pub struct LessonStep {
     pub title: String,
     /// Paragraphs of `say:` text (an empty `say:` starts a new one).
     pub text: Vec<String>,
-    /// The scenario lines of the step, run when the step starts.
+    /// The scenario lines before `until:`, run when the step starts.
     pub actions: Vec<ScriptStep>,
     /// `until:`: after its lines, the world runs until this holds.
     pub until: Option<Located>,
+    /// The scenario lines after `until:`, run once it holds (an `expect`
+    /// there checks what the learner now sees).
+    pub after: Vec<ScriptStep>,
     /// `show:` targets: what the page points at.
     pub show: Vec<String>,
     /// `task:` with its check, hint and solution.

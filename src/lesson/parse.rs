@@ -19,7 +19,16 @@ const DIRECTIVES: [&str; 11] = [
 ];
 
 /// The `show:` targets the page knows how to point at.
-const SHOW_KINDS: [&str; 7] = ["node", "link", "backlog", "buffer", "phases", "console", "psync"];
+const SHOW_KINDS: [&str; 8] = [
+    "node",
+    "link",
+    "backlog",
+    "buffer",
+    "phases",
+    "console",
+    "psync",
+    "calculator",
+];
 
 /// Parses a lesson; `id` is its file name without the extension.
 pub fn parse(id: &str, text: &str) -> Result<Lesson, LessonError> {
@@ -103,6 +112,7 @@ impl Builder {
 
     fn scenario(&mut self, step: ScriptStep) {
         match self.lesson.steps.last_mut() {
+            Some(s) if s.until.is_some() => s.after.push(step),
             Some(s) => s.actions.push(step),
             None => self.lesson.setup.push(step),
         }
@@ -139,6 +149,7 @@ impl Builder {
                 text: Vec::new(),
                 actions: Vec::new(),
                 until: None,
+                after: Vec::new(),
                 show: Vec::new(),
                 task: None,
             }),

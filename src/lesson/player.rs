@@ -105,6 +105,9 @@ impl Player {
                 return Err(Self::error(n, u.line, m));
             }
         }
+        for a in &step.after {
+            world::run_line(&mut sim, a).map_err(|m| Self::error(n, a.line, m))?;
+        }
         self.shown.truncate(n);
         self.begun.truncate(n);
         self.shown.push(sim.clone());
