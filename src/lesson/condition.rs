@@ -32,11 +32,29 @@ pub struct Condition {
 /// One thing to look at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Atom {
-    Phase { node: String, phase: Phase },
-    Info { node: String, field: String, op: Op, value: String },
-    Psync { node: String, result: String },
-    Link { from: String, to: String, up: bool },
-    Event { kind: String, node: Option<String> },
+    Phase {
+        node: String,
+        phase: Phase,
+    },
+    Info {
+        node: String,
+        field: String,
+        op: Op,
+        value: String,
+    },
+    Psync {
+        node: String,
+        result: String,
+    },
+    Link {
+        from: String,
+        to: String,
+        up: bool,
+    },
+    Event {
+        kind: String,
+        node: Option<String>,
+    },
 }
 
 /// A comparison.
@@ -161,7 +179,11 @@ fn parse_op(op: &str) -> Result<Op, String> {
         "<=" => Op::Le,
         ">" => Op::Gt,
         ">=" => Op::Ge,
-        _ => return Err(format!("unknown comparison '{op}' (expected = != < <= > >=)")),
+        _ => {
+            return Err(format!(
+                "unknown comparison '{op}' (expected = != < <= > >=)"
+            ))
+        }
     })
 }
 

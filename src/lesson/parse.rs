@@ -45,9 +45,8 @@ pub fn parse(id: &str, text: &str) -> Result<Lesson, LessonError> {
         }
         script_text.push('\n');
     }
-    let script = scenario::parse(&script_text).map_err(|e| {
-        LessonError::at(e.line, format!("column {}: {}", e.column, e.message))
-    })?;
+    let script = scenario::parse(&script_text)
+        .map_err(|e| LessonError::at(e.line, format!("column {}: {}", e.column, e.message)))?;
     let by_line: BTreeMap<usize, ScriptStep> =
         script.steps.into_iter().map(|s| (s.line, s)).collect();
     let mut b = Builder::new(id);
@@ -306,7 +305,10 @@ mod tests {
         let e = parse("x", &bad).unwrap_err();
         assert_eq!(e.line, 7, "{e}");
         let bad = SMALL.replace("hint:", "hnit:");
-        assert!(parse("x", &bad).unwrap_err().message.contains("unknown directive 'hnit:'"));
+        assert!(parse("x", &bad)
+            .unwrap_err()
+            .message
+            .contains("unknown directive 'hnit:'"));
         let bad = SMALL.replace("solve: link A B down\n", "");
         let e = parse("x", &bad).unwrap_err();
         assert_eq!((e.step, e.line), (Some(1), 10));
