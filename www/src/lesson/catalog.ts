@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The shipped lessons, read from the repository's lessons/ folder at build
 // time (one file per lesson; the id is the file name without `.lesson`,
 // and the list is in file-name order), plus lessons the user opens from a
