@@ -76,7 +76,8 @@ export class LessonPanel {
     );
     const text = v.text.filter((p) => p !== '').map((p) => el('p', { text: p }));
     const extra = v.show.includes('calculator') ? [calculator()] : [];
-    replace(this.body, head, el('h2', { class: 'lesson-step-title', attrs: { id: 'lesson-step-title' }, text: v.step_title }), ...text, ...extra, nav);
+    const title = el('h2', { class: 'lesson-step-title', attrs: { id: 'lesson-step-title' }, text: v.step_title });
+    replace(this.body, head, title, el('div', { class: 'lesson-text' }, ...text, ...extra), nav);
   }
 
   private drawTask(v: StepView): void {
