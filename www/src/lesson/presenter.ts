@@ -6,8 +6,15 @@
 import { el } from '../dom';
 import { describeEvent, isStreamEvent } from '../format';
 import type { Store } from '../store';
+import type { TraceEvent } from '../types';
 
 export interface PresenterHooks { next(): void; previous(): void; lessonOpen(): boolean; changed(): void }
+
+/** Whether an event belongs in the caption: not routine stream traffic,
+ * and not an INFO read (the lessons' own checks run INFO on the consoles). */
+function captionWorthy(e: TraceEvent): boolean {
+  return !isStreamEvent(e) && !(e.type === 'command' && /^INFO\b/i.test(String((e as { command?: unknown }).command ?? '')));
+}
 
 export class Presenter {
   readonly caption: HTMLElement;
@@ -31,12 +38,12 @@ export class Presenter {
     this.hooks.changed();
   }
 
-  /** The caption: the newest event that is not routine stream traffic. */
+  /** The caption: the newest event worth a caption. */
   render(): void {
     const events = this.store.events;
     let text = '';
     for (let i = events.length - 1; i >= 0; i--) {
-      if (!isStreamEvent(events[i])) { text = `${events[i].node}: ${describeEvent(events[i])}`; break; }
+      if (captionWorthy(events[i])) { text = `${events[i].node}: ${describeEvent(events[i])}`; break; }
     }
     if (text === this.lastCaption) return;
     this.lastCaption = text;
