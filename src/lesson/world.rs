@@ -112,7 +112,7 @@ pub fn event_since(sim: &Sim, since: u64, kind: &str, node: Option<&str>) -> boo
         .iter()
         .rev()
         .take_while(|e| e.seq >= since)
-        .any(|e| node.is_none_or(|n| &*e.node == n) && kind_name(&e.kind) == Some(kind.into()))
+        .any(|e| node.map_or(true, |n| &*e.node == n) && kind_name(&e.kind) == Some(kind.into()))
 }
 
 /// An event kind's `type`, as the trace's JSON writes it.
