@@ -36,6 +36,8 @@
 //! - [`vec_map`] — small ordered maps kept as sorted vectors.
 //! - [`scenario`] — the line-based scenario script shared by the CLI, the
 //!   tests and the page.
+//! - [`lesson`] — guided lessons: steps over a scenario, run-until
+//!   conditions, tasks checked live and headless.
 //! - [`view`] — the serializable snapshot the page renders from.
 //! - [`playground`] — the page's world: the simulator plus the console,
 //!   the write load, undoable actions, scripts and share links.
@@ -45,6 +47,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod db;
+pub mod lesson;
 pub mod net;
 pub mod node;
 pub mod num;

@@ -39,6 +39,8 @@ fn user_error(e: playground::PlaygroundError) -> JsError {
 #[wasm_bindgen]
 pub struct Playground {
     inner: Inner,
+    /// The lesson being played, if any (see the lesson methods below).
+    lesson: Option<crate::lesson::Player>,
 }
 
 #[wasm_bindgen]
@@ -49,6 +51,7 @@ impl Playground {
         console_error_panic_hook::set_once();
         Playground {
             inner: Inner::new(seed),
+            lesson: None,
         }
     }
 
@@ -58,6 +61,7 @@ impl Playground {
         console_error_panic_hook::set_once();
         Playground {
             inner: Inner::default_world(seed),
+            lesson: None,
         }
     }
 
@@ -203,5 +207,78 @@ impl Playground {
     /// The share-link fragment for this session.
     pub fn share_fragment(&self) -> String {
         self.inner.share_fragment()
+    }
+}
+
+/// Lessons (`src/lesson/`). A lesson's world replaces this handle's world;
+/// the console, links and time then act on it as usual, and the lesson
+/// reads it to check the task. Step views cross as JSON like the snapshots.
+#[wasm_bindgen]
+impl Playground {
+    /// A lesson's list entry without playing it: `{id, title, about, steps}`.
+    pub fn lesson_summary(id: &str, text: &str) -> Result<JsValue, JsError> {
+        let l = crate::lesson::parse(id, text).map_err(|e| JsError::new(&e.to_string()))?;
+        #[derive(Serialize)]
+        struct Summary<'a> {
+            id: &'a str,
+            title: &'a str,
+            about: &'a str,
+            steps: usize,
+        }
+        to_js(&Summary {
+            id,
+            title: &l.title,
+            about: &l.about,
+            steps: l.steps.len(),
+        })
+    }
+
+    /// Opens a lesson at `step` (1-based) on a fresh world: the step view.
+    pub fn lesson_open(&mut self, id: &str, text: &str, step: u32) -> Result<JsValue, JsError> {
+        let lesson_error = |e: crate::lesson::LessonError| JsError::new(&e.to_string());
+        let l = crate::lesson::parse(id, text).map_err(lesson_error)?;
+        let (mut player, sim) = crate::lesson::Player::open(l).map_err(lesson_error)?;
+        let target = (step.max(1) - 1) as usize;
+        let sim = player.go_to(sim, target).map_err(lesson_error)?;
+        self.inner = Inner::from_sim(sim);
+        self.lesson = Some(player);
+        self.lesson_state()
+    }
+
+    /// The next step (solving the task first if it is not done); the same
+    /// view at the last step.
+    pub fn lesson_next(&mut self) -> Result<JsValue, JsError> {
+        let Some(player) = self.lesson.as_mut() else {
+            return Err(JsError::new("no lesson is open"));
+        };
+        let next = player
+            .next(self.inner.sim().clone())
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        if let Some(sim) = next {
+            self.inner = Inner::from_sim(sim);
+        }
+        self.lesson_state()
+    }
+
+    /// The previous step, exactly as it was first shown.
+    pub fn lesson_previous(&mut self) -> Result<JsValue, JsError> {
+        if let Some(sim) = self.lesson.as_mut().and_then(|p| p.previous()) {
+            self.inner = Inner::from_sim(sim);
+        }
+        self.lesson_state()
+    }
+
+    /// The current step, its task checked against the world now; `null`
+    /// when no lesson is open.
+    pub fn lesson_state(&self) -> Result<JsValue, JsError> {
+        match &self.lesson {
+            Some(p) => to_js(&p.view(self.inner.sim())),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Leaves the lesson; the world stays as it is.
+    pub fn lesson_close(&mut self) {
+        self.lesson = None;
     }
 }

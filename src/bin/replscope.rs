@@ -2,7 +2,13 @@
 //!
 //! ```text
 //! replscope run FILE [--json] [--trace FILE] [--seed N]
+//! replscope lesson check FILE
 //! ```
+//!
+//! `lesson check FILE` plays a lesson (`docs/LESSONS.md`) headless and
+//! proves its claims: every step's `until:` is reached, every task is false
+//! before its solution and true after. It exits 1 naming the step and the
+//! line of the first claim that does not hold, 2 if the file cannot be read.
 //!
 //! Runs a scenario script (`-` reads it from stdin) on a fresh simulator and
 //! prints each command and its reply the way redis-cli would (`A> SET foo
@@ -22,7 +28,8 @@ use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: replscope run FILE [--json] [--trace FILE] [--seed N]\n\
+const USAGE: &str = "usage: replscope run FILE [--json] [--trace FILE] [--seed N]\
+                     \n       replscope lesson check FILE\n\
                      \n  FILE          a scenario script, or - for stdin\
                      \n  --json        one JSON object per command instead of redis-cli output\
                      \n  --trace FILE  write the simulator's trace as JSON lines\
@@ -39,6 +46,11 @@ struct Options {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [lesson, check, file] = args.as_slice() {
+        if lesson == "lesson" && check == "check" {
+            return ExitCode::from(lesson_check(file));
+        }
+    }
     let options = match parse_args(&args) {
         Ok(o) => o,
         Err(message) => {
@@ -47,6 +59,34 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(run(&options))
+}
+
+/// `lesson check FILE`: 0 when every claim holds, 1 naming the first that
+/// does not, 2 when the file cannot be read.
+fn lesson_check(file: &str) -> u8 {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("replscope: cannot read {file}: {e}");
+            return 2;
+        }
+    };
+    let id = std::path::Path::new(file)
+        .file_stem()
+        .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+    match replscope::lesson::check(&id, &text) {
+        Ok(r) => {
+            println!(
+                "{file}: ok, {} steps, {} tasks, {} virtual ms",
+                r.steps, r.tasks, r.virtual_ms
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            1
+        }
+    }
 }
 
 /// `run FILE` plus options, in any order after `run`.

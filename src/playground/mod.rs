@@ -186,6 +186,20 @@ impl Playground {
         }
     }
 
+    /// A world that continues from `sim` (a lesson's step), with no loads
+    /// and nothing to undo yet.
+    pub fn from_sim(sim: Sim) -> Playground {
+        let mut pg = Playground {
+            sim,
+            loads: Vec::new(),
+            marks: VecDeque::new(),
+            timelines: Timelines::default(),
+        };
+        pg.timelines.rebuild(pg.sim.trace());
+        pg.update_timelines();
+        pg
+    }
+
     /// The default world ([`DEFAULT_SCRIPT`], a light load on A), run until
     /// the snapshot has just started crossing the link to B.
     pub fn default_world(seed: u64) -> Playground {

@@ -18,6 +18,7 @@ import { Narration } from './panels/narration';
 import { Phases } from './panels/phases';
 import { initialWorld, Scenario } from './panels/scenario';
 import { Topology } from './panels/topology';
+import { isLessonHash, mountLessons } from './lesson';
 
 interface Panel { root: HTMLElement; render(): void }
 
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
     status.dataset.state = 'error';
     return;
   }
-  const world = initialWorld(location.hash);
+  const world = initialWorld(isLessonHash(location.hash) ? '' : location.hash);
   const store = new Store(world.model);
   store.onNotice(notices());
   if (world.error !== null) store.notice(world.error, true);
@@ -80,7 +81,11 @@ async function start(): Promise<void> {
   document.body.append(help.root);
   mountTabs(store, tabPanels);
   slot('help-button').addEventListener('click', () => store.setUi({ help: !store.ui.help }));
-  window.addEventListener('hashchange', () => scenario.openLink(location.hash));
+  const lessons = mountLessons(store);
+  window.addEventListener('hashchange', () => {
+    if (isLessonHash(location.hash)) lessons.openHash(location.hash);
+    else scenario.openLink(location.hash);
+  });
 
   let dirty = true;
   store.subscribe(() => { dirty = true; });
@@ -123,6 +128,7 @@ async function start(): Promise<void> {
   (window as unknown as { replscope: { store: Store; frameWork: number[] } }).replscope = { store, frameWork: work };
   // A newcomer should see the sync move at once.
   if (world.report === null) store.setUi({ playing: true });
+  lessons.start(location.hash);
 }
 
 function mountTabs(store: Store, panels: Record<Tab, Panel>): void {

@@ -39,6 +39,9 @@ export class Model {
     }
   }
 
+  /** The wasm handle itself, for the lesson calls (www/src/lesson/api.ts). */
+  get handle(): Playground { return this.pg; }
+
   /** Releases the world's wasm memory; the model is unusable afterwards. */
   free(): void { this.pg.free(); }
 
