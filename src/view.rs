@@ -54,6 +54,7 @@ use serde::Serialize;
 
 /// The whole world.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct View {
     pub seed: u64,
     pub time_ms: u64,
@@ -68,6 +69,7 @@ pub struct View {
 
 /// One node.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct NodeView {
     pub name: String,
     pub port: u16,
@@ -96,6 +98,7 @@ pub struct NodeView {
 
 /// Keys of one non-empty database.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct DbView {
     pub db: usize,
     pub keys: u64,
@@ -104,6 +107,7 @@ pub struct DbView {
 
 /// A master's view of one replica.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ReplicaView {
     pub name: String,
     pub state: String,
@@ -118,6 +122,7 @@ pub struct ReplicaView {
 
 /// The backlog's window.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct BacklogView {
     pub first_byte_offset: i64,
     pub last_byte_offset: i64,
@@ -127,6 +132,7 @@ pub struct BacklogView {
 
 /// A running BGSAVE.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct BgsaveView {
     pub target: String,
     pub started_ms: u64,
@@ -134,6 +140,7 @@ pub struct BgsaveView {
 
 /// The last PSYNC decision about a replica.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct PsyncView {
     pub master: String,
     pub result: String,
@@ -142,6 +149,7 @@ pub struct PsyncView {
 
 /// An RDB being received.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct TransferView {
     pub received: u64,
     pub total: i64,
@@ -149,6 +157,7 @@ pub struct TransferView {
 
 /// A link and what is on it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct LinkView {
     pub a: String,
     pub b: String,
@@ -163,6 +172,7 @@ pub struct LinkView {
 
 /// Bytes on the wire.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct MessageView {
     pub from: String,
     pub to: String,

@@ -29,6 +29,7 @@ pub const TRACE_CAP: usize = 50_000;
 
 /// Which step of a sync an event belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Not part of a sync: console commands, link changes, nodes coming and going.
@@ -51,6 +52,7 @@ pub enum Phase {
 
 /// One event of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Event {
     /// Position in the whole history (never reused, keeps counting past the cap).
     pub seq: u64,
@@ -71,6 +73,7 @@ pub struct Event {
 
 /// What happened. Field names are part of the page's contract (see `view`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
     /// A node joined the world.

@@ -3,7 +3,7 @@ import { bandwidth, bytes, clock, describeEvent, isStreamEvent, num, shortId, sp
 import type { TraceEvent } from './types';
 
 const ev = (type: string, fields: Record<string, unknown> = {}): TraceEvent =>
-  ({ seq: 1, time_ms: 5, node: 'A', replica: 'B', phase: 'handshake', type, ...fields });
+  ({ seq: 1, time_ms: 5, node: 'A', replica: 'B', phase: 'handshake', type, ...fields }) as unknown as TraceEvent;
 
 describe('numbers and sizes', () => {
   it('formats like a person reads them', () => {

@@ -20,7 +20,7 @@ function node(name: string, master: string | null, extra: Partial<NodeView> = {}
 }
 
 function view(nodes: NodeView[]): View {
-  return { seed: 1, time_ms: 2500, unix_ms: 0, nodes, links: [], trace_len: 0, next_seq: 0, trace_hash: '0' };
+  return { seed: 1, time_ms: 2500, unix_ms: 0, nodes, links: [], trace_len: 0, last_seq: null, next_seq: 0, trace_hash: '0' };
 }
 
 describe('store samples', () => {
@@ -75,7 +75,7 @@ describe('names, focus and narration', () => {
 
 describe('event filters and the sequence diagram', () => {
   const e = (type: string, nodeName: string, replica: string | null): TraceEvent =>
-    ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING' });
+    ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING' }) as unknown as TraceEvent;
   const nodes = [node('A', null), node('B', 'A')];
 
   it('draws handshake commands from the replica and chunks into it', () => {
