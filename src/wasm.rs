@@ -20,6 +20,7 @@
 
 use crate::playground::{self, share, Playground as Inner};
 use crate::scenario::LinkChange;
+use crate::view::EventView;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -167,7 +168,8 @@ impl Playground {
     /// The newest `max` trace events with `seq >= since` (without `stream`,
     /// leaving out propagated/applied writes, ACKs and the load's writes).
     pub fn events(&self, since: f64, max: u32, stream: bool) -> Result<JsValue, JsError> {
-        to_js(&self.inner.events(since as u64, max as usize, stream))
+        let events = self.inner.events(since as u64, max as usize, stream);
+        to_js(&events.into_iter().map(EventView::of).collect::<Vec<_>>())
     }
 
     /// A node's first `limit` keys matching the glob `pattern`: `{rows, total}`.

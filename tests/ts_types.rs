@@ -18,7 +18,7 @@ use replscope::playground::load::Load;
 use replscope::playground::timeline::{SyncStep, Timeline};
 use replscope::playground::{ConsoleReply, PageState, RunReport, TranscriptRow};
 use replscope::sim::links::Payload;
-use replscope::sim::trace::{Event, Kind, Phase};
+use replscope::sim::trace::{Event, Kind, Message, Phase};
 use replscope::view::*;
 use std::path::Path;
 use ts_rs::{Config, TS};
@@ -47,7 +47,9 @@ fn generated() -> String {
         decl::<TransferView>(&cfg),
         decl::<LinkView>(&cfg),
         decl::<MessageView>(&cfg),
+        decl::<EventView>(&cfg),
         decl::<Event>(&cfg),
+        decl::<Message>(&cfg),
         decl::<Kind>(&cfg),
         decl::<Load>(&cfg),
         decl::<SyncStep>(&cfg),

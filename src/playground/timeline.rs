@@ -210,6 +210,7 @@ mod tests {
             replica: Some(replica.into()),
             phase,
             kind: Kind::Flush { keys: 0 },
+            message: None,
         }
     }
 

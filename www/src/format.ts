@@ -119,13 +119,3 @@ export function describeEvent(e: TraceEvent): string {
     default: return (e as { type: string }).type.replace(/_/g, ' ');
   }
 }
-
-/** The write load's commands (see src/playground/load.rs). */
-const LOAD_WRITE = /^SET load:\d+ \d+$/;
-
-/** True for the events that flood the log under a write load. */
-export function isStreamEvent(e: TraceEvent): boolean {
-  return e.type === 'propagate' || e.type === 'applied' || e.type === 'ack_sent'
-    || e.type === 'ack_received' || e.type === 'keepalive'
-    || (e.type === 'command' && LOAD_WRITE.test(String(e.command)));
-}

@@ -8,10 +8,13 @@ export type {
   Phase, ReplicaView, RunReport, Timeline, View,
 } from './generated/types';
 
-import type { Event } from './generated/types';
+import type { EventView } from './generated/types';
 
-/** A trace event (`sim::trace::Event`, its `Kind` flattened in with `type`). */
-export type TraceEvent = Event;
+/**
+ * A trace event as the page gets it (`view::EventView`: `sim::trace::Event`
+ * with its `Kind` flattened in as `type`, its `message` ends and `stream`).
+ */
+export type TraceEvent = EventView;
 
 /** One kind of trace event, by its `type`. */
 export type EventOf<T extends TraceEvent['type']> = Extract<TraceEvent, { type: T }>;
