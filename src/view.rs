@@ -2,8 +2,8 @@
 //! world at the current virtual time.
 //!
 //! The page never computes replication state itself; it reads this. Field
-//! names below are the JSON names (the page's TypeScript mirrors them; keep
-//! both in step when changing one).
+//! names below are the JSON names; the page's TypeScript types are
+//! generated from these structs (tests/ts_types.rs), never written by hand.
 //!
 //! ```text
 //! View      { seed, time_ms, unix_ms, nodes: NodeView[], links: LinkView[],
