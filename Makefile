@@ -61,7 +61,8 @@ WASM_BENCH_PKG := $(abspath target/wasm-bench-pkg)
 # (bench/wasm, --target nodejs); the table is printed and saved to
 # bench/results/compare.txt. BENCH_QUICK=1 shrinks every size 10x.
 # Then the page's own benchmark: asset size, time to interactive, and p95
-# frame time with 32 nodes and 2,000 writes/s, in headless Chromium.
+# frame time with 32 nodes and 2,000 writes/s, in headless Chromium, and the
+# wasm boundary: the per-frame snapshot as a JSON string vs serde-wasm-bindgen.
 bench: page
 	wasm-pack --log-level warn build --release --target nodejs --out-dir $(WASM_BENCH_PKG) --no-pack bench/wasm
 	REPLSCOPE_WASM_PKG=$(WASM_BENCH_PKG) cargo bench --bench compare

@@ -27,6 +27,7 @@ pub type NodeId = u32;
 /// What some bytes on a link are, for drawing them (the receiver only ever
 /// sees bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Payload {
     /// Commands: the handshake, the replication stream, ACKs.

@@ -2,8 +2,8 @@
 //! world at the current virtual time.
 //!
 //! The page never computes replication state itself; it reads this. Field
-//! names below are the JSON names (the page's TypeScript mirrors them; keep
-//! both in step when changing one).
+//! names below are the JSON names; the page's TypeScript types are
+//! generated from these structs (tests/ts_types.rs), never written by hand.
 //!
 //! ```text
 //! View      { seed, time_ms, unix_ms, nodes: NodeView[], links: LinkView[],
@@ -17,7 +17,11 @@
 //!             replicas: ReplicaView[], backlog: BacklogView | null,
 //!             bgsave: BgsaveView | null, sync_phase, last_psync: PsyncView | null,
 //!             transfer: TransferView | null, sync_full, sync_partial_ok,
-//!             sync_partial_err, wait_blocked }
+//!             sync_partial_err, wait_blocked,
+//!             master_backlog_covers (replicas: does the master's backlog still
+//!             hold the next byte this replica needs? null without a backlog),
+//!             pending_fork_at_ms (masters: virtual ms from which the next
+//!             replication cron forks the BGSAVE replicas wait for, null if none) }
 //! DbView    { db, keys, expires }
 //! ReplicaView { name, state ("wait_bgsave_start" | "wait_bgsave_end" | "send_bulk" | "online"),
 //!             info_state (as INFO shows it: "wait_bgsave" | "send_bulk" | "online"),
@@ -33,6 +37,9 @@
 //!             fin (a connection close), text, bytes,
 //!             progress_permille (0..=1000 of the RDB sent, RDB only, else null),
 //!             depart_ms, arrive_ms }
+//! EventView { ...Event (see `sim::trace`: seq, time_ms, node, replica, phase,
+//!             type and its fields, message: {from, to} | null),
+//!             stream (one of the replication stream's routine events) }
 //! ```
 //!
 //! Every number is an integer: the page parses the snapshot from JSON every
@@ -48,13 +55,14 @@ use crate::node::Node;
 use crate::repl::ReplState;
 use crate::resp::parse_frame;
 use crate::sim::links::Flight;
-use crate::sim::trace::Phase;
+use crate::sim::trace::{Event, Phase};
 use crate::sim::world::World;
 use crate::sim::Sim;
 use serde::Serialize;
 
 /// The whole world.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct View {
     pub seed: u64,
     pub time_ms: u64,
@@ -69,6 +77,7 @@ pub struct View {
 
 /// One node.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct NodeView {
     pub name: String,
     pub port: u16,
@@ -93,10 +102,39 @@ pub struct NodeView {
     pub sync_partial_ok: u64,
     pub sync_partial_err: u64,
     pub wait_blocked: bool,
+    /// For a replica: whether its master's backlog still holds the next
+    /// byte it needs (`Backlog::covers`), i.e. whether a reconnect could
+    /// continue as far as the backlog goes.
+    pub master_backlog_covers: Option<bool>,
+    /// For a master with replicas in `wait_bgsave_start`: the virtual time
+    /// from which the replication cron forks for them (the diskless delay).
+    pub pending_fork_at_ms: Option<u64>,
+}
+
+/// A trace event as the page lists it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: Event,
+    /// One of the replication stream's routine events (propagated and
+    /// applied writes, ACKs, keepalives, the write load's commands), which
+    /// the page can hide.
+    pub stream: bool,
+}
+
+impl EventView {
+    pub fn of(event: Event) -> EventView {
+        EventView {
+            stream: crate::playground::is_stream_event(&event),
+            event,
+        }
+    }
 }
 
 /// Keys of one non-empty database.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct DbView {
     pub db: usize,
     pub keys: u64,
@@ -105,6 +143,7 @@ pub struct DbView {
 
 /// A master's view of one replica.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ReplicaView {
     pub name: String,
     pub state: String,
@@ -119,6 +158,7 @@ pub struct ReplicaView {
 
 /// The backlog's window.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct BacklogView {
     pub first_byte_offset: i64,
     pub last_byte_offset: i64,
@@ -128,6 +168,7 @@ pub struct BacklogView {
 
 /// A running BGSAVE.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct BgsaveView {
     pub target: String,
     pub started_ms: u64,
@@ -135,6 +176,7 @@ pub struct BgsaveView {
 
 /// The last PSYNC decision about a replica.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct PsyncView {
     pub master: String,
     pub result: String,
@@ -143,6 +185,7 @@ pub struct PsyncView {
 
 /// An RDB being received.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct TransferView {
     pub received: u64,
     pub total: i64,
@@ -150,6 +193,7 @@ pub struct TransferView {
 
 /// A link and what is on it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct LinkView {
     pub a: String,
     pub b: String,
@@ -164,6 +208,7 @@ pub struct LinkView {
 
 /// Bytes on the wire.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct MessageView {
     pub from: String,
     pub to: String,
@@ -200,6 +245,7 @@ fn node_view(world: &World, n: &Node) -> NodeView {
     let link = r.link.as_ref();
     let master_client = link.and_then(|l| l.master.as_ref().or(l.cached.as_ref()));
     let stats = &n.server.stats;
+    let slave_repl_offset = link.map(|_| master_client.map_or(1, |m| m.reploff));
     NodeView {
         name: n.name.clone(),
         port: n.server.config.port,
@@ -218,7 +264,7 @@ fn node_view(world: &World, n: &Node) -> NodeView {
         replid2: r.replid2.clone(),
         master_repl_offset: r.master_repl_offset,
         second_repl_offset: r.second_repl_offset,
-        slave_repl_offset: link.map(|_| master_client.map_or(1, |m| m.reploff)),
+        slave_repl_offset,
         keys: n.server.keyspace.key_count() as u64,
         dbs: db_views(n),
         replicas: replica_views(world, n),
@@ -248,7 +294,24 @@ fn node_view(world: &World, n: &Node) -> NodeView {
         sync_partial_ok: stats.sync_partial_ok,
         sync_partial_err: stats.sync_partial_err,
         wait_blocked: n.wait.is_some(),
+        master_backlog_covers: slave_repl_offset.and_then(|o| master_backlog_covers(world, n, o)),
+        pending_fork_at_ms: n
+            .pending_fork_at_s(unix_s(world))
+            .map(|at| (at * 1000 - crate::net::EPOCH_UNIX_MS).max(0) as u64),
     }
+}
+
+/// Virtual now in unix seconds, as the nodes' clocks read it.
+fn unix_s(world: &World) -> i64 {
+    crate::net::unix_ms(world.now_ms).div_euclid(1000)
+}
+
+/// Whether the backlog of `n`'s master holds the byte after `reploff`,
+/// the one a PSYNC from `n` would ask for first.
+fn master_backlog_covers(world: &World, n: &Node, reploff: i64) -> Option<bool> {
+    let host = &n.repl.link.as_ref()?.host;
+    let master = world.nodes.values().find(|m| &m.name == host)?;
+    Some(master.repl.backlog.as_ref()?.covers(reploff + 1).is_covered())
 }
 
 fn db_views(n: &Node) -> Vec<DbView> {
@@ -273,7 +336,7 @@ fn replica_views(world: &World, n: &Node) -> Vec<ReplicaView> {
         .filter_map(|c| n.peers.get(c).map(|p| (c, p)))
         .filter_map(|(c, p)| p.slave.as_ref().map(|s| (c, p, s)))
         .map(|(c, p, s)| {
-            let lag = s.lag_s(crate::net::unix_ms(world.now_ms).div_euclid(1000));
+            let lag = s.lag_s(unix_s(world));
             ReplicaView {
                 name: p.name.clone(),
                 state: s.state.name().into(),
@@ -384,7 +447,84 @@ fn commands_text(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::permille;
+    use super::*;
+    use crate::sim::trace::{Kind, Message};
+
+    fn run(sim: &mut Sim, node: &str, line: &str) {
+        let argv = line.split(' ').map(|a| a.as_bytes().to_vec()).collect();
+        sim.command(node, argv).expect(line);
+    }
+
+    fn node<'a>(v: &'a View, name: &str) -> &'a NodeView {
+        v.nodes.iter().find(|n| n.name == name).expect(name)
+    }
+
+    fn first_time(sim: &Sim, f: impl Fn(&Kind) -> bool) -> u64 {
+        sim.trace()
+            .iter()
+            .find(|e| f(&e.kind))
+            .expect("an event")
+            .time_ms
+    }
+
+    #[test]
+    fn the_diskless_delay_ends_when_the_view_says() {
+        let mut sim = Sim::new(3);
+        sim.add_node("A").unwrap();
+        sim.add_node("B").unwrap();
+        run(&mut sim, "A", "CONFIG SET repl-diskless-sync-delay 5");
+        run(&mut sim, "B", "REPLICAOF A");
+        sim.run_for(100);
+        let asked = first_time(&sim, |k| matches!(k, Kind::PsyncDecision { .. }));
+        let epoch = crate::sim::EPOCH_UNIX_MS;
+        let due = (((epoch + asked as i64).div_euclid(1000) + 5) * 1000 - epoch) as u64;
+        assert_eq!(node(&sim.view(), "A").pending_fork_at_ms, Some(due));
+        sim.run_for(7_000);
+        assert_eq!(node(&sim.view(), "A").pending_fork_at_ms, None);
+        let forked = first_time(&sim, |k| matches!(k, Kind::BgsaveStarted { .. }));
+        assert!((due..due + 1000).contains(&forked), "{forked} vs {due}");
+    }
+
+    #[test]
+    fn messages_keep_their_ends_and_coverage_is_the_backlogs() {
+        let mut sim = Sim::new(5);
+        for n in ["A", "B", "C"] {
+            sim.add_node(n).unwrap();
+        }
+        run(&mut sim, "A", "CONFIG SET repl-backlog-size 16384");
+        run(&mut sim, "B", "REPLICAOF A");
+        sim.run_for(8_000);
+        assert_eq!(node(&sim.view(), "B").master_backlog_covers, Some(true));
+        sim.link_down("A", "B").unwrap();
+        run(&mut sim, "A", &format!("SET big {}", "x".repeat(20_000)));
+        let v = sim.view();
+        let b = node(&v, "B");
+        let backlog = sim.node("A").unwrap().repl.backlog.as_ref().unwrap();
+        let next = b.slave_repl_offset.unwrap() + 1;
+        assert!(!backlog.covers(next));
+        assert_eq!(b.master_backlog_covers, Some(false));
+        assert_eq!(node(&v, "A").master_backlog_covers, None);
+
+        run(&mut sim, "B", "REPLICAOF C");
+        sim.run_for(8_000);
+        let ends = |kind: fn(&Kind) -> bool| -> Vec<(String, String)> {
+            let t = sim.trace().iter().filter(|e| kind(&e.kind));
+            t.filter_map(|e| e.message.as_ref())
+                .map(|Message { from, to }| (from.to_string(), to.to_string()))
+                .collect()
+        };
+        let psyncs =
+            ends(|k| matches!(k, Kind::HandshakeSent { command } if command.starts_with("PSYNC")));
+        let to = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(psyncs, [to("B", "A"), to("B", "C")]);
+        let decisions = ends(|k| matches!(k, Kind::PsyncDecision { .. }));
+        assert_eq!(decisions, [to("A", "B"), to("C", "B")]);
+        let untouched = sim
+            .trace()
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::Propagate { .. }));
+        assert!(untouched.into_iter().all(|e| e.message.is_none()));
+    }
 
     #[test]
     fn permille_rounds_down_and_caps_at_the_whole() {

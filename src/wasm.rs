@@ -8,23 +8,37 @@
 //! message to show. The logic lives in `crate::playground`, which the
 //! native tests exercise; this file only translates.
 //!
-//! A snapshot crosses as one JSON string that the browser's `JSON.parse`
-//! turns into objects: one call across the boundary per snapshot instead
-//! of one per field (what `serde-wasm-bindgen` does). That is for the
-//! download: serde_json's writer is one small piece of code, where
-//! building objects field by field took glue for every field type (the
-//! module is 3 KB smaller gzipped). It is not faster: a 32-node `view()`
-//! takes about 0.45 ms against 0.34 ms before (JSON.parse is 0.09 ms of
-//! it), a small part of a 16.7 ms frame. Snapshots hold no floating-point
-//! numbers, so no float formatting comes along either.
+//! Two ways across, chosen by measurement (`make bench`, the page
+//! benchmark's boundary line; docs/ARCHITECTURE.md has the numbers):
+//! - the per-frame snapshot (`view`) crosses as one JSON string that the
+//!   browser's `JSON.parse` turns into objects: one call across the
+//!   boundary per snapshot instead of one per field, which is what
+//!   `serde-wasm-bindgen` does;
+//! - every other structured value (page state, events, console replies,
+//!   key listings, script reports, share links) is built in place by
+//!   `serde-wasm-bindgen`, with no JSON text in between.
+//!
+//! Snapshots hold no floating-point numbers, so no float formatting comes
+//! along either way. The TypeScript types of all these values are
+//! generated from the Rust types (tests/ts_types.rs).
 
 use crate::playground::{self, share, Playground as Inner};
 use crate::scenario::LinkChange;
+use crate::view::EventView;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Converts a snapshot into a plain JavaScript value.
+/// Converts a structured value into a plain JavaScript value, field by
+/// field (maps as objects, `None` as `null`, integers as numbers).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Converts the per-frame snapshot through one JSON string.
+fn to_js_by_json<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
     // serde_json only writes valid JSON; a failure here would be a bug in it.
     js_sys::JSON::parse(&json).map_err(|_| JsError::new("a snapshot is not valid JSON"))
@@ -91,6 +105,12 @@ impl Playground {
 
     /// The world now (`View`, see `src/view.rs`).
     pub fn view(&self) -> Result<JsValue, JsError> {
+        to_js_by_json(&self.inner.view())
+    }
+
+    /// The same snapshot built by `serde-wasm-bindgen`, for the page
+    /// benchmark's comparison of the two ways across (not used by the page).
+    pub fn view_object(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.view())
     }
 
@@ -171,7 +191,8 @@ impl Playground {
     /// The newest `max` trace events with `seq >= since` (without `stream`,
     /// leaving out propagated/applied writes, ACKs and the load's writes).
     pub fn events(&self, since: f64, max: u32, stream: bool) -> Result<JsValue, JsError> {
-        to_js(&self.inner.events(since as u64, max as usize, stream))
+        let events = self.inner.events(since as u64, max as usize, stream);
+        to_js(&events.into_iter().map(EventView::of).collect::<Vec<_>>())
     }
 
     /// A node's first `limit` keys matching the glob `pattern`: `{rows, total}`.

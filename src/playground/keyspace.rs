@@ -23,6 +23,7 @@ const ELEMENTS: usize = 6;
 
 /// Some rows of a longer list, and how long the whole list is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Listing<T> {
     /// The rows shown.
     pub rows: Vec<T>,
@@ -32,6 +33,7 @@ pub struct Listing<T> {
 
 /// One key of a node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct KeyRow {
     /// Database number.
     pub db: usize,
@@ -115,6 +117,7 @@ fn shorten(mut s: String, max: usize) -> String {
 
 /// How a replica's copy of a key differs from its master's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct DiffRow {
     /// Database number.
     pub db: usize,

@@ -23,6 +23,7 @@ const KEYS: u64 = 100;
 
 /// A steady stream of writes on one node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Load {
     /// The node whose console runs the writes.
     pub node: String,

@@ -109,6 +109,7 @@ impl From<SimError> for PlaygroundError {
 
 /// A console reply as redis-cli prints it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct ConsoleReply {
     /// The printed text (several lines for arrays and INFO).
     pub text: String,
@@ -118,6 +119,7 @@ pub struct ConsoleReply {
 
 /// Page state that is not in the simulator's [`View`].
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct PageState {
     /// Running write loads.
     pub loads: Vec<Load>,
@@ -131,6 +133,7 @@ pub struct PageState {
 
 /// One command of a script run, and what came back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct TranscriptRow {
     /// Script line.
     pub line: usize,
@@ -144,6 +147,7 @@ pub struct TranscriptRow {
 
 /// What running a script did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct RunReport {
     /// Each command and its reply (at most `MAX_TRANSCRIPT`, 2,000).
     pub transcript: Vec<TranscriptRow>,

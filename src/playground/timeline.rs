@@ -24,6 +24,7 @@ use serde::Serialize;
 
 /// One step reached: its phase and the first event that showed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct SyncStep {
     /// The step.
     pub phase: Phase,
@@ -35,6 +36,7 @@ pub struct SyncStep {
 
 /// The latest sync of one replica.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Timeline {
     /// The replica.
     pub replica: String,
@@ -208,6 +210,7 @@ mod tests {
             replica: Some(replica.into()),
             phase,
             kind: Kind::Flush { keys: 0 },
+            message: None,
         }
     }
 

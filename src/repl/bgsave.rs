@@ -237,27 +237,37 @@ impl Node {
     /// `replicationStartPendingFork`: start a BGSAVE for waiting replicas
     /// once the diskless delay has passed (or at once for disk sync).
     pub fn start_pending_fork(&mut self, cx: &mut Cx) {
+        let now_s = cx.unix_s();
+        if self.pending_fork_at_s(now_s).is_some_and(|at| now_s >= at) {
+            self.start_bgsave_for_replication(cx);
+        }
+    }
+
+    /// When the replication cron will fork for the replicas waiting in
+    /// `wait_bgsave_start` (unix seconds; `now_s` when nothing holds it
+    /// back), or `None` with no BGSAVE to start. Redis forks once the
+    /// longest-waiting replica has been idle `repl-diskless-sync-delay`
+    /// seconds, or at once for disk sync or `repl-diskless-sync-max-replicas`.
+    pub fn pending_fork_at_s(&self, now_s: i64) -> Option<i64> {
         if self.repl.bgsave.is_some() {
-            return;
+            return None;
         }
         let waiting = self.waiting_slaves();
         if waiting.is_empty() {
-            return;
+            return None;
         }
-        let now_s = cx.unix_s();
-        let max_idle = waiting
-            .iter()
-            .filter_map(|c| self.peers.get(c))
-            .map(|p| now_s - p.last_interaction_s)
-            .max()
-            .unwrap_or(0);
         let config = &self.server.config;
         let max_replicas = config.repl_diskless_sync_max_replicas;
-        if !config.repl_diskless_sync
-            || (max_replicas > 0 && waiting.len() as u64 >= max_replicas)
-            || max_idle >= config.repl_diskless_sync_delay as i64
+        if !config.repl_diskless_sync || (max_replicas > 0 && waiting.len() as u64 >= max_replicas)
         {
-            self.start_bgsave_for_replication(cx);
+            return Some(now_s);
         }
+        let oldest = waiting
+            .iter()
+            .filter_map(|c| self.peers.get(c))
+            .map(|p| p.last_interaction_s)
+            .min()
+            .unwrap_or(now_s);
+        Some(oldest + config.repl_diskless_sync_delay as i64)
     }
 }

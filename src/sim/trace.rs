@@ -29,6 +29,7 @@ pub const TRACE_CAP: usize = 50_000;
 
 /// Which step of a sync an event belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Not part of a sync: console commands, link changes, nodes coming and going.
@@ -51,6 +52,7 @@ pub enum Phase {
 
 /// One event of the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Event {
     /// Position in the whole history (never reused, keeps counting past the cap).
     pub seq: u64,
@@ -67,10 +69,50 @@ pub struct Event {
     /// What happened.
     #[serde(flatten)]
     pub kind: Kind,
+    /// The message it shows crossing a link, for a sequence diagram: its
+    /// two ends named when it happened, so a replica re-pointed later
+    /// keeps its old arrows.
+    pub message: Option<Message>,
+}
+
+/// Who sent a message and who received it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct Message {
+    pub from: Arc<str>,
+    pub to: Arc<str>,
+}
+
+/// Which way an event's message went, seen from the event's node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Sends,
+    Receives,
+}
+
+impl Kind {
+    /// The message this kind of event is about, if it is about one: what
+    /// the node writes to its peer or reads from it.
+    pub fn direction(&self) -> Option<Direction> {
+        match self {
+            Kind::HandshakeSent { .. }
+            | Kind::AckSent { .. }
+            | Kind::RdbSendStarted { .. }
+            | Kind::PsyncDecision { .. }
+            | Kind::BufferFlushed { .. } => Some(Direction::Sends),
+            Kind::HandshakeReply { .. }
+            | Kind::RdbChunk { .. }
+            | Kind::Applied { .. }
+            | Kind::AckReceived { .. }
+            | Kind::TransferStarted { .. } => Some(Direction::Receives),
+            _ => None,
+        }
+    }
 }
 
 /// What happened. Field names are part of the page's contract (see `view`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
     /// A node joined the world.
@@ -257,6 +299,29 @@ impl Trace {
         phase: Phase,
         kind: Kind,
     ) {
+        self.push_with_peer(time_ms, node, replica, phase, kind, None);
+    }
+
+    /// [`Trace::push`] for an event on a connection with `peer`: a kind
+    /// with a [`Direction`] gets its [`Message`] from `node` and `peer`.
+    pub fn push_with_peer(
+        &mut self,
+        time_ms: u64,
+        node: &str,
+        replica: Option<&str>,
+        phase: Phase,
+        kind: Kind,
+        peer: Option<&str>,
+    ) {
+        let message = match (kind.direction(), peer) {
+            (Some(Direction::Sends), Some(p)) => Some((node, p)),
+            (Some(Direction::Receives), Some(p)) => Some((p, node)),
+            _ => None,
+        }
+        .map(|(from, to)| Message {
+            from: self.name(from),
+            to: self.name(to),
+        });
         let event = Event {
             seq: self.next_seq,
             time_ms,
@@ -264,6 +329,7 @@ impl Trace {
             replica: replica.map(|r| self.name(r)),
             phase,
             kind,
+            message,
         };
         self.next_seq += 1;
         let mut h = FxHasher::default();

@@ -185,11 +185,17 @@ impl World {
         kind: Kind,
         trace: &mut Trace,
     ) {
-        let name = self.nodes.get(&id).map_or("", |n| n.name.as_str());
-        let replica = match &replica {
-            Concerns::Node => None,
-            Concerns::ItselfAsReplica => Some(name),
-            Concerns::Replica(r) => Some(r.as_str()),
+        let node = self.nodes.get(&id);
+        let name = node.map_or("", |n| n.name.as_str());
+        // The other end, as it is now: a replica's master, a master's replica.
+        let (replica, peer) = match &replica {
+            Concerns::Node => (None, None),
+            Concerns::ItselfAsReplica => (
+                Some(name),
+                node.and_then(|n| n.repl.link.as_ref())
+                    .map(|l| l.host.as_str()),
+            ),
+            Concerns::Replica(r) => (Some(r.as_str()), Some(r.as_str())),
         };
         if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, replica) {
             let last = LastPsync {
@@ -199,7 +205,7 @@ impl World {
             };
             self.last_psync.insert(r.to_string(), last);
         }
-        trace.push(self.now_ms, name, replica, phase, kind);
+        trace.push_with_peer(self.now_ms, name, replica, phase, kind, peer);
     }
 
     /// Processes the next event; false when nothing is scheduled.

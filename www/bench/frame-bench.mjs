@@ -12,6 +12,10 @@
 //    Intervals come in whole vsyncs (16.7 ms at 60 Hz) plus timer jitter,
 //    so the page's own work per frame (the time its rAF callback takes,
 //    logged by src/main.ts) is printed too: that is what must fit the frame.
+// 4. The boundary: the same 32-node snapshot taken 300 times as one JSON
+//    string parsed by the browser (`view`, what the page uses) and as an
+//    object built field by field by serde-wasm-bindgen (`view_object`):
+//    time per call of each (see docs/ARCHITECTURE.md).
 //
 // Uses Debian's Chromium (CHROMIUM overrides the path); nothing is downloaded.
 import { chromium } from 'playwright';
@@ -99,6 +103,25 @@ async function main() {
       setTimeout(() => requestAnimationFrame(tick), 1000);
     }), seconds);
     const virtual = await page.evaluate(() => window.replscope.store.view.time_ms);
+    const boundary = await page.evaluate(() => {
+      const { store } = window.replscope;
+      store.setUi({ playing: false });
+      const pg = store.model.pg;
+      // Batches of 60 calls (the browser's clock is coarse), median of 5.
+      const time = (f) => {
+        const xs = [];
+        for (let b = 0; b < 5; b++) {
+          const t0 = performance.now();
+          for (let i = 0; i < 60; i++) f();
+          xs.push((performance.now() - t0) / 60);
+        }
+        return xs.sort((a, b) => a - b)[2];
+      };
+      // Both once first, so neither pays for the JIT's first look.
+      pg.view();
+      pg.view_object();
+      return { json: time(() => pg.view()), object: time(() => pg.view_object()), bytes: JSON.stringify(pg.view()).length };
+    });
     const p95 = percentile(frames, 95);
     // rAF intervals are whole vsyncs (16.7 ms at 60 Hz) plus timer jitter;
     // an interval past 25 ms means at least one frame was dropped.
@@ -115,6 +138,8 @@ async function main() {
       `virtual clock reached ${(virtual / 1000).toFixed(1)} s`);
     console.log(`the page's own work per frame (advance, snapshot, render; style and paint come after): ` +
       `median ${median(work).toFixed(1)} ms, p95 ${percentile(work, 95).toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms`);
+    console.log(`boundary, one 32-node snapshot (${boundary.bytes} B of JSON): as a JSON string ${boundary.json.toFixed(3)} ms, ` +
+      `as an object from serde-wasm-bindgen ${boundary.object.toFixed(3)} ms (per call, median of 5 batches of 60)`);
   } finally {
     await browser.close();
     server.close();

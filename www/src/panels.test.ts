@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { columns, replicasIn } from './panels/charts';
 import { History } from './panels/console';
 import { nextName } from './panels/controls';
-import { matches, messageOf } from './panels/events';
+import { backlogMarks } from './panels/buffers';
+import { matches, sequenceRows } from './panels/events';
 import { narrate } from './panels/narration';
 import { focusReplica } from './panels/phases';
 import { sampleOf, type Sample } from './store';
@@ -15,12 +16,13 @@ function node(name: string, master: string | null, extra: Partial<NodeView> = {}
     repl_state: master === null ? 'none' : 'connected', replid: 'x'.repeat(40), replid2: '0'.repeat(40),
     master_repl_offset: 100, second_repl_offset: -1, slave_repl_offset: master === null ? null : 60, keys: 3, dbs: [],
     replicas: [], backlog: null, bgsave: null, sync_phase: master === null ? 'none' : 'streaming', last_psync: null,
-    transfer: null, sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0, wait_blocked: false, ...extra,
+    transfer: null, sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0, wait_blocked: false,
+    master_backlog_covers: master === null ? null : true, pending_fork_at_ms: null, ...extra,
   };
 }
 
 function view(nodes: NodeView[]): View {
-  return { seed: 1, time_ms: 2500, unix_ms: 0, nodes, links: [], trace_len: 0, next_seq: 0, trace_hash: '0' };
+  return { seed: 1, time_ms: 2500, unix_ms: 0, nodes, links: [], trace_len: 0, last_seq: null, next_seq: 0, trace_hash: '0' };
 }
 
 describe('store samples', () => {
@@ -71,25 +73,54 @@ describe('names, focus and narration', () => {
     const v = { ...view([node('A', null), b]), links: [{ a: 'A', b: 'B', up_ab: true, up_ba: true, latency_ms: 40, bandwidth_bytes_per_s: 5000, queued_ab_bytes: 0, queued_ba_bytes: 0, messages: [rdb] }] };
     expect(narrate(v, b)).toBe("B is receiving A's snapshot over the link — 22%. Writes to A meanwhile are buffered (0 so far).");
   });
+
+  it('says when the diskless delay ends, from the master\'s state', () => {
+    const b = node('B', 'A', { sync_phase: 'snapshot' });
+    const waiting = node('A', null, { pending_fork_at_ms: 7000 });
+    expect(narrate(view([waiting, b]), b)).toBe('A will do a full sync for B: it waits until 7.000 s (repl-diskless-sync-delay) so other replicas can share the snapshot.');
+    const due = node('A', null, { pending_fork_at_ms: 2000 });
+    expect(narrate(view([due, b]), b)).toBe('A will do a full sync for B: its snapshot (BGSAVE) starts at the next replication cron.');
+  });
 });
 
 describe('event filters and the sequence diagram', () => {
-  const e = (type: string, nodeName: string, replica: string | null): TraceEvent =>
-    ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING' });
-  const nodes = [node('A', null), node('B', 'A')];
+  type Fields = { stream?: boolean; message?: { from: string; to: string } | null };
+  const e = (type: string, nodeName: string, replica: string | null, f: Fields = {}): TraceEvent =>
+    ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING', stream: false, message: null, ...f }) as unknown as TraceEvent;
+  const col = new Map([['A', 100], ['B', 300]]);
 
-  it('draws handshake commands from the replica and chunks into it', () => {
-    expect(messageOf(e('handshake_sent', 'B', 'B'), nodes)).toEqual({ from: 'B', to: 'A' });
-    expect(messageOf(e('rdb_chunk', 'B', 'B'), nodes)).toEqual({ from: 'A', to: 'B' });
-    expect(messageOf(e('psync_decision', 'A', 'B'), nodes)).toEqual({ from: 'A', to: 'B' });
-    expect(messageOf(e('propagate', 'A', null), nodes)).toBeNull();
+  it('draws the arrows the events carry, even where the current topology says otherwise', () => {
+    // B now replicates from C, but its old PSYNC went to A: the arrow stays A <- B.
+    const sent = e('handshake_sent', 'B', 'B', { message: { from: 'B', to: 'A' } });
+    const write = e('propagate', 'A', null, { stream: true });
+    const applied = e('applied', 'B', 'B', { stream: true, message: { from: 'A', to: 'B' } });
+    const typed = e('command', 'A', null, { stream: false });
+    expect(sequenceRows([sent, write, applied, typed], col)).toEqual([sent, applied, typed]);
+    expect(sequenceRows([e('handshake_sent', 'C', 'C', { message: { from: 'C', to: 'A' } })], col)).toEqual([]);
   });
 
-  it('filters by node, text and stream noise', () => {
+  it('filters by node, text and the stream flag the core sets', () => {
     expect(matches(e('handshake_sent', 'B', 'B'), 'A', '', true)).toBe(false);
     expect(matches(e('psync_decision', 'A', 'B'), 'B', '', true)).toBe(true);
     expect(matches(e('handshake_sent', 'B', 'B'), '', 'ping', true)).toBe(true);
-    expect(matches(e('applied', 'B', 'B'), '', '', true)).toBe(false);
-    expect(matches(e('applied', 'B', 'B'), '', '', false)).toBe(true);
+    expect(matches(e('applied', 'B', 'B', { stream: true }), '', '', true)).toBe(false);
+    expect(matches(e('applied', 'B', 'B', { stream: true }), '', '', false)).toBe(true);
+    // A console write the core does not count as stream traffic stays, whatever it looks like.
+    expect(matches(e('command', 'A', null, { stream: false }), '', '', true)).toBe(true);
+    expect(matches(e('command', 'A', null, { stream: true }), '', '', true)).toBe(false);
+  });
+});
+
+describe('the backlog bar', () => {
+  it('marks as outside exactly the replicas whose coverage the view denies', () => {
+    const a = node('A', null, { backlog: { first_byte_offset: 100, last_byte_offset: 199, histlen: 100, size: 100 } });
+    // B's offset would look inside the window, C's outside; the view says otherwise for both.
+    const b = node('B', 'A', { slave_repl_offset: 150, master_backlog_covers: false });
+    const c = node('C', 'A', { slave_repl_offset: 10, master_backlog_covers: true });
+    const d = node('D', 'B', { slave_repl_offset: 10, master_backlog_covers: false });
+    expect(backlogMarks(a, view([a, b, c, d]))).toEqual([
+      { name: 'B', need: 151, outside: true },
+      { name: 'C', need: 11, outside: false },
+    ]);
   });
 });

@@ -59,6 +59,16 @@ export class Buffers {
 }
 
 /**
+ * The replicas of `m` to mark on its backlog bar: the next byte each needs,
+ * and whether it has left the backlog. That is the core's rule
+ * (`Backlog::covers`, as `master_backlog_covers` in the view), not redone here.
+ */
+export function backlogMarks(m: NodeView, view: View): { name: string; need: number; outside: boolean }[] {
+  return view.nodes.filter((n) => n.master === m.name && n.slave_repl_offset !== null)
+    .map((n) => ({ name: n.name, need: (n.slave_repl_offset ?? 0) + 1, outside: n.master_backlog_covers === false }));
+}
+
+/**
  * The backlog bar: it spans the bytes the backlog holds, first to last
  * offset (its capacity is in the text, a megabyte would dwarf a few
  * hundred bytes). Each replica's mark is the next byte it needs.
@@ -67,15 +77,13 @@ function backlog(m: NodeView, view: View): HTMLElement {
   const b = m.backlog;
   if (b === null) return el('p', { class: 'hint', text: `${m.name} has no backlog yet (it is created when the first replica attaches).` });
   const first = b.first_byte_offset;
-  const last = first + b.histlen - 1;
+  const last = b.last_byte_offset;
   const scale = (o: number): number => (b.histlen === 0 ? 1 : Math.min(1, Math.max(0, (o - first) / b.histlen))) * BAR_W;
-  const marks = view.nodes.filter((n) => n.master === m.name && n.slave_repl_offset !== null).map((n) => {
-    const need = (n.slave_repl_offset ?? 0) + 1;
-    const outside = need < first;
+  const marks = backlogMarks(m, view).map(({ name, need, outside }) => {
     const x = 10 + scale(need);
-    const label = outside ? `${n.name} ✗` : n.name;
-    return svg('g', { class: `backlog-mark${outside ? ' outside' : ''}`, attrs: { 'data-replica': n.name } },
-      svg('title', { text: `${n.name} is at offset ${num(n.slave_repl_offset ?? 0)}${outside ? ': the next byte it needs has left the backlog, so a reconnect needs a full resync' : ''}` }),
+    const label = outside ? `${name} ✗` : name;
+    return svg('g', { class: `backlog-mark${outside ? ' outside' : ''}`, attrs: { 'data-replica': name } },
+      svg('title', { text: `${name} is at offset ${num(need - 1)}${outside ? ': the next byte it needs has left the backlog, so a reconnect needs a full resync' : ''}` }),
       svg('line', { attrs: { x1: x, y1: 20, x2: x, y2: 58 } }),
       svg('text', { text: label, attrs: { x, y: 74, 'text-anchor': x > BAR_W - 20 ? 'end' : 'middle' } }));
   });

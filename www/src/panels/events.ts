@@ -2,9 +2,9 @@
 // message sequence diagram of the recent window (time flowing down, one
 // column per node, an arrow for each message sent or received).
 import { el, replace, svg } from '../dom';
-import { clock, describeEvent, isStreamEvent } from '../format';
+import { clock, describeEvent } from '../format';
 import type { Store } from '../store';
-import type { NodeView, TraceEvent } from '../types';
+import type { TraceEvent } from '../types';
 
 /** Rows shown in the list. */
 const LIST_ROWS = 250;
@@ -13,7 +13,7 @@ const REDRAW_MS = 250;
 
 /** Does `e` pass the filter: a node name (or all), text, stream noise hidden? */
 export function matches(e: TraceEvent, node: string, text: string, hideStream: boolean): boolean {
-  if (hideStream && isStreamEvent(e)) return false;
+  if (hideStream && e.stream) return false;
   if (node !== '' && e.node !== node && e.replica !== node) return false;
   if (text === '') return true;
   const t = text.toLowerCase();
@@ -72,17 +72,13 @@ const ROW_H = 30;
 /** Left margin, for the times. */
 const TIME_W = 90;
 
-/** Who an event's message went to or came from, and which way. */
-export function messageOf(e: TraceEvent, nodes: NodeView[]): { from: string; to: string } | null {
-  const replicaSide = e.replica !== null && e.replica === e.node;
-  const masterOf = (r: string): string | null => nodes.find((n) => n.name === r)?.master ?? null;
-  const peer = replicaSide ? masterOf(e.node) : e.replica;
-  if (peer === null) return null;
-  const sends = ['handshake_sent', 'ack_sent', 'rdb_send_started', 'psync_decision', 'buffer_flushed'];
-  const receives = ['handshake_reply', 'rdb_chunk', 'applied', 'ack_received', 'transfer_started'];
-  if (sends.includes(e.type)) return { from: e.node, to: peer };
-  if (receives.includes(e.type)) return { from: peer, to: e.node };
-  return null;
+/**
+ * The events the sequence diagram draws, newest last: every message, and
+ * what else is not routine stream traffic, on the nodes shown.
+ */
+export function sequenceRows(events: TraceEvent[], col: Map<string, number>): TraceEvent[] {
+  return events.filter((e) => e.type !== 'keepalive' && (e.message !== null || !e.stream))
+    .filter((e) => col.has(e.node)).slice(-SEQ_ROWS);
 }
 
 export class Sequence {
@@ -107,8 +103,7 @@ export class Sequence {
     // Wide columns when there are few nodes, so the labels fit between them.
     const colW = Math.max(140, Math.min(340, 1100 / Math.max(1, nodes.length)));
     const col = new Map(nodes.map((n, i) => [n.name, TIME_W + i * colW + colW / 2]));
-    const rows = s.events.filter((e) => e.type !== 'keepalive' && (messageOf(e, nodes) !== null || !isStreamEvent(e)))
-      .filter((e) => col.has(e.node)).slice(-SEQ_ROWS);
+    const rows = sequenceRows(s.events, col);
     const width = TIME_W + nodes.length * colW + 260;
     const height = 50 + rows.length * ROW_H + 20;
     this.canvas.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -120,11 +115,12 @@ export class Sequence {
         svg('text', { class: 'seq-head', text: n.name, attrs: { x, y: 24, 'text-anchor': 'middle' } }),
         svg('line', { attrs: { x1: x, y1: 34, x2: x, y2: height - 10 } }));
     });
-    replace(this.canvas, ...heads, ...rows.map((e, i) => this.row(e, 50 + i * ROW_H, col, nodes)));
+    replace(this.canvas, ...heads, ...rows.map((e, i) => this.row(e, 50 + i * ROW_H, col)));
   }
 
-  private row(e: TraceEvent, y: number, col: Map<string, number>, nodes: NodeView[]): SVGElement {
-    const msg = messageOf(e, nodes);
+  private row(e: TraceEvent, y: number, col: Map<string, number>): SVGElement {
+    // The ends as they were when it happened (a re-pointed replica keeps its old arrows).
+    const msg = e.message;
     const text = describeEvent(e);
     const g = svg('g', { class: `seq-row phase-${e.phase}` }, svg('title', { text: `${clock(e.time_ms)} ${e.node}: ${text}` }));
     const x = col.get(e.node) ?? 0;

@@ -1,7 +1,7 @@
 // One sentence, in large type, saying what is happening right now to the
 // replica in focus: so a newcomer understands the picture without docs.
 import { el } from '../dom';
-import { bytes, num } from '../format';
+import { bytes, clock, num } from '../format';
 import type { Store } from '../store';
 import type { NodeView, View } from '../types';
 import { focusReplica } from './phases';
@@ -19,9 +19,8 @@ export function narrate(view: View, r: NodeView | undefined): string {
         ? `${r.name} cannot reach ${m} and retries every second.`
         : `${r.name} is introducing itself to ${m} (PING, REPLCONF) and asking to continue with PSYNC.`;
     case 'snapshot':
-      return master?.bgsave
-        ? `${m} is taking a snapshot (BGSAVE) for ${r.name}; new writes wait in ${r.name}'s buffer (${bytes(buffered?.buffered_bytes ?? 0)}).`
-        : `${m} will do a full sync for ${r.name}: it waits a moment so other replicas can share the snapshot.`;
+      if (master?.bgsave) return `${m} is taking a snapshot (BGSAVE) for ${r.name}; new writes wait in ${r.name}'s buffer (${bytes(buffered?.buffered_bytes ?? 0)}).`;
+      return waitingForFork(view, m, r.name, master?.pending_fork_at_ms ?? null);
     case 'transfer': {
       const pct = rdb?.progress_permille == null ? '' : ` — ${Math.floor(rdb.progress_permille / 10)}%`;
       return `${r.name} is receiving ${m}'s snapshot over the link${pct}. Writes to ${m} meanwhile are buffered (${num(buffered?.buffered_commands ?? 0)} so far).`;
@@ -35,6 +34,13 @@ export function narrate(view: View, r: NodeView | undefined): string {
     default:
       return `${r.name} is not syncing.`;
   }
+}
+
+/** A full sync whose BGSAVE has not started: when the master's state says it will. */
+function waitingForFork(view: View, m: string, r: string, at: number | null): string {
+  if (at === null) return `${m} will do a full sync for ${r}.`;
+  if (at <= view.time_ms) return `${m} will do a full sync for ${r}: its snapshot (BGSAVE) starts at the next replication cron.`;
+  return `${m} will do a full sync for ${r}: it waits until ${clock(at)} (repl-diskless-sync-delay) so other replicas can share the snapshot.`;
 }
 
 export class Narration {
