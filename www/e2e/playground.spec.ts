@@ -197,7 +197,7 @@ test('a scenario runs, exports and round-trips through a share link', async ({ p
   expect(link).toMatch(/#v=2&seed=1&size=\d+&script=[\w-]+$/);
   await page.locator('#script').fill('node A\nbogus\n');
   await page.locator('#script-run').click();
-  await expect(page.locator('.notice-error')).toContainText('line 2, column 1');
+  await expect(page.locator('#script-error')).toContainText('line 2, column 1');
   await page.goto(link);
   await page.reload();
   await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');

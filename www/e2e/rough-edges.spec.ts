@@ -255,6 +255,8 @@ test('8. script errors show in the box with line and column; a binary file is re
 test('the timeline scrubs to any moment, and Back and Step still work', async ({ page }) => {
   const errors = watch(page);
   await open(page);
+  // 10x: the snapshot lands, loads and B comes online within a few seconds.
+  await page.locator('#speed').fill('1');
   await page.waitForTimeout(1500);
   await pause(page);
   const end = await state(page);

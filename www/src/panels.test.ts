@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { columns, replicasIn } from './panels/charts';
 import { History } from './panels/console';
 import { nextName } from './panels/controls';
-import { matches, messageOf } from './panels/events';
+import { lowerBound, messageOf } from './panels/events';
 import { narrate } from './panels/narration';
 import { focusReplica } from './panels/phases';
 import { sampleOf, type Sample } from './store';
@@ -73,7 +73,7 @@ describe('names, focus and narration', () => {
   });
 });
 
-describe('event filters and the sequence diagram', () => {
+describe('the event log and the sequence diagram', () => {
   const e = (type: string, nodeName: string, replica: string | null): TraceEvent =>
     ({ seq: 1, time_ms: 0, node: nodeName, replica, phase: 'handshake', type, command: 'PING' });
   const nodes = [node('A', null), node('B', 'A')];
@@ -85,11 +85,10 @@ describe('event filters and the sequence diagram', () => {
     expect(messageOf(e('propagate', 'A', null), nodes)).toBeNull();
   });
 
-  it('filters by node, text and stream noise', () => {
-    expect(matches(e('handshake_sent', 'B', 'B'), 'A', '', true)).toBe(false);
-    expect(matches(e('psync_decision', 'A', 'B'), 'B', '', true)).toBe(true);
-    expect(matches(e('handshake_sent', 'B', 'B'), '', 'ping', true)).toBe(true);
-    expect(matches(e('applied', 'B', 'B'), '', '', true)).toBe(false);
-    expect(matches(e('applied', 'B', 'B'), '', '', false)).toBe(true);
+  it('finds where the kept sequence numbers start (the trace dropped older ones)', () => {
+    expect(lowerBound([3, 5, 9], 5)).toBe(1);
+    expect(lowerBound([3, 5, 9], 6)).toBe(2);
+    expect(lowerBound([3, 5, 9], 0)).toBe(0);
+    expect(lowerBound([3, 5, 9], 10)).toBe(3);
   });
 });
