@@ -178,6 +178,7 @@ test('a key named like HTML shows as text, and no dialog fires', async ({ page }
   expect(await page.locator('img').count()).toBe(0);
   expect(await page.locator('#keys-table b').count()).toBe(0);
   await page.locator('#tab-events').click();
+  await page.locator('#log-filter').fill('<img');
   await expect(page.locator('#log-list')).toContainText(key);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/9-keyspace.png` });
