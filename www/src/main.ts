@@ -94,30 +94,8 @@ async function start(): Promise<void> {
     for (const p of always) p.render();
     tabPanels[store.ui.tab].render();
   };
-  // How long each frame's own work took (advance, snapshot, render), the
-  // newest FRAME_LOG of them: read by bench/frame-bench.mjs.
-  const work: number[] = [];
-  let last = performance.now();
-  const frame = (now: number): void => {
-    const started = performance.now();
-    const elapsed = now - last;
-    last = now;
-    if (store.ui.playing) {
-      const step = virtualStep(elapsed, store.ui.speed, store.carry);
-      store.carry = step.carry;
-      if (step.ms > 0) store.act((m) => m.advance(step.ms));
-      dirty = true;
-    }
-    if (dirty) {
-      dirty = false;
-      renderAll();
-    }
-    work.push(performance.now() - started);
-    if (work.length > FRAME_LOG) work.splice(0, work.length - FRAME_LOG);
-    requestAnimationFrame(frame);
-  };
   renderAll();
-  requestAnimationFrame(frame);
+  const work = animate(store, () => dirty, (d) => { dirty = d; }, renderAll);
   keyboard(store, time, cli);
 
   status.textContent = `simulator ready · seed ${store.model.seed()}`;
@@ -176,6 +154,37 @@ function viewButtons(): void {
     save('replscope-large-text', large ? '1' : '0');
     apply(t, large);
   });
+}
+
+/**
+ * The animation loop: advances virtual time by speed × elapsed wall time
+ * while playing and renders when anything changed. Returns how long each
+ * frame's own work took (advance, snapshot, render), the newest FRAME_LOG
+ * of them, read by bench/frame-bench.mjs.
+ */
+function animate(store: Store, isDirty: () => boolean, setDirty: (d: boolean) => void, renderAll: () => void): number[] {
+  const work: number[] = [];
+  let last = performance.now();
+  const frame = (now: number): void => {
+    const started = performance.now();
+    const elapsed = now - last;
+    last = now;
+    if (store.ui.playing) {
+      const step = virtualStep(elapsed, store.ui.speed, store.carry);
+      store.carry = step.carry;
+      if (step.ms > 0) store.act((m) => m.advance(step.ms));
+      setDirty(true);
+    }
+    if (isDirty()) {
+      setDirty(false);
+      renderAll();
+    }
+    work.push(performance.now() - started);
+    if (work.length > FRAME_LOG) work.splice(0, work.length - FRAME_LOG);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  return work;
 }
 
 function mountTabs(store: Store, panels: Record<Tab, Panel>): void {
