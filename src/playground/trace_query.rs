@@ -48,7 +48,7 @@ impl TraceFilter {
         if !self.stream && is_stream_event(e) {
             return false;
         }
-        let on_node = &*e.node == self.node || e.replica.as_deref() == Some(self.node.as_str());
+        let on_node = *e.node == self.node || e.replica.as_deref() == Some(self.node.as_str());
         if !self.node.is_empty() && !on_node {
             return false;
         }
