@@ -22,6 +22,7 @@
 //! along either way. The TypeScript types of all these values are
 //! generated from the Rust types (tests/ts_types.rs).
 
+use crate::playground::trace_query::{self, TraceFilter};
 use crate::playground::{self, share, Playground as Inner};
 use crate::scenario::LinkChange;
 use crate::view::EventView;
@@ -228,6 +229,43 @@ impl Playground {
     /// The share-link fragment for this session.
     pub fn share_fragment(&self) -> String {
         self.inner.share_fragment()
+    }
+
+    /// Moves the world to virtual time `ms` (the timeline scrubber):
+    /// `{time_ms, undid_actions}`.
+    pub fn seek(&mut self, ms: f64) -> Result<JsValue, JsError> {
+        to_js(&self.inner.seek(ms.max(0.0) as u64))
+    }
+
+    /// The sequence numbers of the trace events with `seq >= since` that
+    /// pass the event log's filter (a node or `""`, a text, the stream's
+    /// routine events or not), oldest first.
+    pub fn trace_seqs(&self, since: f64, node: &str, text: &str, stream: bool) -> Vec<f64> {
+        let filter = TraceFilter::new(node, text, stream);
+        trace_query::matching_seqs(self.inner.sim().trace(), since as u64, &filter)
+            .into_iter()
+            .map(|s| s as f64)
+            .collect()
+    }
+
+    /// The trace events with these sequence numbers (those still held).
+    pub fn trace_events_at(&self, seqs: &[f64]) -> Result<JsValue, JsError> {
+        let seqs: Vec<u64> = seqs.iter().map(|&s| s as u64).collect();
+        to_js(&trace_query::events_at(self.inner.sim().trace(), &seqs))
+    }
+
+    /// The newest `max` console commands run on `node` (trace events).
+    pub fn console_lines(&self, node: &str, max: u32) -> Result<JsValue, JsError> {
+        to_js(&trace_query::console_lines(
+            self.inner.sim().trace(),
+            node,
+            max as usize,
+        ))
+    }
+
+    /// Every event the trace holds, as JSON lines.
+    pub fn trace_jsonl(&self) -> String {
+        trace_query::jsonl(self.inner.sim().trace())
     }
 }
 

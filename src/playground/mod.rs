@@ -23,8 +23,10 @@
 
 pub mod keyspace;
 pub mod load;
+pub mod seek;
 pub mod share;
 pub mod timeline;
+pub mod trace_query;
 
 #[cfg(test)]
 mod tests;

@@ -178,6 +178,7 @@ test('a key named like HTML shows as text, and no dialog fires', async ({ page }
   expect(await page.locator('img').count()).toBe(0);
   expect(await page.locator('#keys-table b').count()).toBe(0);
   await page.locator('#tab-events').click();
+  await page.locator('#log-filter').fill('<img');
   await expect(page.locator('#log-list')).toContainText(key);
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${SHOTS}/9-keyspace.png` });
@@ -197,7 +198,7 @@ test('a scenario runs, exports and round-trips through a share link', async ({ p
   expect(link).toMatch(/#v=2&seed=1&size=\d+&script=[\w-]+$/);
   await page.locator('#script').fill('node A\nbogus\n');
   await page.locator('#script-run').click();
-  await expect(page.locator('.notice-error')).toContainText('line 2, column 1');
+  await expect(page.locator('#script-error')).toContainText('line 2, column 1');
   await page.goto(link);
   await page.reload();
   await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');

@@ -21,6 +21,20 @@ describe('treeLayout', () => {
     ]);
   });
 
+  it('wraps trees onto new bands past maxCols; a wide tree keeps a band to itself', () => {
+    const lone = Array.from({ length: 5 }, (_, i) => ({ name: `N${i}`, master: null }));
+    const l = treeLayout(lone, 2);
+    expect([...l.placed.values()].map((p) => [p.name, p.x, p.depth])).toEqual([
+      ['N0', 0, 0], ['N1', 1, 0], ['N2', 0, 1], ['N3', 1, 1], ['N4', 0, 2],
+    ]);
+    expect([l.width, l.depth]).toEqual([2, 3]);
+    const wide = treeLayout([{ name: 'X', master: null }, { name: 'A', master: null }, { name: 'B', master: 'A' }, { name: 'C', master: 'A' }, { name: 'D', master: 'A' }], 2);
+    expect(wide.placed.get('X')).toEqual({ name: 'X', x: 0, depth: 0 });
+    expect(wide.placed.get('A')).toEqual({ name: 'A', x: 1, depth: 1 });
+    expect(wide.placed.get('D')).toEqual({ name: 'D', x: 2, depth: 2 });
+    expect([wide.width, wide.depth]).toEqual([3, 3]);
+  });
+
   it('copes with an empty world', () => {
     expect(treeLayout([])).toEqual({ placed: new Map(), width: 1, depth: 1 });
   });

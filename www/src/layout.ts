@@ -21,9 +21,13 @@ export interface Layout {
 /**
  * Lays out `nodes` (in creation order) as a forest. A node whose master is
  * missing, or which sits in a replication cycle (A replicates B replicates
- * A, which Redis allows for a while), is drawn as a root.
+ * A, which Redis allows for a while), is drawn as a root. The trees go side
+ * by side, wrapping onto a new band of levels when the next one would make
+ * the band wider than `maxCols` slots (29 lone masters make rows of cards
+ * that stay readable, not one row of 29); a single tree wider than that
+ * keeps its band to itself.
  */
-export function treeLayout(nodes: { name: string; master: string | null }[]): Layout {
+export function treeLayout(nodes: { name: string; master: string | null }[], maxCols = Infinity): Layout {
   const names = new Set(nodes.map((n) => n.name));
   const children = new Map<string, string[]>();
   const roots: string[] = [];
@@ -37,6 +41,28 @@ export function treeLayout(nodes: { name: string; master: string | null }[]): La
     }
   }
   const placed = new Map<string, Placed>();
+  let bandX = 0;
+  let bandTop = 0;
+  let bandLevels = 0;
+  let width = 0;
+  for (const r of roots) {
+    const tree = placeTree(r, children);
+    if (bandX > 0 && bandX + tree.width > maxCols) {
+      bandTop += bandLevels;
+      bandX = 0;
+      bandLevels = 0;
+    }
+    for (const p of tree.placed) placed.set(p.name, { name: p.name, x: p.x + bandX, depth: p.depth + bandTop });
+    bandX += tree.width;
+    bandLevels = Math.max(bandLevels, tree.depth);
+    width = Math.max(width, bandX);
+  }
+  return { placed, width: Math.max(width, 1), depth: Math.max(bandTop + bandLevels, 1) };
+}
+
+/** One tree, a parent centred over its children, from column 0 and level 0. */
+function placeTree(root: string, children: Map<string, string[]>): { placed: Placed[]; width: number; depth: number } {
+  const placed: Placed[] = [];
   let next = 0;
   let maxDepth = 0;
   const place = (name: string, depth: number): number => {
@@ -49,11 +75,11 @@ export function treeLayout(nodes: { name: string; master: string | null }[]): La
       const xs = kids.map((k) => place(k, depth + 1));
       x = (xs[0] + xs[xs.length - 1]) / 2;
     }
-    placed.set(name, { name, x, depth });
+    placed.push({ name, x, depth });
     return x;
   };
-  for (const r of roots) place(r, 0);
-  return { placed, width: Math.max(next, 1), depth: maxDepth + 1 };
+  place(root, 0);
+  return { placed, width: next, depth: maxDepth + 1 };
 }
 
 /** True when following masters from `name` comes back to `name`. */

@@ -16,6 +16,7 @@ import { Help } from './panels/help';
 import { Keyspace } from './panels/keyspace';
 import { Narration } from './panels/narration';
 import { Phases } from './panels/phases';
+import { Announcer, Scrubber } from './panels/scrubber';
 import { initialWorld, Scenario } from './panels/scenario';
 import { Topology } from './panels/topology';
 import { isLessonHash, mountLessons } from './lesson';
@@ -68,8 +69,10 @@ async function start(): Promise<void> {
     keys: new Keyspace(store), scenario,
   };
   const help = new Help(store);
+  const scrubber = new Scrubber(store);
+  const announcer = new Announcer(store);
   const always: Panel[] = [time, new Narration(store), topology, new NodeControls(store, cli), new LinkEditor(store),
-    new Phases(store), new Buffers(store), cli, help];
+    new Phases(store), new Buffers(store), cli, help, scrubber, announcer];
 
   replace(slot('time-slot'), time.root);
   replace(slot('narration-slot'), always[1].root);
@@ -78,7 +81,10 @@ async function start(): Promise<void> {
   replace(slot('phases-slot'), always[5].root);
   replace(slot('buffers-slot'), always[6].root);
   replace(slot('console-slot'), cli.root);
+  replace(slot('scrub-slot'), scrubber.root);
+  replace(slot('announce-slot'), announcer.root);
   document.body.append(help.root);
+  viewButtons();
   mountTabs(store, tabPanels);
   slot('help-button').addEventListener('click', () => store.setUi({ help: !store.ui.help }));
   const lessons = mountLessons(store);
@@ -93,30 +99,8 @@ async function start(): Promise<void> {
     for (const p of always) p.render();
     tabPanels[store.ui.tab].render();
   };
-  // How long each frame's own work took (advance, snapshot, render), the
-  // newest FRAME_LOG of them: read by bench/frame-bench.mjs.
-  const work: number[] = [];
-  let last = performance.now();
-  const frame = (now: number): void => {
-    const started = performance.now();
-    const elapsed = now - last;
-    last = now;
-    if (store.ui.playing) {
-      const step = virtualStep(elapsed, store.ui.speed, store.carry);
-      store.carry = step.carry;
-      if (step.ms > 0) store.act((m) => m.advance(step.ms));
-      dirty = true;
-    }
-    if (dirty) {
-      dirty = false;
-      renderAll();
-    }
-    work.push(performance.now() - started);
-    if (work.length > FRAME_LOG) work.splice(0, work.length - FRAME_LOG);
-    requestAnimationFrame(frame);
-  };
   renderAll();
-  requestAnimationFrame(frame);
+  const work = animate(store, () => dirty, (d) => { dirty = d; }, renderAll);
   keyboard(store, time, cli);
 
   status.textContent = `simulator ready · seed ${store.model.seed()}`;
@@ -129,6 +113,84 @@ async function start(): Promise<void> {
   // A newcomer should see the sync move at once.
   if (world.report === null) store.setUi({ playing: true });
   lessons.start(location.hash);
+}
+
+type Theme = 'auto' | 'light' | 'dark';
+const THEMES: Theme[] = ['auto', 'light', 'dark'];
+
+/** Reads a saved page setting (storage may be off: then the default). */
+function saved(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function save(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Private mode: the setting lasts until the page closes.
+  }
+}
+
+/** The colour theme (follows the system unless chosen) and the projector's larger text. */
+function viewButtons(): void {
+  const root = document.documentElement;
+  const theme = slot('theme-button');
+  const text = slot('text-button');
+  const apply = (t: Theme, large: boolean): void => {
+    if (t === 'auto') delete root.dataset.theme; else root.dataset.theme = t;
+    theme.textContent = `◐ ${t}`;
+    theme.setAttribute('aria-label', `colours: ${t === 'auto' ? 'follow the system' : t}`);
+    root.classList.toggle('large-text', large);
+    text.setAttribute('aria-pressed', String(large));
+  };
+  let t = (THEMES as string[]).includes(saved('replscope-theme') ?? '') ? saved('replscope-theme') as Theme : 'auto';
+  let large = saved('replscope-large-text') === '1';
+  apply(t, large);
+  theme.addEventListener('click', () => {
+    t = THEMES[(THEMES.indexOf(t) + 1) % THEMES.length];
+    save('replscope-theme', t);
+    apply(t, large);
+  });
+  text.addEventListener('click', () => {
+    large = !large;
+    save('replscope-large-text', large ? '1' : '0');
+    apply(t, large);
+  });
+}
+
+/**
+ * The animation loop: advances virtual time by speed × elapsed wall time
+ * while playing and renders when anything changed. Returns how long each
+ * frame's own work took (advance, snapshot, render), the newest FRAME_LOG
+ * of them, read by bench/frame-bench.mjs.
+ */
+function animate(store: Store, isDirty: () => boolean, setDirty: (d: boolean) => void, renderAll: () => void): number[] {
+  const work: number[] = [];
+  let last = performance.now();
+  const frame = (now: number): void => {
+    const started = performance.now();
+    const elapsed = now - last;
+    last = now;
+    if (store.ui.playing) {
+      const step = virtualStep(elapsed, store.ui.speed, store.carry);
+      store.carry = step.carry;
+      if (step.ms > 0) store.act((m) => m.advance(step.ms));
+      setDirty(true);
+    }
+    if (isDirty()) {
+      setDirty(false);
+      renderAll();
+    }
+    work.push(performance.now() - started);
+    if (work.length > FRAME_LOG) work.splice(0, work.length - FRAME_LOG);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  return work;
 }
 
 function mountTabs(store: Store, panels: Record<Tab, Panel>): void {
@@ -146,6 +208,22 @@ function mountTabs(store: Store, panels: Record<Tab, Panel>): void {
   draw();
 }
 
+/** Where a key is text being typed: text fields and the console. */
+function typesText(t: Element | null): boolean {
+  if (t === null) return false;
+  if (t.closest('textarea, [contenteditable=""], [contenteditable="true"], #console-input') !== null) return true;
+  const input = t.closest('input');
+  return input !== null && !['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color'].includes(input.type);
+}
+
+/**
+ * The global shortcuts. They work wherever focus is, except where text is
+ * typed, and they never also change the focused control: the listener runs
+ * first (capture) and cancels the key's default, so → on the "replica of"
+ * select steps time instead of re-pointing the replica, and space on a
+ * checkbox or a button plays or pauses instead of toggling or pressing it
+ * (Enter still presses a button; Home/End/PageUp/PageDown still move a slider).
+ */
 function keyboard(store: Store, time: TimeControls, cli: Console): void {
   const slider = document.getElementById('speed') as HTMLInputElement | null;
   const nudge = (d: number): void => {
@@ -153,28 +231,35 @@ function keyboard(store: Store, time: TimeControls, cli: Console): void {
     slider.value = String(Math.min(2, Math.max(-1, Number(slider.value) + d)));
     store.setUi({ speed: speedFromSlider(Number(slider.value)) });
   };
-  document.addEventListener('keydown', (e) => {
-    const t = e.target as HTMLElement;
-    const typing = t.closest('input, textarea, select') !== null;
+  const actions: Record<string, () => void> = {
+    ' ': () => time.togglePlay(),
+    ArrowRight: () => time.step(),
+    ArrowLeft: () => time.stepBack(),
+    n: () => time.nextPhase(),
+    '?': () => store.setUi({ help: !store.ui.help }),
+    '+': () => nudge(0.1), '=': () => nudge(0.1), '-': () => nudge(-0.1),
+    '/': () => cli.focus(),
+  };
+  let spaceTaken = false;
+  window.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
       store.setUi({ help: false, link: null });
       return;
     }
-    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
-    const actions: Record<string, () => void> = {
-      ' ': () => time.togglePlay(),
-      ArrowRight: () => time.step(),
-      ArrowLeft: () => time.stepBack(),
-      n: () => time.nextPhase(),
-      '?': () => store.setUi({ help: !store.ui.help }),
-      '+': () => nudge(0.1), '=': () => nudge(0.1), '-': () => nudge(-0.1),
-      '/': () => cli.focus(),
-    };
+    if (typesText(e.target as Element | null) || e.ctrlKey || e.metaKey || e.altKey) return;
     const fn = actions[e.key];
     if (fn === undefined) return;
     e.preventDefault();
-    fn();
-  });
+    if (e.key === ' ') spaceTaken = true;
+    if (!e.repeat || e.key !== ' ') fn();
+  }, { capture: true });
+  // A checkbox toggles and a button clicks on space's keyup: cancel that too.
+  window.addEventListener('keyup', (e) => {
+    if (e.key === ' ' && spaceTaken) {
+      spaceTaken = false;
+      e.preventDefault();
+    }
+  }, { capture: true });
 }
 
 void start();

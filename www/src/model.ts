@@ -6,6 +6,12 @@ import type {
   ConsoleReply, DiffRow, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
 } from './types';
 
+/** Where a seek landed (`playground::seek::Seek`). */
+export interface SeekResult {
+  time_ms: number;
+  undid_actions: boolean;
+}
+
 export class Model {
   private pg: Playground;
 
@@ -64,11 +70,27 @@ export class Model {
   step(): boolean { return this.pg.step(); }
   nextPhase(): boolean { return this.pg.next_phase(); }
   stepBack(): boolean { return this.pg.step_back(); }
+  /** Moves the world to virtual time `ms` (step back, then play; see src/playground/seek.rs). */
+  seek(ms: number): SeekResult { return this.pg.seek(ms) as SeekResult; }
 
   /** The newest `max` events since `since`; `stream` includes the routine replication-stream events. */
   events(since: number, max: number, stream: boolean): TraceEvent[] {
     return this.pg.events(since, max, stream) as TraceEvent[];
   }
+  /** Sequence numbers of the held events with `seq >= since` passing the log's filter (filtered in the core). */
+  traceSeqs(since: number, node: string, text: string, stream: boolean): Float64Array {
+    return this.pg.trace_seqs(since, node, text, stream);
+  }
+  /** The events with these sequence numbers (those the trace still holds). */
+  traceEventsAt(seqs: number[]): TraceEvent[] {
+    return this.pg.trace_events_at(Float64Array.from(seqs)) as TraceEvent[];
+  }
+  /** The newest `max` console commands run on `node`, as trace events. */
+  consoleLines(node: string, max: number): TraceEvent[] {
+    return this.pg.console_lines(node, max) as TraceEvent[];
+  }
+  /** Every event the trace holds, one JSON object a line. */
+  traceJsonl(): string { return this.pg.trace_jsonl(); }
   keys(node: string, pattern: string, limit: number): Listing<KeyRow> {
     return this.pg.keys(node, pattern, limit) as Listing<KeyRow>;
   }

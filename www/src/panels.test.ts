@@ -4,7 +4,7 @@ import { columns, replicasIn } from './panels/charts';
 import { History } from './panels/console';
 import { nextName } from './panels/controls';
 import { backlogMarks } from './panels/buffers';
-import { matches, sequenceRows } from './panels/events';
+import { lowerBound, sequenceRows } from './panels/events';
 import { narrate } from './panels/narration';
 import { focusReplica } from './panels/phases';
 import { sampleOf, type Sample } from './store';
@@ -99,15 +99,11 @@ describe('event filters and the sequence diagram', () => {
     expect(sequenceRows([e('handshake_sent', 'C', 'C', { message: { from: 'C', to: 'A' } })], col)).toEqual([]);
   });
 
-  it('filters by node, text and the stream flag the core sets', () => {
-    expect(matches(e('handshake_sent', 'B', 'B'), 'A', '', true)).toBe(false);
-    expect(matches(e('psync_decision', 'A', 'B'), 'B', '', true)).toBe(true);
-    expect(matches(e('handshake_sent', 'B', 'B'), '', 'ping', true)).toBe(true);
-    expect(matches(e('applied', 'B', 'B', { stream: true }), '', '', true)).toBe(false);
-    expect(matches(e('applied', 'B', 'B', { stream: true }), '', '', false)).toBe(true);
-    // A console write the core does not count as stream traffic stays, whatever it looks like.
-    expect(matches(e('command', 'A', null, { stream: false }), '', '', true)).toBe(true);
-    expect(matches(e('command', 'A', null, { stream: true }), '', '', true)).toBe(false);
+  it('finds where the kept sequence numbers start (the trace dropped older ones)', () => {
+    expect(lowerBound([3, 5, 9], 5)).toBe(1);
+    expect(lowerBound([3, 5, 9], 6)).toBe(2);
+    expect(lowerBound([3, 5, 9], 0)).toBe(0);
+    expect(lowerBound([3, 5, 9], 10)).toBe(3);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { Model } from './model';
 import type { NodeView, PageState, TraceEvent, View } from './types';
 
-/** Event rows kept for the log and the sequence diagram. */
+/** Event rows kept for the sequence diagram (the event log asks the core itself). */
 const MAX_EVENTS = 400;
 /** Events fetched per refresh at most (a heavy load makes thousands). */
 const FETCH_EVENTS = 150;
@@ -150,11 +150,11 @@ export class Store {
   }
 
   /**
-   * Fetches the newest events, for the log and the sequence diagram (only
-   * while one of them shows; `now` skips the throttle used while playing).
+   * Fetches the newest events, for the sequence diagram (only while it
+   * shows; `now` skips the throttle used while playing).
    */
   private fetchEvents(now: boolean): void {
-    if (this.ui.tab !== 'events' && this.ui.tab !== 'sequence') return;
+    if (this.ui.tab !== 'sequence') return;
     const t = performance.now();
     if (!now && t - this.fetchedAt < FETCH_EVERY_MS) return;
     this.fetchedAt = t;

@@ -1,16 +1,32 @@
 // A redis-cli for every node: a tab per node, the `A>` prompt, history with
 // the arrow keys, replies exactly as the core renders them (redis-cli's
 // formatting, Redis's own error texts), and the write-load control.
+//
+// The transcript is the world's: every console command and its reply is a
+// trace event, so the lines shown are read from the core's trace and go
+// back with it (Back, the timeline, a script run, a share link). The trace
+// keeps a reply's first 200 characters; the full text of a reply typed on
+// this page is kept beside it, by the event's sequence number, and used
+// only while the trace still holds that very event.
 import { el, replace } from '../dom';
 import { num } from '../format';
 import type { Store } from '../store';
+import type { TraceEvent } from '../types';
 
-/** Lines kept per node's transcript. */
-const MAX_LINES = 300;
+/** Commands shown per node's transcript. */
+const MAX_LINES = 150;
+/** While playing, the transcript is read again at most this often (wall ms). */
+const REREAD_MS = 250;
 /** Commands kept per node's history. */
 const MAX_HISTORY = 100;
 
 interface Line { kind: 'in' | 'out' | 'err' | 'note'; text: string }
+
+/** A reply typed on this page, in full, and what the trace recorded of it. */
+interface Full { node: string; typed: string; command: string; text: string; error: boolean }
+
+/** A line that never reached the world (redis-cli refused to send it), shown where it was typed. */
+interface Local { node: string; seq: number; lines: Line[] }
 
 /** Keeps a node's command history and walks it with the arrow keys. */
 export class History {
@@ -38,10 +54,15 @@ export class Console {
   private readonly input: HTMLInputElement;
   private readonly loadInput: HTMLInputElement;
   private readonly loadNote: HTMLElement;
-  private lines = new Map<string, Line[]>();
+  private full = new Map<number, Full>();
+  private local: Local[] = [];
+  private readAt = 0;
+  private linesKey = '';
   private histories = new Map<string, History>();
   private key = '';
   private shownNode = '';
+  private epoch = -1;
+  private version = -1;
 
   constructor(private readonly store: Store) {
     this.tabs = el('div', { class: 'console-tabs', attrs: { role: 'tablist' } });
@@ -64,12 +85,18 @@ export class Console {
       el('h2', { text: 'Console' }), this.tabs, this.out, form, loadForm);
   }
 
-  /** Runs `line` on `node` as if typed, showing it in that node's transcript. */
+  /** Runs `line` on `node` as if typed; the transcript shows it from the trace. */
   run(node: string, line: string): void {
-    this.add(node, { kind: 'in', text: `${node}> ${line}` });
+    const seq = this.store.view.next_seq;
     const reply = this.store.act((m) => m.console(node, line));
-    if (reply !== undefined && reply.text !== '') this.add(node, { kind: reply.error ? 'err' : 'out', text: reply.text });
+    const recorded = this.store.read((m) => m.consoleLines(node, 1))?.[0];
+    if (reply !== undefined && recorded !== undefined && recorded.seq >= seq) {
+      this.full.set(recorded.seq, { node, typed: line, command: String(recorded.command), text: reply.text, error: reply.error });
+    } else if (reply !== undefined && reply.text !== '') {
+      this.local.push({ node, seq, lines: [{ kind: 'in', text: `${node}> ${line}` }, { kind: reply.error ? 'err' : 'out', text: reply.text }] });
+    }
     this.key = '';
+    this.linesKey = '';
   }
 
   focus(): void {
@@ -80,9 +107,13 @@ export class Console {
     const s = this.store;
     const node = s.ui.selected ?? '';
     const load = s.page.loads.find((l) => l.node === node);
+    if (s.version !== this.version || this.linesKey === '') this.drawLines(node);
+    this.version = s.version;
     const key = JSON.stringify([s.view.nodes.map((n) => n.name), node, load?.per_s, s.epoch]);
     if (key === this.key) return;
     this.key = key;
+    this.linesKey = '';
+    this.drawLines(node);
     replace(this.tabs, ...s.view.nodes.map((n) => el('button', {
       class: `console-tab${n.name === node ? ' active' : ''}`,
       attrs: { role: 'tab', 'aria-selected': n.name === node, 'data-node': n.name, type: 'button' },
@@ -95,20 +126,54 @@ export class Console {
       if (document.activeElement !== this.loadInput) this.loadInput.value = String(load?.per_s ?? 0);
     }
     this.loadNote.textContent = load ? ` running: ${num(load.per_s)} SET/s on ${node} (keys load:0…load:99)` : '';
-    this.drawLines(node);
+  }
+
+  /** Forgets what belongs to a world no longer on screen. */
+  private forget(): void {
+    const s = this.store;
+    if (s.epoch !== this.epoch) {
+      this.epoch = s.epoch;
+      this.full.clear();
+      this.local = [];
+    }
+    const next = s.view.next_seq;
+    for (const seq of this.full.keys()) if (seq >= next) this.full.delete(seq);
+    this.local = this.local.filter((l) => l.seq <= next);
   }
 
   private drawLines(node: string): void {
-    const lines = this.lines.get(node) ?? [{ kind: 'note', text: `Type a Redis command for ${node}, e.g. SET foo bar, GET foo, INFO replication, ROLE.` }];
+    const s = this.store;
+    const now = performance.now();
+    if (s.ui.playing && this.linesKey !== '' && now - this.readAt < REREAD_MS) return;
+    this.readAt = now;
+    this.forget();
+    const events = s.read((m) => m.consoleLines(node, MAX_LINES)) ?? [];
+    const local = this.local.filter((l) => l.node === node);
+    const key = JSON.stringify([node, s.epoch, events.map((e) => e.seq), local.length, events[events.length - 1]?.reply]);
+    if (key === this.linesKey) return;
+    this.linesKey = key;
+    const lines: Line[] = [];
+    let li = 0;
+    for (const e of events) {
+      for (; li < local.length && local[li].seq <= e.seq; li++) lines.push(...local[li].lines);
+      lines.push(...this.linesOf(e));
+    }
+    for (; li < local.length; li++) lines.push(...local[li].lines);
+    if (lines.length === 0) lines.push({ kind: 'note', text: `Type a Redis command for ${node}, e.g. SET foo bar, GET foo, INFO replication, ROLE.` });
     replace(this.out, ...lines.map((l) => el('span', { class: `line line-${l.kind}`, text: `${l.text}\n` })));
     this.out.scrollTop = this.out.scrollHeight;
   }
 
-  private add(node: string, line: Line): void {
-    const list = this.lines.get(node) ?? [];
-    list.push(line);
-    if (list.length > MAX_LINES) list.splice(0, list.length - MAX_LINES);
-    this.lines.set(node, list);
+  /** A console command event as its prompt line and reply (in full when typed here). */
+  private linesOf(e: TraceEvent): Line[] {
+    const command = String(e.command);
+    const reply = String(e.reply);
+    const f = this.full.get(e.seq);
+    const known = f !== undefined && f.node === e.node && f.command === command && f.text.startsWith(reply.replace(/…$/, ''));
+    const shown = known ? { typed: f.typed, text: f.text, error: f.error } : { typed: command, text: reply, error: reply.startsWith('(error)') };
+    const out: Line[] = [{ kind: 'in', text: `${e.node}> ${shown.typed}` }];
+    if (shown.text !== '') out.push({ kind: shown.error ? 'err' : 'out', text: shown.text });
+    return out;
   }
 
   private history(node: string): History {

@@ -12,7 +12,11 @@ import type { LinkView, MessageView, NodeView } from '../types';
 const SLOT_W = 250;
 const LEVEL_H = 270;
 const CARD_W = 212;
-const CARD_H = 142;
+const CARD_H = 166;
+/** Narrowest a card slot may be drawn on screen (px) before the cards wrap onto more rows. */
+const MIN_SLOT_PX = 190;
+/** Characters a card line holds (mono, 14.5 px in a 212 px card). */
+const LINE_CHARS = 21;
 const PAD = 24;
 /** Messages drawn per link direction at most (a heavy load has hundreds). */
 const MAX_DRAWN = 40;
@@ -53,10 +57,11 @@ export class Topology {
   render(): void {
     const view = this.store.view;
     const related = new Set(view.nodes.filter((n) => n.master !== null).map((n) => pairKey(n.master ?? '', n.name)));
-    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.master]), view.links.map((l) => linkKey(l, related)), this.store.ui.link]);
+    const maxCols = Math.max(2, Math.floor((this.root.clientWidth || 1200) / MIN_SLOT_PX));
+    const key = JSON.stringify([view.nodes.map((n) => [n.name, n.master]), view.links.map((l) => linkKey(l, related)), this.store.ui.link, maxCols]);
     if (key !== this.structureKey) {
       this.structureKey = key;
-      this.layout = treeLayout(view.nodes);
+      this.layout = treeLayout(view.nodes, maxCols);
       // Room on the left for the RDB bar beside a single column of cards.
       const slots = Math.max(this.layout.width, 2);
       const w = slots * SLOT_W + PAD * 2;
@@ -65,6 +70,8 @@ export class Topology {
       this.canvas.setAttribute('viewBox', `0 0 ${w} ${h}`);
       // A small world is not blown up to fill the panel.
       this.canvas.style.maxWidth = `${Math.round(w * 1.25)}px`;
+      // Many rows of cards: the picture grows down instead of shrinking.
+      this.canvas.style.maxHeight = this.layout.depth > 2 ? 'none' : '';
       this.drawEdges(view.nodes, view.links);
     }
     this.drawCards(view.nodes);
@@ -189,11 +196,10 @@ export class Topology {
     const y = c.y - CARD_H / 2;
     const replica = n.role === 'slave';
     const phase = replica ? n.sync_phase : 'none';
-    const line2 = replica
-      ? `link ${n.link_status ?? '?'} · ${n.repl_state}`
-      : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
+    const line2 = replica ? `link ${n.link_status ?? '?'}` : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
+    const line3 = replica ? n.repl_state : '';
     const t = (cls: string, text: string, dx: number, dy: number, anchor = 'start'): SVGTextElement =>
-      svg('text', { class: cls, text, attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } });
+      svg('text', { class: cls, text: fit(text), attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } }, text.length > LINE_CHARS ? svg('title', { text }) : null);
     g.setAttribute('class', `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`);
     g.setAttribute('data-phase', phase);
     const offsetText = t('card-line card-offset', offset, 18, 82);
@@ -206,7 +212,8 @@ export class Topology {
       t('card-line', `replid ${shortId(n.replid)}`, 18, 58),
       offsetText,
       t('card-line', line2, 18, 106),
-      t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 130));
+      t('card-line', line3, 18, 130),
+      t('card-line card-keys', `${num(n.keys)} keys${load > 0 ? ` · ⚡${num(load)}/s` : ''}`, 18, 154));
     return offsetText;
   }
 
@@ -267,6 +274,11 @@ function rdbBar({ received, total }: { received: number; total: number }, [p, q]
     svg('rect', { class: 'rdb-fill', attrs: { x, y, width: 130 * done, height: 24, rx: 5 } }),
     svg('text', { class: 'rdb-text', text: label, attrs: { x: x + 65, y: y + 17, 'text-anchor': 'middle' } }),
     svg('text', { class: 'rdb-bytes', text: `${num(received)} / ${num(total)} B`, attrs: { x: x + 65, y: y + 40, 'text-anchor': 'middle' } }));
+}
+
+/** A card line cut to what the card holds (the full text is in its title). */
+function fit(text: string): string {
+  return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS - 1)}…` : text;
 }
 
 function pairKey(a: string, b: string): string {
