@@ -515,4 +515,3 @@ impl Node {
 
 /// The console's stand-in for a command Redis answers with nothing.
 const NO_REPLY: &str = "ERR REPLCONF ACK and GETACK get no reply: only replicas send them";
-

@@ -311,7 +311,14 @@ fn unix_s(world: &World) -> i64 {
 fn master_backlog_covers(world: &World, n: &Node, reploff: i64) -> Option<bool> {
     let host = &n.repl.link.as_ref()?.host;
     let master = world.nodes.values().find(|m| &m.name == host)?;
-    Some(master.repl.backlog.as_ref()?.covers(reploff + 1).is_covered())
+    Some(
+        master
+            .repl
+            .backlog
+            .as_ref()?
+            .covers(reploff + 1)
+            .is_covered(),
+    )
 }
 
 fn db_views(n: &Node) -> Vec<DbView> {

@@ -522,4 +522,3 @@ pub fn next_command(pending: &[u8]) -> Result<Option<Parsed>, String> {
         Err(e) => Err(e.message),
     }
 }
-

@@ -161,8 +161,7 @@ impl Normalizer {
         if name.eq_ignore_ascii_case(b"role") {
             return cli::render(&self.role(reply), false);
         }
-        let is_ttl =
-            name.eq_ignore_ascii_case(b"ttl") || name.eq_ignore_ascii_case(b"pttl");
+        let is_ttl = name.eq_ignore_ascii_case(b"ttl") || name.eq_ignore_ascii_case(b"pttl");
         if differential && is_ttl && matches!(reply, Frame::Integer(n) if *n > 0) {
             return "(integer) positive".into();
         }
