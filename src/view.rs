@@ -483,7 +483,7 @@ mod tests {
         run(&mut sim, "B", "REPLICAOF A");
         sim.run_for(100);
         let asked = first_time(&sim, |k| matches!(k, Kind::PsyncDecision { .. }));
-        let epoch = crate::sim::EPOCH_UNIX_MS;
+        let epoch = crate::net::EPOCH_UNIX_MS;
         let due = (((epoch + asked as i64).div_euclid(1000) + 5) * 1000 - epoch) as u64;
         assert_eq!(node(&sim.view(), "A").pending_fork_at_ms, Some(due));
         sim.run_for(7_000);
@@ -508,7 +508,7 @@ mod tests {
         let b = node(&v, "B");
         let backlog = sim.node("A").unwrap().repl.backlog.as_ref().unwrap();
         let next = b.slave_repl_offset.unwrap() + 1;
-        assert!(!backlog.covers(next));
+        assert!(!backlog.covers(next).is_covered());
         assert_eq!(b.master_backlog_covers, Some(false));
         assert_eq!(node(&v, "A").master_backlog_covers, None);
 
