@@ -32,30 +32,11 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
             if in_dq {
                 match c {
                     None => return Err("Invalid argument(s): unbalanced double quotes".into()),
-                    Some(b'\\')
-                        if b.get(i + 1) == Some(&b'x')
-                            && is_hex(b.get(i + 2))
-                            && is_hex(b.get(i + 3)) =>
-                    {
-                        cur.push(hex(b[i + 2]) * 16 + hex(b[i + 3]));
-                        i += 3;
-                    }
-                    Some(b'\\') if i + 1 < b.len() => {
-                        i += 1;
-                        cur.push(match b[i] {
-                            b'n' => b'\n',
-                            b'r' => b'\r',
-                            b't' => b'\t',
-                            b'b' => 8,
-                            b'a' => 7,
-                            other => other,
-                        });
-                    }
                     Some(b'"') => {
                         i = after_closing_quote(b, i)?;
                         break;
                     }
-                    Some(other) => cur.push(other),
+                    Some(_) => i = push_quoted(b, i, &mut cur),
                 }
             } else if in_sq {
                 match c {
@@ -83,6 +64,30 @@ pub fn split_args(line: &str) -> Result<Vec<Vec<u8>>, String> {
         }
         args.push(cur);
     }
+}
+
+/// One character inside double quotes at `i`: `\xHH`, a backslash escape
+/// (`\n`, `\r`, `\t`, `\b`, `\a`, or the next byte itself) or a plain
+/// byte, as `sdssplitargs` reads it. Returns the index of the last byte used.
+fn push_quoted(b: &[u8], i: usize, cur: &mut Vec<u8>) -> usize {
+    if b[i] == b'\\' && b.get(i + 1) == Some(&b'x') && is_hex(b.get(i + 2)) && is_hex(b.get(i + 3))
+    {
+        cur.push(hex(b[i + 2]) * 16 + hex(b[i + 3]));
+        return i + 3;
+    }
+    if b[i] == b'\\' && i + 1 < b.len() {
+        cur.push(match b[i + 1] {
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'b' => 8,
+            b'a' => 7,
+            other => other,
+        });
+        return i + 1;
+    }
+    cur.push(b[i]);
+    i
 }
 
 /// Checks what follows a closing quote at `i` (sdssplitargs requires a space

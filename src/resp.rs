@@ -210,25 +210,7 @@ fn parse_at(buf: &[u8], pos: &mut usize, depth: usize) -> Result<Option<Frame>, 
             *pos = next;
             Frame::Integer(n)
         }
-        b'$' => {
-            let n = parse_int(body).ok_or_else(|| err("invalid bulk length".into()))?;
-            if n == -1 {
-                *pos = next;
-                return Ok(Some(Frame::Null));
-            }
-            if n < 0 || n as u64 > MAX_BULK_LEN as u64 {
-                return Err(err("invalid bulk length".into()));
-            }
-            let n = n as usize;
-            if buf.len() < next + n + 2 {
-                return Ok(None);
-            }
-            if &buf[next + n..next + n + 2] != b"\r\n" {
-                return Err(err("bulk string not terminated by CRLF".into()));
-            }
-            *pos = next + n + 2;
-            Frame::Bulk(buf[next..next + n].to_vec())
-        }
+        b'$' => return parse_bulk(buf, body, next, pos, err),
         b'*' => {
             let n = parse_int(body).ok_or_else(|| err("invalid multibulk length".into()))?;
             if n == -1 {
@@ -261,6 +243,34 @@ fn parse_at(buf: &[u8], pos: &mut usize, depth: usize) -> Result<Option<Frame>, 
         }
     };
     Ok(Some(frame))
+}
+
+/// A `$<len>` bulk string whose header `len` ended at `next`: `Ok(None)`
+/// until all of it and its CRLF have arrived; `$-1` is the null bulk.
+fn parse_bulk(
+    buf: &[u8],
+    len: &[u8],
+    next: usize,
+    pos: &mut usize,
+    err: impl Fn(String) -> ProtocolError,
+) -> Result<Option<Frame>, ProtocolError> {
+    let n = parse_int(len).ok_or_else(|| err("invalid bulk length".into()))?;
+    if n == -1 {
+        *pos = next;
+        return Ok(Some(Frame::Null));
+    }
+    if n < 0 || n as u64 > MAX_BULK_LEN as u64 {
+        return Err(err("invalid bulk length".into()));
+    }
+    let n = n as usize;
+    if buf.len() < next + n + 2 {
+        return Ok(None);
+    }
+    if &buf[next + n..next + n + 2] != b"\r\n" {
+        return Err(err("bulk string not terminated by CRLF".into()));
+    }
+    *pos = next + n + 2;
+    Ok(Some(Frame::Bulk(buf[next..next + n].to_vec())))
 }
 
 /// Finds the CRLF-terminated line starting at `from`; returns its body and the
