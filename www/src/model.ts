@@ -3,7 +3,7 @@
 // Calls a user can get wrong throw an Error whose message is for the user.
 import { Playground } from '../pkg/replscope.js';
 import type {
-  ConsoleReply, DiffRow, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
+  ConsoleReply, DiffRow, EventOf, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
 } from './types';
 
 /** Where a seek landed (`playground::seek::Seek`). */
@@ -86,8 +86,8 @@ export class Model {
     return this.pg.trace_events_at(Float64Array.from(seqs)) as TraceEvent[];
   }
   /** The newest `max` console commands run on `node`, as trace events. */
-  consoleLines(node: string, max: number): TraceEvent[] {
-    return this.pg.console_lines(node, max) as TraceEvent[];
+  consoleLines(node: string, max: number): EventOf<'command'>[] {
+    return this.pg.console_lines(node, max) as EventOf<'command'>[];
   }
   /** Every event the trace holds, one JSON object a line. */
   traceJsonl(): string { return this.pg.trace_jsonl(); }

@@ -4,7 +4,7 @@
 // Next / Previous, `.` to pause (as RaftScope does), `b` to black out.
 // `p` toggles the mode. None of the keys fire while typing in a field.
 import { el } from '../dom';
-import { describeEvent, isStreamEvent } from '../format';
+import { describeEvent } from '../format';
 import type { Store } from '../store';
 import type { TraceEvent } from '../types';
 
@@ -13,7 +13,7 @@ export interface PresenterHooks { next(): void; previous(): void; lessonOpen(): 
 /** Whether an event belongs in the caption: not routine stream traffic,
  * and not an INFO read (the lessons' own checks run INFO on the consoles). */
 function captionWorthy(e: TraceEvent): boolean {
-  return !isStreamEvent(e) && !(e.type === 'command' && /^INFO\b/i.test(String((e as { command?: unknown }).command ?? '')));
+  return !e.stream && !(e.type === 'command' && /^INFO\b/i.test(String((e as { command?: unknown }).command ?? '')));
 }
 
 export class Presenter {

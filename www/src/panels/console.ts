@@ -11,7 +11,7 @@
 import { el, replace } from '../dom';
 import { num } from '../format';
 import type { Store } from '../store';
-import type { TraceEvent } from '../types';
+import type { EventOf } from '../types';
 
 /** Commands shown per node's transcript. */
 const MAX_LINES = 150;
@@ -165,7 +165,7 @@ export class Console {
   }
 
   /** A console command event as its prompt line and reply (in full when typed here). */
-  private linesOf(e: TraceEvent): Line[] {
+  private linesOf(e: EventOf<'command'>): Line[] {
     const command = String(e.command);
     const reply = String(e.reply);
     const f = this.full.get(e.seq);
