@@ -108,6 +108,9 @@ impl Node {
             rdb_bytes: rdb.len() as u64,
         };
         cx.trace(None, Phase::Snapshot, kind);
+        // Every BGSAVE is one fork of the server, whether the child writes
+        // dump.rdb or the replicas' sockets: INFO stats' `total_forks`.
+        self.server.stats.total_forks += 1;
         let mut bgsave = Bgsave {
             target,
             gen,

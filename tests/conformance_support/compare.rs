@@ -35,6 +35,7 @@ const INFO_FIELDS: &[&str] = &[
     "sync_full",
     "sync_partial_ok",
     "sync_partial_err",
+    "total_forks",
 ];
 /// INFO fields compared by equality pattern.
 const ID_FIELDS: &[&str] = &["master_replid", "master_replid2"];
