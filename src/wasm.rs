@@ -99,6 +99,17 @@ impl Playground {
         })
     }
 
+    /// A whole text as one URL parameter (a lesson link carrying a lesson
+    /// that is not shipped with the page): see `share::pack_text`.
+    pub fn pack_text(text: &str) -> String {
+        share::pack_text(text)
+    }
+
+    /// Reads what [`Playground::pack_text`] wrote.
+    pub fn unpack_text(packed: &str) -> Result<String, JsError> {
+        share::unpack_text(packed).map_err(|e| JsError::new(&e.to_string()))
+    }
+
     /// The seed this world was created with.
     pub fn seed(&self) -> u64 {
         self.inner.sim().seed()

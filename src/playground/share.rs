@@ -60,18 +60,52 @@ impl std::error::Error for ShareError {}
 
 /// The fragment (without `#`) for a seed and a script, in format 2.
 pub fn fragment(seed: u64, script: &str) -> String {
-    let text = script.as_bytes();
-    // LZF grows data it cannot compress by one control byte per 32 bytes;
-    // this bound always fits, so `None` only comes from an empty script.
-    let bound = text.len() + text.len() / 32 + 4;
-    match Compressor::new().compress(text, bound) {
+    match compress(script) {
         Some(packed) => format!(
             "v={VERSION}&seed={seed}&size={}&script={}",
-            text.len(),
-            encode(packed)
+            script.len(),
+            encode(&packed)
         ),
-        None => format!("seed={seed}&script={}", encode(text)),
+        None => format!("seed={seed}&script={}", encode(script.as_bytes())),
     }
+}
+
+/// LZF of a text, `None` for an empty one (LZF has nothing to do with it).
+fn compress(text: &str) -> Option<Vec<u8>> {
+    let text = text.as_bytes();
+    // LZF grows data it cannot compress by one control byte per 32 bytes;
+    // this bound always fits, so `None` only comes from an empty text.
+    let bound = text.len() + text.len() / 32 + 4;
+    Compressor::new().compress(text, bound).map(<[u8]>::to_vec)
+}
+
+/// A whole text in one URL parameter, `<size>.<base64url of its LZF>`:
+/// how a lesson link carries a lesson that is not shipped with the page
+/// (one the user opened from a file), so that the link opens it anywhere.
+/// The same compression as a script in [`fragment`]; the dot cannot occur
+/// in base64url.
+pub fn pack_text(text: &str) -> String {
+    match compress(text) {
+        Some(packed) => format!("{}.{}", text.len(), encode(&packed)),
+        None => "0.".to_string(),
+    }
+}
+
+/// Reads what [`pack_text`] wrote, saying what is wrong with a damaged one.
+pub fn unpack_text(packed: &str) -> Result<String, ShareError> {
+    let (size, data) = packed
+        .split_once('.')
+        .ok_or_else(|| ShareError("the text has no '<size>.' in front of its bytes".into()))?;
+    let size = parse_at_most(size, MAX_SCRIPT_BYTES, "the text's size")?;
+    if size == 0 {
+        return Ok(String::new());
+    }
+    let bytes = lzf::decompress(&decode(data)?, size).map_err(|e| {
+        ShareError(format!(
+            "the text's compressed bytes do not decompress ({e})"
+        ))
+    })?;
+    text(bytes)
 }
 
 /// The parts of a fragment, as found (the last of a repeated part wins).
@@ -239,6 +273,38 @@ pub fn decode(text: &str) -> Result<Vec<u8>, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_text_comes_back_whole() {
+        for text in ["", "x", SESSION, "title: é ü ✓\nstep: one\n"] {
+            let packed = pack_text(text);
+            assert!(!packed.contains(['&', '#', '=', '+', '/']), "{packed}");
+            assert_eq!(unpack_text(&packed).as_deref(), Ok(text));
+        }
+        // A lesson repeats itself as a session does: compressed, it is
+        // shorter in a link than its plain base64url.
+        let plain = encode(SESSION.as_bytes()).len();
+        assert!(
+            pack_text(SESSION).len() < plain,
+            "{} vs {plain}",
+            pack_text(SESSION)
+        );
+    }
+
+    #[test]
+    fn a_damaged_packed_text_says_why() {
+        let good = pack_text(SESSION);
+        let cases = [
+            ("abc", "no '<size>.'"),
+            ("x.AAAA", "the text's size must be a whole number"),
+            (&good[..good.len() - 9], "do not decompress"),
+            ("5.!!!!", "'!' at character 1"),
+        ];
+        for (packed, why) in cases {
+            let e = unpack_text(packed).expect_err(packed).to_string();
+            assert!(e.contains(why), "{packed}: {e}");
+        }
+    }
 
     /// A session like the ones people share: a cascade, writes, a cut.
     const SESSION: &str = "# replscope session (seed 42)\n\

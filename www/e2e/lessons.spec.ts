@@ -102,3 +102,47 @@ test('the lesson list is one click away and the first visit offers lesson 1', as
   await page.screenshot({ path: `${SHOTS}/lesson-panel.png` });
   expect(errors).toEqual([]);
 });
+
+test('a lesson opened from a file travels in its link', async ({ page, browser }) => {
+  const errors = watch(page);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('./');
+  await ready(page);
+  const text = [
+    'title: My own lesson',
+    'about: A teacher\'s lesson, opened from a file.',
+    'node A',
+    'node B',
+    '',
+    'step: B connects',
+    'say: B asks A for a full sync.',
+    'B> REPLICAOF A',
+    'until: event loaded on B',
+    '',
+    'step: Online',
+    'say: B is a replica now.',
+    'until: phase B streaming',
+    '',
+  ].join('\n');
+  await page.locator('#lessons-button').click();
+  await page.locator('#lesson-file').setInputFiles({ name: 'my-lesson.lesson', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await expect(page.locator('#lesson-count')).toHaveText('step 1 of 2');
+  await page.locator('#lesson-next').click();
+  await expect(page.locator('#lesson-count')).toHaveText('step 2 of 2');
+  await expect(page).toHaveURL(/#lesson=my-lesson&step=2&text=\d+\./);
+  const link = page.url();
+  // Another browser, which has never seen the file, opens the same step.
+  const other = await (await browser.newContext()).newPage();
+  const otherErrors = watch(other);
+  await other.goto(link);
+  await ready(other);
+  await expect(other.locator('#lesson-count')).toHaveText('step 2 of 2');
+  await expect(other.locator('#lesson-step-title')).toHaveText('Online');
+  // A damaged text is refused with a reason; the page keeps working.
+  await other.goto(link.replace(/text=\d+\./, 'text=x.'));
+  await other.reload();
+  await ready(other);
+  await expect(other.locator('.notice-error').last()).toContainText('this share link is damaged: the text');
+  expect(errors).toEqual([]);
+  expect(otherErrors.filter((e) => !e.includes('damaged'))).toEqual([]);
+});

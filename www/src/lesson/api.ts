@@ -3,6 +3,7 @@
 // as after running a script: the trace starts again with the new world.
 import { Playground } from '../../pkg/replscope.js';
 import type { Store } from '../store';
+import * as catalog from './catalog';
 import type { LessonSummary, StepView } from './types';
 
 function handle(store: Store): Playground {
@@ -38,4 +39,16 @@ export function state(store: Store): StepView | null {
 
 export function close(store: Store): void {
   handle(store).lesson_close();
+}
+
+/** What a link to lesson `id` must carry of its text: nothing for a shipped
+ * lesson, the packed text for one opened from a file. */
+export function linkText(id: string): { text?: string } {
+  const source = catalog.lessonById(id);
+  return source === undefined || source.shipped ? {} : { text: Playground.pack_text(source.text) };
+}
+
+/** The text a lesson link carries, unpacked; an error says what is wrong. */
+export function unpackText(packed: string): string {
+  return Playground.unpack_text(packed);
 }

@@ -16,4 +16,9 @@ describe('lesson links', () => {
     const link = { id: '03-partial-or-full', step: 4, present: true };
     expect(parseLessonHash(lessonHash(link))).toEqual(link);
   });
+  it('carries a packed lesson text untouched', () => {
+    const link = { id: 'my-lesson', step: 2, present: false, text: '57.Hy0_abc-def' };
+    expect(lessonHash(link)).toBe('#lesson=my-lesson&step=2&text=57.Hy0_abc-def');
+    expect(parseLessonHash(lessonHash(link))).toEqual(link);
+  });
 });

@@ -54,6 +54,16 @@ export function mountLessons(store: Store): Lessons {
   const openHash = (hash: string): void => {
     const link = parseLessonHash(hash);
     if (link === null) return;
+    if (link.text !== undefined) {
+      // A lesson that came with its link: known for this visit, like one
+      // opened from a file.
+      try {
+        catalog.addPicked(link.id, api.unpackText(link.text));
+      } catch (e) {
+        notice(e instanceof Error ? e.message : String(e), true);
+        return;
+      }
+    }
     presenter?.set(link.present);
     open(link.id, link.step);
   };

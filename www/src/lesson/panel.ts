@@ -35,7 +35,7 @@ export class LessonPanel {
     this.drawnKey = '';
     this.store.setUi({ playing: false });
     markReached(view.id, view.step);
-    history.replaceState(null, '', lessonHash({ id: view.id, step: view.step, present: this.presenting() }));
+    history.replaceState(null, '', lessonHash({ id: view.id, step: view.step, present: this.presenting(), ...api.linkText(view.id) }));
     this.render();
   }
 
