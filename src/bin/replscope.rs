@@ -3,7 +3,21 @@
 //! ```text
 //! replscope run FILE [--json] [--trace FILE] [--seed N]
 //! replscope lesson check FILE
+//! replscope rdb inspect FILE [--json]
+//! replscope rdb save SCRIPT --node A -o FILE [--virtual-clock]
 //! ```
+//!
+//! `rdb inspect FILE` lists an RDB file item by item with its byte ranges
+//! (`replscope::rdb::inspect`): header, AUX fields, SELECTDB, RESIZEDB,
+//! each key with its type, encoding and expiry, EOF, CRC-64; `--json`
+//! prints the same as one JSON object. A file a real server would refuse
+//! exits 1 with the byte offset of what is wrong.
+//!
+//! `rdb save SCRIPT --node A -o FILE` runs the script and writes node A's
+//! dataset as its BGSAVE would. The simulator's clock starts in the past,
+//! so by default every time in the file (ctime, expiries) is moved to the
+//! present, and a real server loading it keeps each key's TTL;
+//! `--virtual-clock` writes the simulator's own times. It says which.
 //!
 //! `lesson check FILE` plays a lesson (`docs/LESSONS.md`) headless and
 //! proves its claims: every step's `until:` is reached, every task is false
@@ -22,6 +36,7 @@
 //! up); 2 for a script that does not parse, a file that cannot be read, or
 //! bad arguments.
 
+use replscope::repl::snapshot::ExportClock;
 use replscope::scenario::{self, reply_json, StepReply};
 use replscope::sim::Sim;
 use serde::Serialize;
@@ -29,7 +44,9 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: replscope run FILE [--json] [--trace FILE] [--seed N]\
-                     \n       replscope lesson check FILE\n\
+                     \n       replscope lesson check FILE\
+                     \n       replscope rdb inspect FILE [--json]\
+                     \n       replscope rdb save SCRIPT --node A -o FILE [--virtual-clock]\n\
                      \n  FILE          a scenario script, or - for stdin\
                      \n  --json        one JSON object per command instead of redis-cli output\
                      \n  --trace FILE  write the simulator's trace as JSON lines\
@@ -50,6 +67,9 @@ fn main() -> ExitCode {
         if lesson == "lesson" && check == "check" {
             return ExitCode::from(lesson_check(file));
         }
+    }
+    if args.first().map(String::as_str) == Some("rdb") {
+        return ExitCode::from(rdb_command(&args[1..]));
     }
     let options = match parse_args(&args) {
         Ok(o) => o,
@@ -216,4 +236,100 @@ fn write_trace(sim: &Sim, path: &str) -> std::io::Result<()> {
         out.write_all(b"\n")?;
     }
     out.flush()
+}
+
+/// `rdb inspect …` and `rdb save …`: 0 done, 1 a bad file or a script
+/// that failed, 2 bad arguments or a file that cannot be read or written.
+fn rdb_command(args: &[String]) -> u8 {
+    let result = match args.first().map(String::as_str) {
+        Some("inspect") => rdb_inspect(&args[1..]),
+        Some("save") => rdb_save(&args[1..]),
+        _ => Err((2, "rdb needs 'inspect' or 'save'".to_string())),
+    };
+    match result {
+        Ok(()) => 0,
+        Err((code, message)) => {
+            eprintln!("replscope: {message}");
+            if code == 2 {
+                eprintln!("{USAGE}");
+            }
+            code
+        }
+    }
+}
+
+type Failure = (u8, String);
+
+fn rdb_inspect(args: &[String]) -> Result<(), Failure> {
+    let (file, json) = match args {
+        [file] => (file, false),
+        [file, flag] | [flag, file] if flag == "--json" => (file, true),
+        _ => return Err((2, "rdb inspect needs FILE and optionally --json".into())),
+    };
+    let bytes = std::fs::read(file).map_err(|e| (2, format!("cannot read {file}: {e}")))?;
+    let seen = replscope::rdb::inspect::inspect(&bytes).map_err(|e| (1, format!("{file}: {e}")))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = if json {
+        serde_json::to_writer(&mut out, &seen)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        writeln!(
+            out,
+            "{file}: RDB version {}, {} bytes",
+            seen.version, seen.bytes
+        )
+        .and_then(|()| seen.items.iter().try_for_each(|s| writeln!(out, "{s}")))
+    };
+    let _ = out.flush();
+    Ok(())
+}
+
+fn rdb_save(args: &[String]) -> Result<(), Failure> {
+    let (mut script, mut node, mut output, mut virtual_clock) = (None, None, None, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--node" => node = it.next(),
+            "-o" => output = it.next(),
+            "--virtual-clock" => virtual_clock = true,
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err((2, format!("unknown option '{flag}'")))
+            }
+            _ if script.is_none() => script = Some(arg),
+            extra => return Err((2, format!("unexpected argument '{extra}'"))),
+        }
+    }
+    let (Some(script), Some(node), Some(output)) = (script, node, output) else {
+        return Err((2, "rdb save needs SCRIPT, --node NAME and -o FILE".into()));
+    };
+    let text = read_script(script).map_err(|e| (2, format!("cannot read {script}: {e}")))?;
+    let parsed = scenario::parse(&text).map_err(|e| {
+        (
+            2,
+            format!("{script}:{}:{}: {}", e.line, e.column, e.message),
+        )
+    })?;
+    let mut sim = Sim::new(0);
+    let summary =
+        scenario::run(&parsed, &mut sim, &mut |_| {}).map_err(|e| (1, format!("{script}: {e}")))?;
+    if let Some(f) = summary.failures.first() {
+        return Err((1, format!("{script}: {f}")));
+    }
+    let n = sim
+        .node(node)
+        .ok_or_else(|| (1, format!("{script} declares no node {node}")))?;
+    let virtual_ms = replscope::net::unix_ms(sim.now_ms());
+    let (clock, said) = if virtual_clock {
+        (ExportClock::Virtual, "the simulator's clock")
+    } else {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        (ExportClock::Present(now), "times moved to the present")
+    };
+    let bytes = n.export_rdb(virtual_ms, clock);
+    std::fs::write(output, &bytes).map_err(|e| (2, format!("cannot write {output}: {e}")))?;
+    println!("{output}: {node}'s dataset, {} bytes, {said}", bytes.len());
+    Ok(())
 }

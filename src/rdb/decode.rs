@@ -4,6 +4,10 @@
 //! Decoding builds a fresh [`Keyspace`] and returns it only when the whole
 //! file, checksum included, is good; the caller swaps it in, so a failed
 //! load never leaves a half-loaded keyspace behind.
+//!
+//! The same loop tells a [`Visit`] where each item of the file starts and
+//! ends, so the RDB inspector (`super::inspect`) reads files exactly as a
+//! load does; the plain load passes `()`, which compiles to nothing.
 
 use super::decode_value::read_value;
 use super::reader::Reader;
@@ -18,14 +22,70 @@ use crate::resp::parse_int;
 /// bytes after the checksum are ignored, as Redis ignores them when it
 /// loads a file. Unknown AUX fields are ignored, as the format requires.
 pub fn decode(bytes: &[u8]) -> Result<(Keyspace, Aux), RdbError> {
-    let (mut ks, aux) = decode_with(bytes, Index::Bulk)?;
+    let (mut ks, aux) = decode_with(bytes, Index::Bulk, &mut ())?;
     if ks.dbs.iter_mut().all(|d| d.dict.index_pending().is_ok()) {
         return Ok((ks, aux));
     }
     // A duplicate key: decode again, indexing key by key, to report it at
     // its exact offset (an error path, so the second pass costs nothing
     // that matters).
-    decode_with(bytes, Index::KeyByKey)
+    decode_with(bytes, Index::KeyByKey, &mut ())
+}
+
+/// Decodes a file key by key, telling `visit` where every item starts and
+/// ends (the inspector's reading).
+pub(super) fn decode_visiting(
+    bytes: &[u8],
+    visit: &mut impl Visit,
+) -> Result<(Keyspace, Aux), RdbError> {
+    decode_with(bytes, Index::KeyByKey, visit)
+}
+
+/// One item of an RDB file, as the load loop meets it.
+pub(super) enum Item<'a> {
+    /// `REDIS` and the four-digit version.
+    Header { version: u32 },
+    /// An AUX field (an integer-encoded or compressed string is read out
+    /// of its bytes, hence owned).
+    Aux {
+        name: std::borrow::Cow<'a, [u8]>,
+        value: std::borrow::Cow<'a, [u8]>,
+    },
+    /// SELECTDB.
+    SelectDb { db: usize },
+    /// RESIZEDB.
+    ResizeDb { keys: u64, expires: u64 },
+    /// The expiry of the next key, in Unix ms (either opcode).
+    Expiry { at_ms: i64 },
+    /// An LRU idle time or LFU frequency hint for the next key.
+    Hint { opcode: u8 },
+    /// A function library (skipped).
+    Function,
+    /// A key and its value: `value_at` is where the value starts.
+    Key {
+        db: usize,
+        rdb_type: u8,
+        key: &'a [u8],
+        value_at: usize,
+        expire_ms: Option<i64>,
+        empty: bool,
+    },
+    /// The EOF opcode.
+    Eof,
+    /// The trailing CRC-64 (files of version 5 and later).
+    Checksum { stored: u64, computed: u64 },
+}
+
+/// What wants to know where each item is: `(start, end, item)` with `end`
+/// one past its last byte, in file order.
+pub(super) trait Visit {
+    fn item(&mut self, start: usize, end: usize, item: Item<'_>);
+}
+
+/// The plain load: no one is told anything.
+impl Visit for () {
+    #[inline(always)]
+    fn item(&mut self, _: usize, _: usize, _: Item<'_>) {}
 }
 
 /// How [`read_key`] puts keys into their database.
@@ -38,9 +98,14 @@ enum Index {
     KeyByKey,
 }
 
-fn decode_with(bytes: &[u8], index: Index) -> Result<(Keyspace, Aux), RdbError> {
+fn decode_with(
+    bytes: &[u8],
+    index: Index,
+    visit: &mut impl Visit,
+) -> Result<(Keyspace, Aux), RdbError> {
     let mut r = Reader::new(bytes);
     let version = read_header(&mut r)?;
+    visit.item(0, r.pos(), Item::Header { version });
     let mut ks = Keyspace::new();
     let mut aux = Aux {
         redis_ver: String::new(),
@@ -51,36 +116,68 @@ fn decode_with(bytes: &[u8], index: Index) -> Result<(Keyspace, Aux), RdbError> 
     let mut expire: Option<i64> = None;
     loop {
         let at = r.pos();
-        match r.u8("an opcode or value type")? {
-            OP_EOF => break,
-            OP_SELECTDB => db = read_select(&mut r, at)?,
-            OP_RESIZEDB => read_resize(&mut r, &mut ks, db)?,
-            OP_EXPIRETIME_MS => expire = Some(i64::from_le_bytes(r.array("an expiry time")?)),
-            OP_EXPIRETIME => {
-                expire = Some(i64::from(i32::from_le_bytes(r.array("an expiry time")?)) * 1000)
+        let opcode = r.u8("an opcode or value type")?;
+        let item = match opcode {
+            OP_EOF => Item::Eof,
+            OP_SELECTDB => {
+                db = read_select(&mut r, at)?;
+                Item::SelectDb { db }
+            }
+            OP_RESIZEDB => {
+                let (keys, expires) = read_resize(&mut r, &mut ks, db)?;
+                Item::ResizeDb { keys, expires }
+            }
+            OP_EXPIRETIME_MS | OP_EXPIRETIME => {
+                let at_ms = read_expiry(&mut r, opcode)?;
+                expire = Some(at_ms);
+                Item::Expiry { at_ms }
             }
             OP_AUX => read_aux(&mut r, &mut aux)?,
             OP_IDLE => {
                 r.len("an LRU idle time")?;
+                Item::Hint { opcode }
             }
             OP_FREQ => {
                 r.u8("an LFU frequency")?;
+                Item::Hint { opcode }
             }
             OP_FUNCTION2 => {
                 r.string("a function library")?;
+                Item::Function
             }
-            OP_FUNCTION_PRE_GA => skip_pre_ga_function(&mut r)?,
+            OP_FUNCTION_PRE_GA => {
+                skip_pre_ga_function(&mut r)?;
+                Item::Function
+            }
             OP_MODULE_AUX => return Err(r.error_at(
                 at,
                 "module auxiliary data (opcode 0xF7) is not supported: replscope has no modules",
             )),
             rdb_type => {
-                read_key(&mut r, &mut ks, db, rdb_type, expire.take(), index)?;
+                let key = KeyAt {
+                    db,
+                    rdb_type,
+                    expire: expire.take(),
+                };
+                read_key(&mut r, &mut ks, key, index, visit)?;
+                continue;
             }
+        };
+        visit.item(at, r.pos(), item);
+        if opcode == OP_EOF {
+            break;
         }
     }
-    check_crc(&mut r, version)?;
+    check_crc(&mut r, version, visit)?;
     Ok((ks, aux))
+}
+
+/// An expiry opcode's time, in Unix ms (the old opcode counts seconds).
+fn read_expiry(r: &mut Reader, opcode: u8) -> Result<i64, RdbError> {
+    if opcode == OP_EXPIRETIME_MS {
+        return Ok(i64::from_le_bytes(r.array("an expiry time")?));
+    }
+    Ok(i64::from(i32::from_le_bytes(r.array("an expiry time")?)) * 1000)
 }
 
 /// The `REDIS` magic and the four-digit version; returns the version.
@@ -127,7 +224,7 @@ fn read_select(r: &mut Reader, at: usize) -> Result<usize, RdbError> {
 
 /// RESIZEDB: reserve room for the keys announced, but never more than the
 /// rest of the file could hold (a key takes at least three bytes).
-fn read_resize(r: &mut Reader, ks: &mut Keyspace, db: usize) -> Result<(), RdbError> {
+fn read_resize(r: &mut Reader, ks: &mut Keyspace, db: usize) -> Result<(u64, u64), RdbError> {
     let keys = r.len("the RESIZEDB key count")?;
     let expires = r.len("the RESIZEDB expires count")?;
     let cap = r.remaining() / 3;
@@ -136,12 +233,12 @@ fn read_resize(r: &mut Reader, ks: &mut Keyspace, db: usize) -> Result<(), RdbEr
         d.dict.reserve(clamp(keys));
         d.expires.reserve(clamp(expires));
     }
-    Ok(())
+    Ok((keys, expires))
 }
 
 /// One AUX field; the ones in [`Aux`] are kept, others skipped. Numbers are
 /// read leniently, as Redis's `strtoll` does: text that is not a number is 0.
-fn read_aux(r: &mut Reader, aux: &mut Aux) -> Result<(), RdbError> {
+fn read_aux<'a>(r: &mut Reader<'a>, aux: &mut Aux) -> Result<Item<'a>, RdbError> {
     let name = r.string("an AUX field name")?;
     let value = r.string("an AUX field value")?;
     let int = || parse_int(&value).unwrap_or(0);
@@ -157,7 +254,7 @@ fn read_aux(r: &mut Reader, aux: &mut Aux) -> Result<(), RdbError> {
         b"aof-base" => aux.aof_base = u8::from(int() != 0),
         _ => {}
     }
-    Ok(())
+    Ok(Item::Aux { name, value })
 }
 
 /// Skips a function library in the 7.0 release-candidate format: name,
@@ -174,18 +271,40 @@ fn skip_pre_ga_function(r: &mut Reader) -> Result<(), RdbError> {
 
 /// A key and its value, stored into database `db` with its expiry. Keys
 /// whose value is empty are skipped, as Redis 7.0 skips them.
-fn read_key(
-    r: &mut Reader,
-    ks: &mut Keyspace,
+/// Where a key being read belongs: its database, type and expiry.
+struct KeyAt {
     db: usize,
     rdb_type: u8,
     expire: Option<i64>,
+}
+
+fn read_key(
+    r: &mut Reader,
+    ks: &mut Keyspace,
+    k: KeyAt,
     index: Index,
+    visit: &mut impl Visit,
 ) -> Result<(), RdbError> {
+    let KeyAt {
+        db,
+        rdb_type,
+        expire,
+    } = k;
     let at = r.pos() - 1;
     check_type(r, rdb_type, at)?;
     let key = r.sds("a key")?;
-    let Some(value) = read_value(r, rdb_type)? else {
+    let value_at = r.pos();
+    let value = read_value(r, rdb_type)?;
+    let item = Item::Key {
+        db,
+        rdb_type,
+        key: key.as_bytes(),
+        value_at,
+        expire_ms: expire,
+        empty: value.is_none(),
+    };
+    visit.item(at, r.pos(), item);
+    let Some(value) = value else {
         return Ok(());
     };
     let Some(d) = ks.dbs.get_mut(db) else {
@@ -230,7 +349,7 @@ fn check_type(r: &Reader, rdb_type: u8, at: usize) -> Result<(), RdbError> {
 
 /// The trailing checksum (files of version 5 and later): CRC-64 of
 /// everything up to and including the EOF opcode; 0 means "not computed".
-fn check_crc(r: &mut Reader, version: u32) -> Result<(), RdbError> {
+fn check_crc(r: &mut Reader, version: u32, visit: &mut impl Visit) -> Result<(), RdbError> {
     if version < 5 {
         return Ok(());
     }
@@ -238,6 +357,7 @@ fn check_crc(r: &mut Reader, version: u32) -> Result<(), RdbError> {
     let at = r.pos();
     let stored = u64::from_le_bytes(r.array("the checksum")?);
     let computed = crc64(body);
+    visit.item(at, r.pos(), Item::Checksum { stored, computed });
     if stored != 0 && stored != computed {
         return Err(r.error_at(
             at,

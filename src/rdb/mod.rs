@@ -55,6 +55,7 @@ mod decode;
 mod decode_value;
 mod double;
 mod encode;
+pub mod inspect;
 mod intset;
 pub(crate) mod length;
 mod listpack;
