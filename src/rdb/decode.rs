@@ -106,70 +106,103 @@ fn decode_with(
     let mut r = Reader::new(bytes);
     let version = read_header(&mut r)?;
     visit.item(0, r.pos(), Item::Header { version });
-    let mut ks = Keyspace::new();
-    let mut aux = Aux {
-        redis_ver: String::new(),
-        redis_bits: 0,
-        ..Aux::default()
+    let mut state = Loading {
+        ks: Keyspace::new(),
+        aux: Aux {
+            redis_ver: String::new(),
+            redis_bits: 0,
+            ..Aux::default()
+        },
+        db: 0,
+        expire: None,
     };
-    let mut db = 0usize;
-    let mut expire: Option<i64> = None;
     loop {
         let at = r.pos();
         let opcode = r.u8("an opcode or value type")?;
-        let item = match opcode {
-            OP_EOF => Item::Eof,
-            OP_SELECTDB => {
-                db = read_select(&mut r, at)?;
-                Item::SelectDb { db }
-            }
-            OP_RESIZEDB => {
-                let (keys, expires) = read_resize(&mut r, &mut ks, db)?;
-                Item::ResizeDb { keys, expires }
-            }
-            OP_EXPIRETIME_MS | OP_EXPIRETIME => {
-                let at_ms = read_expiry(&mut r, opcode)?;
-                expire = Some(at_ms);
-                Item::Expiry { at_ms }
-            }
-            OP_AUX => read_aux(&mut r, &mut aux)?,
-            OP_IDLE => {
-                r.len("an LRU idle time")?;
-                Item::Hint { opcode }
-            }
-            OP_FREQ => {
-                r.u8("an LFU frequency")?;
-                Item::Hint { opcode }
-            }
-            OP_FUNCTION2 => {
-                r.string("a function library")?;
-                Item::Function
-            }
-            OP_FUNCTION_PRE_GA => {
-                skip_pre_ga_function(&mut r)?;
-                Item::Function
-            }
-            OP_MODULE_AUX => return Err(r.error_at(
-                at,
-                "module auxiliary data (opcode 0xF7) is not supported: replscope has no modules",
-            )),
-            rdb_type => {
-                let key = KeyAt {
-                    db,
-                    rdb_type,
-                    expire: expire.take(),
-                };
-                read_key(&mut r, &mut ks, key, index, visit)?;
-                continue;
-            }
-        };
+        if !is_opcode(opcode) {
+            let key = KeyAt {
+                db: state.db,
+                rdb_type: opcode,
+                expire: state.expire.take(),
+            };
+            read_key(&mut r, &mut state.ks, key, index, visit)?;
+            continue;
+        }
+        let item = read_opcode(&mut r, &mut state, opcode, at)?;
         visit.item(at, r.pos(), item);
         if opcode == OP_EOF {
             break;
         }
     }
     check_crc(&mut r, version, visit)?;
-    Ok((ks, aux))
+    Ok((state.ks, state.aux))
+}
+
+/// What the load loop carries from one item to the next.
+struct Loading {
+    ks: Keyspace,
+    aux: Aux,
+    /// The database SELECTDB last chose.
+    db: usize,
+    /// The expiry read for the next key.
+    expire: Option<i64>,
+}
+
+/// Whether a byte in a value type's place is an opcode (0xF5 and up).
+fn is_opcode(b: u8) -> bool {
+    b >= OP_FUNCTION2
+}
+
+/// One opcode's item (`rdbLoadRio`'s `if (type == RDB_OPCODE_…)` chain).
+fn read_opcode<'a>(
+    r: &mut Reader<'a>,
+    st: &mut Loading,
+    opcode: u8,
+    at: usize,
+) -> Result<Item<'a>, RdbError> {
+    Ok(match opcode {
+        OP_EOF => Item::Eof,
+        OP_SELECTDB => {
+            st.db = read_select(r, at)?;
+            Item::SelectDb { db: st.db }
+        }
+        OP_RESIZEDB => {
+            let (keys, expires) = read_resize(r, &mut st.ks, st.db)?;
+            Item::ResizeDb { keys, expires }
+        }
+        OP_EXPIRETIME_MS | OP_EXPIRETIME => {
+            let at_ms = read_expiry(r, opcode)?;
+            st.expire = Some(at_ms);
+            Item::Expiry { at_ms }
+        }
+        OP_AUX => read_aux(r, &mut st.aux)?,
+        OP_IDLE => {
+            r.len("an LRU idle time")?;
+            Item::Hint { opcode }
+        }
+        OP_FREQ => {
+            r.u8("an LFU frequency")?;
+            Item::Hint { opcode }
+        }
+        OP_FUNCTION2 => {
+            r.string("a function library")?;
+            Item::Function
+        }
+        OP_FUNCTION_PRE_GA => {
+            skip_pre_ga_function(r)?;
+            Item::Function
+        }
+        // OP_MODULE_AUX, the one opcode left.
+        _ => {
+            return Err(r.error_at(
+                at,
+                format!(
+                    "module auxiliary data (opcode {OP_MODULE_AUX:#04X}) is not supported: \
+                     replscope has no modules"
+                ),
+            ))
+        }
+    })
 }
 
 /// An expiry opcode's time, in Unix ms (the old opcode counts seconds).
