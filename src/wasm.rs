@@ -227,6 +227,22 @@ impl Playground {
         )
     }
 
+    /// Node `node`'s dataset as the RDB file its BGSAVE would write now:
+    /// on the simulator's clock, or with every time moved to
+    /// `present_unix_ms` (see `playground::rdb`).
+    pub fn rdb(&self, node: &str, present_unix_ms: Option<f64>) -> Result<Vec<u8>, JsError> {
+        self.inner
+            .rdb(node, present_unix_ms.map(|ms| ms as i64))
+            .map_err(user_error)
+    }
+
+    /// An RDB file item by item (`rdb::inspect::Inspection`); a bad file
+    /// is an error naming the byte.
+    pub fn inspect_rdb(bytes: &[u8]) -> Result<JsValue, JsError> {
+        let seen = crate::rdb::inspect::inspect(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&seen)
+    }
+
     /// Runs a scenario script on a fresh world, which replaces this one.
     pub fn run_script(&mut self, text: &str) -> Result<JsValue, JsError> {
         to_js(&self.inner.run_script(text).map_err(user_error)?)

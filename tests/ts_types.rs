@@ -17,6 +17,7 @@ use replscope::playground::keyspace::{DiffRow, KeyRow, Listing};
 use replscope::playground::load::Load;
 use replscope::playground::timeline::{SyncStep, Timeline};
 use replscope::playground::{ConsoleReply, PageState, RunReport, TranscriptRow};
+use replscope::rdb::inspect::{Inspection, Section, What};
 use replscope::sim::links::Payload;
 use replscope::sim::trace::{Event, Kind, Message, Phase};
 use replscope::view::*;
@@ -52,6 +53,9 @@ fn generated() -> String {
         decl::<Message>(&cfg),
         decl::<Kind>(&cfg),
         decl::<Load>(&cfg),
+        decl::<Inspection>(&cfg),
+        decl::<Section>(&cfg),
+        decl::<What>(&cfg),
         decl::<SyncStep>(&cfg),
         decl::<Timeline>(&cfg),
         decl::<PageState>(&cfg),

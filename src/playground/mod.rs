@@ -23,6 +23,7 @@
 
 pub mod keyspace;
 pub mod load;
+pub mod rdb;
 pub mod seek;
 pub mod share;
 pub mod timeline;

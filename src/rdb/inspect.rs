@@ -18,6 +18,7 @@ use serde::Serialize;
 
 /// A whole file, item by item.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Inspection {
     /// The RDB format version in the header.
     pub version: u32,
@@ -30,11 +31,14 @@ pub struct Inspection {
 
 /// One item and where it is: bytes `start..end` of the file.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 pub struct Section {
     /// First byte.
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
+    /// The item's details in words ([`What::summary`]).
+    pub summary: String,
     /// What the bytes are.
     #[serde(flatten)]
     pub what: What,
@@ -43,6 +47,7 @@ pub struct Section {
 /// What an item is. Names and values are shown as redis-cli would quote
 /// them (`"k"`, `"\xff"`), since keys are binary.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum What {
     /// `REDIS` and the four-digit version.
@@ -51,8 +56,10 @@ pub enum What {
     /// `repl-stream-db`, `repl-id`, `repl-offset`, `aof-base`, or another.
     Aux { name: String, value: String },
     /// SELECTDB: the keys that follow are in this database.
+    #[serde(rename = "selectdb")]
     SelectDb { db: usize },
     /// RESIZEDB: how many keys and keys with an expiry the database has.
+    #[serde(rename = "resizedb")]
     ResizeDb { keys: u64, expires: u64 },
     /// The expiry of the next key, in Unix milliseconds.
     Expiry { at_ms: i64 },
@@ -148,7 +155,13 @@ impl Visit for Recorder<'_> {
                 computed: format!("{computed:016x}"),
             },
         };
-        self.items.push(Section { start, end, what });
+        let summary = what.summary();
+        self.items.push(Section {
+            start,
+            end,
+            summary,
+            what,
+        });
     }
 }
 
@@ -206,24 +219,17 @@ impl What {
     }
 }
 
-impl std::fmt::Display for Section {
-    /// One line: the byte range, the item, its details.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{:>8}..{:<8} {:<9}",
-            self.start,
-            self.end,
-            self.what.name()
-        )?;
-        match &self.what {
-            What::Header { version } => write!(f, "REDIS{version:04} (version {version})"),
-            What::Aux { name, value } => write!(f, "{name} = {value}"),
-            What::SelectDb { db } => write!(f, "db {db}"),
-            What::ResizeDb { keys, expires } => write!(f, "{keys} keys, {expires} with an expiry"),
-            What::Expiry { at_ms } => write!(f, "at {at_ms} ms (Unix)"),
-            What::Hint { of } => write!(f, "{of} hint for the next key"),
-            What::Function => write!(f, "a function library (skipped)"),
+impl What {
+    /// The item's details in words, as the CLI and the page show them.
+    pub fn summary(&self) -> String {
+        match self {
+            What::Header { version } => format!("REDIS{version:04} (version {version})"),
+            What::Aux { name, value } => format!("{name} = {value}"),
+            What::SelectDb { db } => format!("db {db}"),
+            What::ResizeDb { keys, expires } => format!("{keys} keys, {expires} with an expiry"),
+            What::Expiry { at_ms } => format!("at {at_ms} ms (Unix)"),
+            What::Hint { of } => format!("{of} hint for the next key"),
+            What::Function => "a function library (skipped)".into(),
             What::Key {
                 db,
                 key,
@@ -233,18 +239,26 @@ impl std::fmt::Display for Section {
                 ..
             } => {
                 let skipped = if *skipped { ", empty: skipped" } else { "" };
-                write!(f, "db {db} {key}: {value_type}, {encoding}{skipped}")
+                format!("db {db} {key}: {value_type}, {encoding}{skipped}")
             }
-            What::Eof => write!(f, "end of the data"),
+            What::Eof => "end of the data".into(),
             What::Checksum { stored, computed } => {
                 let verdict = match stored.as_str() {
                     s if s == computed => "matches",
                     "0000000000000000" => "not computed by the writer",
                     _ => "does not match",
                 };
-                write!(f, "crc64 {stored} ({verdict})")
+                format!("crc64 {stored} ({verdict})")
             }
         }
+    }
+}
+
+impl std::fmt::Display for Section {
+    /// One line: the byte range, the item, its details.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (start, end, name) = (self.start, self.end, self.what.name());
+        write!(f, "{start:>8}..{end:<8} {name:<9}{}", self.summary)
     }
 }
 

@@ -16,6 +16,7 @@ import { Help } from './panels/help';
 import { Keyspace } from './panels/keyspace';
 import { Narration } from './panels/narration';
 import { Phases } from './panels/phases';
+import { RdbPanel } from './panels/rdb';
 import { Announcer, Scrubber } from './panels/scrubber';
 import { initialWorld, Scenario } from './panels/scenario';
 import { Topology } from './panels/topology';
@@ -26,7 +27,7 @@ interface Panel { root: HTMLElement; render(): void }
 /** Frame work times kept for the benchmark. */
 const FRAME_LOG = 2000;
 
-const TABS: [Tab, string][] = [['events', 'Events'], ['sequence', 'Sequence'], ['charts', 'Charts'], ['keys', 'Keys'], ['scenario', 'Scenario']];
+const TABS: [Tab, string][] = [['events', 'Events'], ['sequence', 'Sequence'], ['charts', 'Charts'], ['keys', 'Keys'], ['rdb', 'RDB'], ['scenario', 'Scenario']];
 
 function slot(id: string): HTMLElement {
   const e = document.getElementById(id);
@@ -66,7 +67,7 @@ async function start(): Promise<void> {
   if (world.report !== null) scenario.show(world.report);
   const tabPanels: Record<Tab, Panel> = {
     events: new EventLog(store), sequence: new Sequence(store), charts: new Charts(store),
-    keys: new Keyspace(store), scenario,
+    keys: new Keyspace(store), rdb: new RdbPanel(store), scenario,
   };
   const help = new Help(store);
   const scrubber = new Scrubber(store);

@@ -3,7 +3,7 @@
 // Calls a user can get wrong throw an Error whose message is for the user.
 import { Playground } from '../pkg/replscope.js';
 import type {
-  ConsoleReply, DiffRow, EventOf, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
+  ConsoleReply, DiffRow, EventOf, Inspection, KeyRow, Listing, PageState, RunReport, TraceEvent, View,
 } from './types';
 
 /** Where a seek landed (`playground::seek::Seek`). */
@@ -96,6 +96,15 @@ export class Model {
   }
   diff(master: string, replica: string, limit: number): Listing<DiffRow> {
     return this.pg.diff(master, replica, limit) as Listing<DiffRow>;
+  }
+
+  /** A node's RDB file: on the simulator's clock, or with its times moved to `presentUnixMs`. */
+  rdb(node: string, presentUnixMs: number | undefined): Uint8Array {
+    return this.pg.rdb(node, presentUnixMs);
+  }
+  /** An RDB file item by item, each with its byte range. */
+  static inspectRdb(bytes: Uint8Array): Inspection {
+    return Playground.inspect_rdb(bytes) as Inspection;
   }
 
   runScript(text: string): RunReport { return this.pg.run_script(text) as RunReport; }

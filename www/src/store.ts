@@ -24,7 +24,7 @@ export interface Sample {
   lag: Record<string, number>;
 }
 
-export type Tab = 'events' | 'sequence' | 'charts' | 'keys' | 'scenario';
+export type Tab = 'events' | 'sequence' | 'charts' | 'keys' | 'rdb' | 'scenario';
 
 export interface Ui {
   /** Whether the event rows include the replication stream's routine events. */

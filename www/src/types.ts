@@ -4,8 +4,8 @@
 // the committed file is out of date; this file only renames and narrows,
 // so no field is written down twice.
 export type {
-  BacklogView, ConsoleReply, DiffRow, KeyRow, LinkView, Listing, Load, MessageView, NodeView, PageState,
-  Phase, ReplicaView, RunReport, Timeline, View,
+  BacklogView, ConsoleReply, DiffRow, Inspection, KeyRow, LinkView, Listing, Load, MessageView, NodeView, PageState,
+  Phase, ReplicaView, RunReport, Section, Timeline, View, What,
 } from './generated/types';
 
 import type { EventView } from './generated/types';

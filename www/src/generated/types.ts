@@ -184,6 +184,85 @@ start_ms: number,
  */
 next: number, };
 
+export type Inspection = { 
+/**
+ * The RDB format version in the header.
+ */
+version: number, 
+/**
+ * The file's length in bytes.
+ */
+bytes: number, 
+/**
+ * Every item, in file order; together they cover the file up to the
+ * checksum's end (bytes after it, which Redis ignores, are not listed).
+ */
+items: Array<Section>, };
+
+export type Section = { 
+/**
+ * First byte.
+ */
+start: number, 
+/**
+ * One past the last byte.
+ */
+end: number, 
+/**
+ * The item's details in words ([`What::summary`]).
+ */
+summary: string, } & ({ "kind": "header", version: number, } | { "kind": "aux", name: string, value: string, } | { "kind": "selectdb", db: number, } | { "kind": "resizedb", keys: number, expires: number, } | { "kind": "expiry", at_ms: number, } | { "kind": "hint", of: string, } | { "kind": "function" } | { "kind": "key", db: number, key: string, 
+/**
+ * `string`, `list`, `set`, `zset` or `hash`.
+ */
+type: string, 
+/**
+ * The encoding in the file (see the module's notes).
+ */
+encoding: string, 
+/**
+ * The RDB type byte.
+ */
+rdb_type: number, 
+/**
+ * Where the value starts (after the key's name).
+ */
+value_start: number, 
+/**
+ * The expiry in Unix milliseconds, if an expiry item preceded it.
+ */
+expire_ms: number | null, 
+/**
+ * An empty value, which Redis 7.0 skips on load.
+ */
+skipped: boolean, } | { "kind": "eof" } | { "kind": "checksum", stored: string, computed: string, });
+
+export type What = { "kind": "header", version: number, } | { "kind": "aux", name: string, value: string, } | { "kind": "selectdb", db: number, } | { "kind": "resizedb", keys: number, expires: number, } | { "kind": "expiry", at_ms: number, } | { "kind": "hint", of: string, } | { "kind": "function" } | { "kind": "key", db: number, key: string, 
+/**
+ * `string`, `list`, `set`, `zset` or `hash`.
+ */
+type: string, 
+/**
+ * The encoding in the file (see the module's notes).
+ */
+encoding: string, 
+/**
+ * The RDB type byte.
+ */
+rdb_type: number, 
+/**
+ * Where the value starts (after the key's name).
+ */
+value_start: number, 
+/**
+ * The expiry in Unix milliseconds, if an expiry item preceded it.
+ */
+expire_ms: number | null, 
+/**
+ * An empty value, which Redis 7.0 skips on load.
+ */
+skipped: boolean, } | { "kind": "eof" } | { "kind": "checksum", stored: string, computed: string, };
+
 export type SyncStep = { 
 /**
  * The step.
