@@ -58,6 +58,7 @@ pub mod resp;
 pub mod scenario;
 pub mod server;
 pub mod sim;
+pub mod transcript;
 pub mod vec_map;
 pub mod view;
 pub mod wasm;
