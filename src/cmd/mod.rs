@@ -51,6 +51,7 @@ mod set;
 mod string;
 mod table;
 mod zset;
+mod zset_range;
 
 pub use ctx::{Ctx, Kind};
 pub use info::info_text;

@@ -11,7 +11,7 @@
 
 use super::{
     bitfield, bitmap, config, hash, hyperloglog, keys, lcs, list, multi, server_cmds, set, string,
-    zset, Ctx,
+    zset, zset_range, Ctx,
 };
 use crate::resp::Frame;
 
@@ -234,20 +234,20 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("wait", 3, REPL_FRESH, run_by_node),
     c("zadd", -4, W, zset::zadd),
     c("zcard", 2, R, zset::zcard),
-    c("zcount", 4, R, zset::zcount),
+    c("zcount", 4, R, zset_range::zcount),
     c("zincrby", 4, W, zset::zincrby),
     c("zmscore", -3, R, zset::zmscore),
     c("zpopmax", -2, W, zset::zpopmax),
     c("zpopmin", -2, W, zset::zpopmin),
-    c("zrange", -4, R, zset::zrange),
-    c("zrangebyscore", -4, R, zset::zrangebyscore),
+    c("zrange", -4, R, zset_range::zrange),
+    c("zrangebyscore", -4, R, zset_range::zrangebyscore),
     c("zrank", 3, R, zset::zrank),
     c("zrem", -3, W, zset::zrem),
-    c("zremrangebylex", 4, W, zset::zremrangebylex),
-    c("zremrangebyrank", 4, W, zset::zremrangebyrank),
-    c("zremrangebyscore", 4, W, zset::zremrangebyscore),
-    c("zrevrange", -4, R, zset::zrevrange),
-    c("zrevrangebyscore", -4, R, zset::zrevrangebyscore),
+    c("zremrangebylex", 4, W, zset_range::zremrangebylex),
+    c("zremrangebyrank", 4, W, zset_range::zremrangebyrank),
+    c("zremrangebyscore", 4, W, zset_range::zremrangebyscore),
+    c("zrevrange", -4, R, zset_range::zrevrange),
+    c("zrevrangebyscore", -4, R, zset_range::zrevrangebyscore),
     c("zrevrank", 3, R, zset::zrevrank),
     c("zscore", 3, R, zset::zscore),
 ];
