@@ -52,6 +52,7 @@ mod string;
 mod table;
 mod zset;
 mod zset_range;
+mod zset_store;
 
 pub use ctx::{Ctx, Kind};
 pub use info::info_text;

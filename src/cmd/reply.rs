@@ -54,6 +54,15 @@ pub fn positive_arg(b: &[u8]) -> Result<i64, Frame> {
         .ok_or_else(|| err(NOT_POSITIVE))
 }
 
+/// An integer argument of at least `min`, with one message for anything
+/// else (`getRangeLongFromObjectOrReply` with a message of its own, as
+/// "numkeys should be greater than 0" or "COUNT can't be negative").
+pub fn long_at_least(b: &[u8], min: i64, msg: &str) -> Result<i64, Frame> {
+    num::parse_i64(b)
+        .filter(|n| *n >= min)
+        .ok_or_else(|| err(msg))
+}
+
 /// A float argument (`getDoubleFromObjectOrReply`).
 pub fn float_arg(b: &[u8]) -> Result<f64, Frame> {
     num::parse_f64(b).ok_or_else(|| err(NOT_FLOAT))

@@ -1,6 +1,6 @@
 //! Set commands (`t_set.c`): SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER,
-//! SCARD, SPOP, SRANDMEMBER, SMOVE, and SINTER/SUNION/SDIFF with their
-//! STORE forms (which propagate as sent when they changed the destination).
+//! SCARD, SPOP, SRANDMEMBER, SMOVE, SINTERCARD, and SINTER/SUNION/SDIFF
+//! with their STORE forms (which propagate as sent when they changed the destination).
 //!
 //! Members are kept in insertion order. Redis 7.0 stores a set of up to 512
 //! integers as a sorted intset and anything else as a hash table (random
@@ -12,7 +12,7 @@
 //! in MULTI/EXEC when there are several) or `DEL key` when the count takes
 //! the whole set.
 
-use super::reply::{err, positive_arg, SYNTAX};
+use super::reply::{err, is, long_at_least, positive_arg, SYNTAX};
 use super::Ctx;
 use crate::db::{FastHash, Sds};
 use crate::num;
@@ -301,6 +301,38 @@ pub fn sunionstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// SDIFFSTORE destination key [key ...]
 pub fn sdiffstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     set_op_store(ctx, argv, SetOp::Diff)
+}
+
+/// SINTERCARD numkeys key [key ...] [LIMIT limit]: the size of the
+/// intersection, counting stops at LIMIT (0: no limit). Every key's type
+/// is checked, even after a missing one (`sinterGenericCommand`).
+pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let numkeys = match long_at_least(&argv[1], 1, "ERR numkeys should be greater than 0") {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    if numkeys > (argv.len() - 2) as i64 {
+        return err("ERR Number of keys can't be greater than number of args");
+    }
+    let end = 2 + numkeys as usize;
+    let mut limit = 0;
+    let mut j = end;
+    while j < argv.len() {
+        if is(&argv[j], "limit") && j + 1 < argv.len() {
+            match long_at_least(&argv[j + 1], 0, "ERR LIMIT can't be negative") {
+                Ok(n) => limit = n.unsigned_abs() as usize,
+                Err(e) => return e,
+            }
+            j += 2;
+        } else {
+            return err(SYNTAX);
+        }
+    }
+    match combine(ctx, &argv[2..end], SetOp::Inter) {
+        Ok(s) if limit > 0 => Frame::Integer(s.len().min(limit) as i64),
+        Ok(s) => Frame::Integer(s.len() as i64),
+        Err(e) => e,
+    }
 }
 
 /// Largest number of members SRANDMEMBER with a negative count returns:

@@ -11,7 +11,7 @@
 
 use super::{
     bitfield, bitmap, config, hash, hyperloglog, keys, lcs, list, multi, server_cmds, set, string,
-    zset, zset_range, Ctx,
+    zset, zset_range, zset_store, Ctx,
 };
 use crate::resp::Frame;
 
@@ -210,6 +210,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("setnx", 3, W, string::setnx),
     c("setrange", 4, W, string::setrange),
     c("sinter", -2, R, set::sinter),
+    c("sintercard", -3, R, set::sintercard),
     c("sinterstore", -3, W, set::sinterstore),
     c("sismember", 3, R, set::sismember),
     c("slaveof", 3, REPL, run_by_node),
@@ -235,21 +236,32 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("zadd", -4, W, zset::zadd),
     c("zcard", 2, R, zset::zcard),
     c("zcount", 4, R, zset_range::zcount),
+    c("zdiff", -3, R, zset_store::zdiff),
+    c("zdiffstore", -4, W, zset_store::zdiffstore),
     c("zincrby", 4, W, zset::zincrby),
+    c("zinter", -3, R, zset_store::zinter),
+    c("zintercard", -3, R, zset_store::zintercard),
+    c("zinterstore", -4, W, zset_store::zinterstore),
+    c("zlexcount", 4, R, zset_range::zlexcount),
     c("zmscore", -3, R, zset::zmscore),
     c("zpopmax", -2, W, zset::zpopmax),
     c("zpopmin", -2, W, zset::zpopmin),
     c("zrange", -4, R, zset_range::zrange),
+    c("zrangebylex", -4, R, zset_range::zrangebylex),
     c("zrangebyscore", -4, R, zset_range::zrangebyscore),
+    c("zrangestore", -5, W, zset_range::zrangestore),
     c("zrank", 3, R, zset::zrank),
     c("zrem", -3, W, zset::zrem),
     c("zremrangebylex", 4, W, zset_range::zremrangebylex),
     c("zremrangebyrank", 4, W, zset_range::zremrangebyrank),
     c("zremrangebyscore", 4, W, zset_range::zremrangebyscore),
     c("zrevrange", -4, R, zset_range::zrevrange),
+    c("zrevrangebylex", -4, R, zset_range::zrevrangebylex),
     c("zrevrangebyscore", -4, R, zset_range::zrevrangebyscore),
     c("zrevrank", 3, R, zset::zrevrank),
     c("zscore", 3, R, zset::zscore),
+    c("zunion", -3, R, zset_store::zunion),
+    c("zunionstore", -4, W, zset_store::zunionstore),
 ];
 
 /// Position of `spec` in [`COMMANDS`] (for per-command statistics).

