@@ -214,6 +214,115 @@ sintercard 2 sa sb foo 1
 sintercard 1 za
 "#;
 
+/// LMPOP, ZMPOP and LPOS, and ZPOPMIN/ZPOPMAX's count of 0.
+const POP_SCRIPT: &str = r#"
+rpush l1 a b c d e
+rpush l2 x y
+set str v
+zadd z1 1 a 2 b 3 c
+zadd z2 5 x 6 y
+lmpop 1 l1 left
+lmpop 1 l1 right
+lmpop 2 nokey l1 left count 2
+lrange l1 0 -1
+lmpop 2 l1 l2 right count 10
+exists l1
+lmpop 2 nokey l2 LEFT COUNT 1
+lmpop 1 nokey left
+lmpop 2 nokey nokey2 right count 3
+lmpop 2 nokey str left
+lmpop 2 l2 str left
+lmpop 2 str l2 left
+lmpop 0 l2 left
+lmpop -1 l2 left
+lmpop x l2 left
+lmpop 3 l2 left
+lmpop 1 l2 middle
+lmpop 1 l2 left count 0
+lmpop 1 l2 left count -1
+lmpop 1 l2 left count x
+lmpop 1 l2 left count
+lmpop 1 l2 left count 1 count 1
+lmpop 1 l2 left foo
+lmpop 2 l2 left
+lrange l2 0 -1
+zmpop 1 z1 min
+zmpop 1 z1 max
+zadd z1 1 a 3 c 4 d
+zmpop 2 nokey z1 min count 2
+zrange z1 0 -1 withscores
+zmpop 2 z1 z2 max count 10
+exists z1
+zmpop 1 nokey min
+zmpop 2 nokey str max
+zmpop 2 str z2 max
+zmpop 0 z2 min
+zmpop x z2 min
+zmpop 3 z2 min
+zmpop 1 z2 left
+zmpop 1 z2 min count 0
+zmpop 1 z2 min count x
+zmpop 1 z2 min count
+zmpop 1 z2 min count 1 count 1
+zmpop 1 z2 MIN COUNT 1 foo
+zadd zinf -inf a inf b 1.5 c
+zmpop 1 zinf max count 2
+zmpop 1 zinf min
+zadd zp 1 a
+zpopmin zp 0
+zpopmin str 0
+zpopmax nokey 0
+zpopmin zp -1
+rpush p a b c a b c a b c
+lpos p a
+lpos p b
+lpos p z
+lpos p a rank 2
+lpos p a rank 3
+lpos p a rank 4
+lpos p a rank -1
+lpos p a rank -2
+lpos p a rank -4
+lpos p a count 0
+lpos p a count 2
+lpos p a count 10
+lpos p z count 2
+lpos p a rank 2 count 0
+lpos p a rank -1 count 2
+lpos p a rank -2 count 0
+lpos p a maxlen 1
+lpos p b maxlen 1
+lpos p b maxlen 2
+lpos p a count 0 maxlen 4
+lpos p a rank -1 count 0 maxlen 3
+lpos p a rank -1 maxlen 2
+lpos p a maxlen 0
+lpos p a maxlen 100 count 0
+lpos p a rank 0
+lpos p a rank x
+lpos p a count -1
+lpos p a count x
+lpos p a maxlen -1
+lpos p a maxlen x
+lpos p a rank
+lpos p a count
+lpos p a foo 1
+lpos p a rank 1 rank 2
+lpos nokey a
+lpos nokey a count 1
+lpos nokey a rank 0
+lpos str a
+lpos str a count 1
+rpush nums 1 2 3 1
+lpos nums 1 count 0
+lpos nums 01
+"#;
+
+#[test]
+fn multi_key_pops_and_lpos_match_real_redis() {
+    support::differential::compare_script(POP_SCRIPT, 100);
+}
+
 #[test]
 fn zset_ranges_and_lex_match_real_redis() {
     support::differential::compare_script(RANGE_SCRIPT, 80);

@@ -320,9 +320,24 @@ sintercard 1 sa
 zlexcount za - +
 zrangebylex za - +
 zrevrangebylex za + -
+rpush l1 a b c d
+lmpop 1 l1 left
+lmpop 2 nol l1 right count 2
+lmpop 1 l1 left count 5
+lmpop 1 l1 left
+zadd zm 1 a 2 b 3 c 4 d
+zmpop 1 zm min
+zmpop 2 noz zm max count 2
+zmpop 1 zm min count 10
+zmpop 1 zm min
+zpopmin zm 0
+rpush lp a b a
+lpos lp a count 0
+set mp v
+lmpop 2 mp l1 left
 "#;
 
 #[test]
 fn data_commands_propagate_as_real_master() {
-    support::stream::compare_stream(DATA_SCRIPT, 15);
+    support::stream::compare_stream(DATA_SCRIPT, 25);
 }

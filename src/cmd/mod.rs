@@ -44,6 +44,7 @@ mod info;
 mod keys;
 mod lcs;
 mod list;
+mod mpop;
 mod multi;
 mod reply;
 mod server_cmds;

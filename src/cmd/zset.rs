@@ -1,6 +1,6 @@
 //! Sorted-set commands (`t_zset.c`), the basic ones: ZADD with
 //! NX/XX/GT/LT/CH/INCR, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZRANK,
-//! ZREVRANK and ZPOPMIN/ZPOPMAX. Ranges are in `zset_range.rs`, the set
+//! ZREVRANK, ZPOPMIN/ZPOPMAX and ZMPOP. Ranges are in `zset_range.rs`, the set
 //! algebra in `zset_store.rs`.
 //!
 //! Members are ordered by (score, member bytes), which is the order of both
@@ -9,7 +9,7 @@
 //! actually changed (so `ZINCRBY key 0 member` propagates nothing).
 
 use super::reply::{err, float_arg, is, SYNTAX};
-use super::Ctx;
+use super::{mpop, Ctx};
 use crate::db::{Sds, ZSet};
 use crate::num::fmt_g17;
 use crate::resp::Frame;
@@ -245,24 +245,9 @@ pub fn zrevrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     rank(ctx, argv, true)
 }
 
-/// `genericZpopCommand`: ZPOPMIN/ZPOPMAX key [count], a flat
-/// member, score, ... array.
-fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
-    if argv.len() > 3 {
-        return err(SYNTAX);
-    }
-    let count = match argv.get(2).map(|c| super::reply::positive_arg(c)) {
-        Some(Ok(0)) => return Frame::Array(Vec::new()),
-        Some(Ok(n)) => usize::try_from(n).unwrap_or(usize::MAX),
-        Some(Err(e)) => return e,
-        None => 1,
-    };
-    let key = argv[1].as_slice();
-    let z = match ctx.write::<ZSet>(key) {
-        Ok(Some(z)) => z,
-        Ok(None) => return Frame::Array(Vec::new()),
-        Err(e) => return e,
-    };
+/// Removes up to `count` members from the low end (or the high end when
+/// `max`), returning them with their scores in the order popped.
+fn pop_members(z: &mut ZSet, max: bool, count: usize) -> Vec<(Sds, f64)> {
     let mut out = Vec::new();
     for _ in 0..count.min(z.len()) {
         let next = if max {
@@ -274,14 +259,71 @@ fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
             break;
         };
         z.remove(&m);
+        out.push((m, s));
+    }
+    out
+}
+
+/// `genericZpopCommand`: ZPOPMIN/ZPOPMAX key [count], a flat
+/// member, score, ... array. The type is checked before a count of 0
+/// answers the empty array.
+fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
+    if argv.len() > 3 {
+        return err(SYNTAX);
+    }
+    let count = match argv.get(2).map(|c| super::reply::positive_arg(c)) {
+        Some(Ok(n)) => usize::try_from(n).unwrap_or(usize::MAX),
+        Some(Err(e)) => return e,
+        None => 1,
+    };
+    let key = argv[1].as_slice();
+    let z = match ctx.write::<ZSet>(key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(Vec::new()),
+        Err(e) => return e,
+    };
+    let popped = pop_members(z, max, count);
+    ctx.remove_if_empty::<ZSet>(key);
+    if !popped.is_empty() {
+        ctx.propagate_as_sent();
+    }
+    let mut out = Vec::with_capacity(popped.len() * 2);
+    for (m, s) in popped {
         out.push(Frame::bulk(&m));
         out.push(Frame::bulk(fmt_g17(s)));
     }
-    ctx.remove_if_empty::<ZSet>(key);
-    if !out.is_empty() {
-        ctx.propagate_as_sent();
-    }
     Frame::Array(out)
+}
+
+/// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first
+/// key that exists (WRONGTYPE stops the search), replies `[key, [[member,
+/// score], ...]]` or a null array, and propagates as `ZPOPMIN|ZPOPMAX key
+/// <popped>`, as `genericZpopCommand` rewrites it.
+pub fn zmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let args = match mpop::parse(argv, 1, ["min", "max"]) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    for key in args.keys {
+        let z = match ctx.write::<ZSet>(key) {
+            Ok(Some(z)) => z,
+            Ok(None) => continue,
+            Err(e) => return e,
+        };
+        let popped = pop_members(z, args.second_end, args.count);
+        ctx.remove_if_empty::<ZSet>(key);
+        let name: &[u8] = if args.second_end {
+            b"ZPOPMAX"
+        } else {
+            b"ZPOPMIN"
+        };
+        ctx.propagate(&[name, key, popped.len().to_string().as_bytes()]);
+        let pairs = popped
+            .into_iter()
+            .map(|(m, s)| Frame::Array(vec![Frame::bulk(&m), Frame::bulk(fmt_g17(s))]));
+        return Frame::Array(vec![Frame::bulk(key), Frame::Array(pairs.collect())]);
+    }
+    Frame::NullArray
 }
 
 /// ZPOPMIN key [count]
