@@ -318,6 +318,164 @@ lpos nums 1 count 0
 lpos nums 01
 "#;
 
+/// HSCAN/SSCAN/ZSCAN of small (listpack, intset) values, which real Redis
+/// returns whole with cursor 0, and the deterministic cases of ZRANDMEMBER
+/// and HRANDFIELD: errors, missing keys, counts covering the value, and
+/// single-element values; random picks are sent but not compared.
+const SCAN_RAND_SCRIPT: &str = r#"
+hset h f1 v1 f2 v2 f3 v3 other x
+hdel h f2
+hset h f2 again
+sadd si 5 3 10 -1
+sadd ss a
+zadd z 2 b 1 a 1.5 c inf d
+set str v
+hscan h 0
+hscan h 0 match f*
+hscan h 0 match *3 count 100
+hscan h 17
+hscan h 0 count 1
+hscan h 0 count 0
+hscan h 0 count x
+hscan h 0 type hash
+hscan h 0 match
+hscan h 0 foo bar
+hscan h x
+hscan h -1
+hscan nokey 0
+hscan nokey 0 count 0
+hscan nokey x
+hscan str 0
+hscan si 0
+sscan si 0
+sscan si 0 match 1*
+sscan ss 0
+sscan nokey 0
+sscan str 0
+sscan h 0
+zscan z 0
+zscan z 0 match [ab]
+zscan z 5 count 2
+zscan nokey 0
+zscan str 0
+zscan z 0 count -1
+zrandmember z 4
+zrandmember z 10
+zrandmember z 4 withscores
+zrandmember z 100 WITHSCORES
+zrandmember z 0
+zrandmember z 0 withscores
+zrandmember nokey
+zrandmember nokey 5
+zrandmember nokey 5 withscores
+zrandmember str
+zrandmember str 1
+zrandmember z x
+zrandmember z 1 foo
+zrandmember z 1 withscores x
+zrandmember z -9223372036854775808
+zrandmember z 9223372036854775807 withscores
+zrandmember z 4611686018427387903 withscores
+zrandmember nokey 4611686018427387904 withscores
+zrandmember nokey x withscores
+zadd one 7 m
+zrandmember one
+zrandmember one -3
+zrandmember one -3 withscores
+zrandmember one 1 withscores
+?zrandmember z
+?zrandmember z 2
+?zrandmember z -5 withscores
+hrandfield h 4
+hrandfield h 10 withvalues
+hrandfield h 0
+hrandfield nokey
+hrandfield nokey 2
+hrandfield str
+hrandfield str 2
+hrandfield h x
+hrandfield h 1 withscores
+hrandfield h -9223372036854775808
+hrandfield h 9223372036854775807 withvalues
+hset hone f v
+hrandfield hone
+hrandfield hone -2 withvalues
+?hrandfield h
+?hrandfield h 2 withvalues
+?hrandfield h -6
+srandmember si -9223372036854775808
+srandmember si 10
+"#;
+
+#[test]
+fn element_scans_and_random_picks_match_real_redis() {
+    support::differential::compare_script(SCAN_RAND_SCRIPT, 80);
+}
+
+/// ZRANDMEMBER and HRANDFIELD on our server alone, for what a random
+/// reply must still satisfy: the count, distinct elements for a positive
+/// count, repeats allowed for a negative one, every element a member, and
+/// the scores or values that belong to it.
+#[test]
+fn random_picks_keep_counts_and_membership() {
+    use replscope::resp::Frame;
+    use replscope::server::{Client, Server};
+    let mut server = Server::new("0".repeat(40), support::unix_now_ms());
+    let mut client = Client::normal();
+    let mut run = |line: &str| {
+        let argv = replscope::cli::split_args(line).expect("test line");
+        support::differential::run_ours(&mut server, &mut client, argv)
+    };
+    run("zadd z 1 a 2 b 3 c 4 d 5 e");
+    run("hset h a 1 b 2 c 3 d 4 e 5");
+    let bulk = |f: &Frame| match f {
+        Frame::Bulk(b) => String::from_utf8_lossy(b).into_owned(),
+        other => panic!("not a bulk string: {other:?}"),
+    };
+    for cmd in ["zrandmember z", "hrandfield h"] {
+        for (count, with) in [
+            (3i64, false),
+            (3, true),
+            (-12, false),
+            (-12, true),
+            (4, true),
+        ] {
+            let word = if cmd.starts_with('z') {
+                "withscores"
+            } else {
+                "withvalues"
+            };
+            let line = format!("{cmd} {count} {}", if with { word } else { "" });
+            let Frame::Array(items) = run(line.trim()) else {
+                panic!("{line}: not an array");
+            };
+            let step = if with { 2 } else { 1 };
+            assert_eq!(items.len(), count.unsigned_abs() as usize * step, "{line}");
+            let names: Vec<String> = items.iter().step_by(step).map(bulk).collect();
+            for (i, n) in names.iter().enumerate() {
+                assert!(
+                    ["a", "b", "c", "d", "e"].contains(&n.as_str()),
+                    "{line}: {n}"
+                );
+                if with {
+                    let expected = (n.as_bytes()[0] - b'a' + 1).to_string();
+                    assert_eq!(bulk(&items[i * 2 + 1]), expected, "{line}");
+                }
+            }
+            let mut distinct = names.clone();
+            distinct.sort();
+            distinct.dedup();
+            if count > 0 {
+                assert_eq!(distinct.len(), names.len(), "{line}: repeats {names:?}");
+            }
+        }
+        let Frame::Bulk(one) = run(cmd) else {
+            panic!("{cmd}: not a bulk string");
+        };
+        assert!(b"abcde".contains(&one[0]) && one.len() == 1, "{cmd}");
+    }
+}
+
 #[test]
 fn multi_key_pops_and_lpos_match_real_redis() {
     support::differential::compare_script(POP_SCRIPT, 100);

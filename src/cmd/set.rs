@@ -13,7 +13,7 @@
 //! the whole set.
 
 use super::reply::{err, is, long_at_least, positive_arg, SYNTAX};
-use super::Ctx;
+use super::{random_pick, Ctx};
 use crate::db::{FastHash, Sds};
 use crate::num;
 use crate::resp::Frame;
@@ -335,25 +335,18 @@ pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     }
 }
 
-/// Largest number of members SRANDMEMBER with a negative count returns:
-/// a limit on the reply the simulator will build (Redis has none).
-const MAX_RANDOM_REPLY: u64 = 1 << 20;
-
 /// SRANDMEMBER key [count]: distinct members for a positive count, with
-/// repeats allowed for a negative one (picked by the server's generator).
+/// repeats allowed for a negative one (see `random_pick.rs`).
 pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     if argv.len() > 3 {
         return err(SYNTAX);
     }
-    let count = match argv.get(2).map(|c| super::reply::int_arg(c)) {
-        Some(Ok(i64::MIN)) => {
-            return err("ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807")
-        }
+    let count = match argv.get(2).map(|c| random_pick::count_arg(c)) {
         Some(Ok(n)) => Some(n),
         Some(Err(e)) => return e,
         None => None,
     };
-    let mut pool: Vec<Sds> = match ctx.read::<Set>(&argv[1]) {
+    let pool: Vec<Sds> = match ctx.read::<Set>(&argv[1]) {
         Ok(Some(s)) => members_in_redis_order(s).into_iter().cloned().collect(),
         Ok(None) => {
             return if count.is_some() {
@@ -364,31 +357,14 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         }
         Err(e) => return e,
     };
-    let len = pool.len();
     match count {
-        None => pool.get(pick_in(ctx, len)).map_or(Frame::Null, Frame::bulk),
-        Some(n) if n >= 0 && n as u64 >= len as u64 => {
-            Frame::Array(pool.iter().map(Frame::bulk).collect())
-        }
-        Some(n) if n >= 0 => {
-            let picked = (0..n).map(|_| {
-                let i = pick_in(ctx, pool.len());
-                Frame::bulk(pool.swap_remove(i))
-            });
-            Frame::Array(picked.collect())
+        None => {
+            let i = random_pick::pick_in(ctx, pool.len());
+            pool.get(i).map_or(Frame::Null, Frame::bulk)
         }
         Some(n) => {
-            let n = n.unsigned_abs().min(MAX_RANDOM_REPLY);
-            Frame::Array(
-                (0..n)
-                    .filter_map(|_| pool.get(pick_in(ctx, len)).map(Frame::bulk))
-                    .collect(),
-            )
+            let picked = random_pick::random_indexes(ctx, pool.len(), n);
+            Frame::Array(picked.into_iter().map(|i| Frame::bulk(&pool[i])).collect())
         }
     }
-}
-
-/// A random index below `len` (0 when `len` is 0).
-fn pick_in(ctx: &mut Ctx, len: usize) -> usize {
-    (ctx.server.random_u64() % len.max(1) as u64) as usize
 }

@@ -10,8 +10,8 @@
 //! ever meets a loading server.
 
 use super::{
-    bitfield, bitmap, config, hash, hyperloglog, keys, lcs, list, multi, server_cmds, set, string,
-    zset, zset_range, zset_store, Ctx,
+    bitfield, bitmap, config, elem_scan, hash, hyperloglog, keys, lcs, list, multi, server_cmds,
+    set, string, zset, zset_range, zset_store, Ctx,
 };
 use crate::resp::Frame;
 
@@ -151,6 +151,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("hlen", 2, R, hash::hlen),
     c("hmget", -3, R, hash::hmget),
     c("hmset", -4, W, hash::hmset),
+    c("hrandfield", -2, R, hash::hrandfield),
+    c("hscan", -3, R, elem_scan::hscan),
     c("hset", -4, W, hash::hset),
     c("hsetnx", 4, W, hash::hsetnx),
     c("hstrlen", 3, R, hash::hstrlen),
@@ -222,6 +224,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("spop", -2, W, set::spop),
     c("srandmember", -2, R, set::srandmember),
     c("srem", -3, W, set::srem),
+    c("sscan", -3, R, elem_scan::sscan),
     c("strlen", 2, R, string::strlen),
     c("substr", 4, R, string::getrange),
     c("sunion", -2, R, set::sunion),
@@ -249,6 +252,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("zmscore", -3, R, zset::zmscore),
     c("zpopmax", -2, W, zset::zpopmax),
     c("zpopmin", -2, W, zset::zpopmin),
+    c("zrandmember", -2, R, zset::zrandmember),
     c("zrange", -4, R, zset_range::zrange),
     c("zrangebylex", -4, R, zset_range::zrangebylex),
     c("zrangebyscore", -4, R, zset_range::zrangebyscore),
@@ -262,6 +266,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("zrevrangebylex", -4, R, zset_range::zrevrangebylex),
     c("zrevrangebyscore", -4, R, zset_range::zrevrangebyscore),
     c("zrevrank", 3, R, zset::zrevrank),
+    c("zscan", -3, R, elem_scan::zscan),
     c("zscore", 3, R, zset::zscore),
     c("zunion", -3, R, zset_store::zunion),
     c("zunionstore", -4, W, zset_store::zunionstore),

@@ -1,6 +1,6 @@
 //! Sorted-set commands (`t_zset.c`), the basic ones: ZADD with
 //! NX/XX/GT/LT/CH/INCR, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZRANK,
-//! ZREVRANK, ZPOPMIN/ZPOPMAX and ZMPOP. Ranges are in `zset_range.rs`, the set
+//! ZREVRANK, ZPOPMIN/ZPOPMAX, ZMPOP and ZRANDMEMBER. Ranges are in `zset_range.rs`, the set
 //! algebra in `zset_store.rs`.
 //!
 //! Members are ordered by (score, member bytes), which is the order of both
@@ -9,7 +9,7 @@
 //! actually changed (so `ZINCRBY key 0 member` propagates nothing).
 
 use super::reply::{err, float_arg, is, SYNTAX};
-use super::{mpop, Ctx};
+use super::{mpop, random_pick, Ctx};
 use crate::db::{Sds, ZSet};
 use crate::num::fmt_g17;
 use crate::resp::Frame;
@@ -334,4 +334,16 @@ pub fn zpopmin(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// ZPOPMAX key [count]
 pub fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     zpop(ctx, argv, true)
+}
+
+/// ZRANDMEMBER key [count [WITHSCORES]] (see `random_pick.rs`).
+pub fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    random_pick::rand_command(ctx, argv, "withscores", |v| match v {
+        crate::db::Value::ZSet(z) => Some(
+            z.iter()
+                .map(|(m, s)| (m.as_bytes().to_vec(), fmt_g17(s).into_bytes()))
+                .collect(),
+        ),
+        _ => None,
+    })
 }
