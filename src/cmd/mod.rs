@@ -47,6 +47,7 @@ mod lcs;
 mod list;
 mod mpop;
 mod multi;
+mod object;
 mod random_pick;
 mod reply;
 mod server_cmds;

@@ -81,3 +81,13 @@ where
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())
 }
+
+/// `addReplyHelp`: Redis's first line, the command's own lines, and the
+/// closing HELP entry, as status replies.
+pub fn help(command: &str, lines: &[&str]) -> Frame {
+    let first = format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    let all = std::iter::once(first)
+        .chain(lines.iter().map(|l| l.to_string()))
+        .chain(["HELP".to_string(), "    Prints this help.".to_string()]);
+    Frame::Array(all.map(Frame::Simple).collect())
+}

@@ -10,8 +10,8 @@
 //! ever meets a loading server.
 
 use super::{
-    bitfield, bitmap, config, elem_scan, hash, hyperloglog, keys, lcs, list, multi, server_cmds,
-    set, string, zset, zset_range, zset_store, Ctx,
+    bitfield, bitmap, config, elem_scan, hash, hyperloglog, keys, lcs, list, multi, object,
+    server_cmds, set, string, zset, zset_range, zset_store, Ctx,
 };
 use crate::resp::Frame;
 
@@ -181,6 +181,19 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("mset", -3, W, string::mset),
     c("msetnx", -3, W, string::msetnx),
     c("multi", 1, M, multi::multi),
+    CommandSpec {
+        name: "object",
+        arity: -2,
+        flags: R,
+        subcommands: &[
+            ("encoding", 3),
+            ("freq", 3),
+            ("help", 2),
+            ("idletime", 3),
+            ("refcount", 3),
+        ],
+        run: object::object,
+    },
     c("persist", 2, W, keys::persist),
     c("pexpire", -3, W, keys::pexpire),
     c("pexpireat", -3, W, keys::pexpireat),
