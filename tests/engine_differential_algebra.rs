@@ -497,6 +497,105 @@ fn encoding_edges_script() -> String {
     s
 }
 
+/// SORT and SORT_RO with every option, BY and GET patterns included.
+const SORT_SCRIPT: &str = r#"
+rpush l 3 1 2 10 -5 1.5
+rpush la banana apple cherry Apple 10 9
+sadd s 5 3 9 1
+sadd sa x b a
+zadd z 1 c 2 a 3 b
+set w_3 30
+set w_1 10
+set w_2 20
+set w_10 5
+set w_-5 x
+hset h_3 f c
+hset h_1 f a
+hset h_2 f b
+set str v
+sort l
+sort l desc
+sort l asc limit 1 2
+sort l limit 0 0
+sort l limit -5 2
+sort l limit 2 -1
+sort l limit 100 5
+sort l limit 1
+sort l limit x 1
+sort la
+sort la alpha
+sort la alpha desc
+sort la alpha limit 1 3
+sort s
+sort s desc
+sort sa alpha
+sort z
+sort z alpha
+sort z by nosort
+sort z by nosort desc
+sort z by nosort limit 1 1
+sort z by nosort desc limit 1 5
+sort l by nosort
+sort l by nosort desc
+sort l by nosort desc limit 1 2
+sort s by nosort
+sort l by w_*
+sort l by w_* desc
+sort l by w_* alpha
+sort l by w_* get #
+sort l by w_* get # get w_* get h_*->f
+sort l get h_*->f get nokey_* get #
+sort l get h_*->
+sort l get h_*->nofield
+sort l get w_*->f
+sort l get constant
+sort l by h_*->f alpha
+sort l by h_*->f
+sort l by w_* limit 1 2
+sort nokey
+sort nokey store dst
+exists dst
+sort str
+sort str by nosort
+sort l foo
+sort l by
+sort l get
+sort l store
+sort la
+sort_ro l
+sort_ro l desc limit 0 3
+sort_ro l by w_* get #
+sort_ro l store dst
+sort_ro str
+sort l store dst
+lrange dst 0 -1
+sort l by w_* get w_* store dst
+lrange dst 0 -1
+sort l get h_*->f store dst
+lrange dst 0 -1
+sort s by nosort store dst
+lrange dst 0 -1
+sort sa by nosort desc store dst
+lrange dst 0 -1
+set dsttl v ex 100
+sort l store dsttl
+ttl dsttl
+sort nokey store dsttl
+exists dsttl
+sort la store dst
+rpush blanks "" " 2" "1e2" "0x10"
+sort blanks
+set w_a " 7"
+set w_b ""
+rpush lb a b
+sort lb by w_*
+"#;
+
+#[test]
+fn sort_matches_real_redis() {
+    support::differential::compare_script(SORT_SCRIPT, 80);
+}
+
 #[test]
 fn object_subcommands_match_real_redis() {
     let script = format!("{OBJECT_SCRIPT}{}", encoding_edges_script());

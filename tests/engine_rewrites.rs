@@ -287,9 +287,10 @@ fn propagated_stream_matches_real_master() {
 }
 
 /// The sorted-set algebra and ranges with a destination, SINTERCARD and the
-/// multi-key pops: STORE forms propagate as sent when they wrote or deleted
-/// the destination and not at all otherwise; LMPOP and ZMPOP become
-/// LPOP/RPOP and ZPOPMIN/ZPOPMAX with the count actually popped.
+/// multi-key pops and SORT: STORE forms propagate as sent when they wrote
+/// or deleted the destination and not at all otherwise; LMPOP and ZMPOP
+/// become LPOP/RPOP and ZPOPMIN/ZPOPMAX with the count actually popped;
+/// the read-only commands (OBJECT, scans, random picks) send nothing.
 const DATA_SCRIPT: &str = r#"
 zadd za 1 a 2 b 3 c
 zadd zb 10 b 20 c 30 d
@@ -335,9 +336,23 @@ rpush lp a b a
 lpos lp a count 0
 set mp v
 lmpop 2 mp l1 left
+rpush sl 3 1 2
+set w_1 9
+sort sl store sorted
+sort sl by w_* get # store sorted
+sort nosl store sorted
+sort nosl store sorted
+sort sl
+sort_ro sl
+sadd ss b a c
+sort ss by nosort store sorted
+object encoding sl
+sscan ss 0
+zrandmember zm
+hrandfield nokey
 "#;
 
 #[test]
 fn data_commands_propagate_as_real_master() {
-    support::stream::compare_stream(DATA_SCRIPT, 25);
+    support::stream::compare_stream(DATA_SCRIPT, 30);
 }

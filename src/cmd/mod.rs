@@ -52,6 +52,7 @@ mod random_pick;
 mod reply;
 mod server_cmds;
 mod set;
+mod sort;
 mod string;
 mod table;
 mod zset;

@@ -11,7 +11,7 @@
 
 use super::{
     bitfield, bitmap, config, elem_scan, hash, hyperloglog, keys, lcs, list, multi, object,
-    server_cmds, set, string, zset, zset_range, zset_store, Ctx,
+    server_cmds, set, sort, string, zset, zset_range, zset_store, Ctx,
 };
 use crate::resp::Frame;
 
@@ -234,6 +234,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     c("smembers", 2, R, set::smembers),
     c("smismember", -3, R, set::smismember),
     c("smove", 4, W, set::smove),
+    c("sort", -2, W, sort::sort),
+    c("sort_ro", -2, R, sort::sort_ro),
     c("spop", -2, W, set::spop),
     c("srandmember", -2, R, set::srandmember),
     c("srem", -3, W, set::srem),
