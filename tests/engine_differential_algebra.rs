@@ -342,6 +342,12 @@ hscan h 0 match
 hscan h 0 foo bar
 hscan h x
 hscan h -1
+hscan h +3
+hscan h " 1"
+hscan h ""
+hscan h -
+hscan h 1a
+hscan h 99999999999999999999
 hscan nokey 0
 hscan nokey 0 count 0
 hscan nokey x

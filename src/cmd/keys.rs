@@ -82,12 +82,30 @@ pub(super) struct ScanOptions<'a> {
     pub type_name: Option<&'a [u8]>,
 }
 
-/// `parseScanCursorOrReply`: an unsigned decimal cursor.
+/// `parseScanCursorOrReply`: the cursor as `strtoul` reads it — an
+/// optional sign (a negative cursor wraps around, as in C), decimal
+/// digits, nothing after them, no leading space, no overflow; an empty
+/// argument is cursor 0.
 pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Frame> {
-    std::str::from_utf8(arg)
+    let invalid = || err("ERR invalid cursor");
+    if arg.is_empty() {
+        return Ok(0);
+    }
+    let (negative, digits) = match arg[0] {
+        b'-' => (true, &arg[1..]),
+        b'+' => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    let value = std::str::from_utf8(digits)
         .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or_else(|| err("ERR invalid cursor"))
+        .filter(|d| d.bytes().all(|c| c.is_ascii_digit()) && !d.is_empty())
+        .and_then(|d| d.parse::<u64>().ok())
+        .ok_or_else(invalid)?;
+    Ok(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
 }
 
 /// The options of `scanGenericCommand`; TYPE only when `with_type`

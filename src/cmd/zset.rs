@@ -336,11 +336,15 @@ pub fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     zpop(ctx, argv, true)
 }
 
-/// ZRANDMEMBER key [count [WITHSCORES]] (see `random_pick.rs`).
+/// ZRANDMEMBER key [count [WITHSCORES]] (see `random_pick.rs`). The
+/// members are listed from the highest score down, the order in which
+/// `zuiNext` walks a sorted set, so a count covering the whole set answers
+/// in that order.
 pub fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     random_pick::rand_command(ctx, argv, "withscores", |v| match v {
         crate::db::Value::ZSet(z) => Some(
             z.iter()
+                .rev()
                 .map(|(m, s)| (m.as_bytes().to_vec(), fmt_g17(s).into_bytes()))
                 .collect(),
         ),
