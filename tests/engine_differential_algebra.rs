@@ -163,6 +163,10 @@ zinter 2 zinf zinf weights 1 -1 withscores
 zinter 2 zinf zinf weights 0 1 withscores
 zinter 2 zinf zinf weights 1 0 withscores
 zunion 2 za zb weights 0.1 0.2 withscores
+zadd zzero 0 a -0 b 0 c
+zunion 1 zzero weights -1 withscores
+zinter 1 zzero weights -1 withscores
+zdiff 1 zzero withscores
 zunion 2 za zb weights 1e300 1e300 withscores
 zunionstore out 2 za zb
 zrange out 0 -1 withscores

@@ -13,7 +13,9 @@
 //!
 //! The STORE forms replace the destination (dropping its TTL) and
 //! propagate as sent, or delete it when the result is empty, and then
-//! propagate only if there was something to delete.
+//! propagate only if there was something to delete. A stored score of
+//! `-0` (a weight of -1 on a score of 0) reads back as `0`, since our
+//! sorted sets keep zero unsigned; Redis's skiplist keeps the sign.
 
 use super::reply::{err, int_arg, is, long_at_least, SYNTAX, WRONGTYPE};
 use super::Ctx;
@@ -249,18 +251,27 @@ fn generic(ctx: &mut Ctx, argv: &[Vec<u8>], call: Call) -> Frame {
     if call.cardinality_only {
         return Frame::Integer(members.len() as i64);
     }
-    let mut result = ZSet::new();
-    for (m, s) in members {
-        result.insert(m, s);
-    }
     if call.store {
+        let mut result = ZSet::new();
+        for (m, s) in members {
+            result.insert(m, s);
+        }
         let n = result.len() as i64;
         store_result(ctx, &argv[1], result);
         return Frame::Integer(n);
     }
+    // The skiplist's order: by score as numbers (-0 equal to 0), then by
+    // member bytes; each score printed as computed, so a weight of -1 on a
+    // score of 0 prints `-0` as in Redis.
+    let mut members = members;
+    members.sort_by(|a, b| {
+        a.1.partial_cmp(&b.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.0.as_bytes().cmp(b.0.as_bytes()))
+    });
     let mut out = Vec::new();
-    for (m, s) in result.iter() {
-        out.push(Frame::bulk(m));
+    for (m, s) in members {
+        out.push(Frame::bulk(&m));
         if o.withscores {
             out.push(Frame::bulk(fmt_g17(s)));
         }
