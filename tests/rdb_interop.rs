@@ -629,10 +629,6 @@ fn a_populated_real_dump_decodes_and_reencodes_exactly() {
 /// dump's key order, which follows its hash table).
 #[test]
 fn bitmaps_and_hyperloglogs_encode_exactly_as_real_redis_saves_them() {
-    use replscope::server::{Client, Server};
-    let mut r = RealRedis::start(&[]);
-    let mut ours = Server::new("0".repeat(40), now_ms());
-    let mut client = Client::normal();
     let script = [
         "SETBIT bm:sparse 80000 1",
         "SETBIT bm:small 3 1",
@@ -656,11 +652,24 @@ fn bitmaps_and_hyperloglogs_encode_exactly_as_real_redis_saves_them() {
             format!("PFADD hll:dense {}", elements.join(" "))
         })
         .collect();
-    for line in script
+    let lines = script
         .iter()
-        .copied()
-        .chain(dense_adds.iter().map(String::as_str))
-    {
+        .map(|l| l.to_string())
+        .chain(dense_adds)
+        .collect::<Vec<_>>();
+    assert_dump_matches(&lines, "bitmaps and HLLs");
+}
+
+/// Runs `lines` on a real server and on ours (every reply equal), then
+/// checks that our encoding of the resulting keyspace is byte for byte
+/// the real server's SAVE (ours laid out in the real dump's key order,
+/// which follows its hash table; TTLs within 2 s).
+fn assert_dump_matches(lines: &[String], what: &str) {
+    use replscope::server::{Client, Server};
+    let mut r = RealRedis::start(&[]);
+    let mut ours = Server::new("0".repeat(40), now_ms());
+    let mut client = Client::normal();
+    for line in lines {
         let argv = replscope::cli::split_args(line).unwrap_or_default();
         let theirs = r.cmd(&argv);
         let mine = support::differential::run_ours(&mut ours, &mut client, argv);
@@ -686,5 +695,45 @@ fn bitmaps_and_hyperloglogs_encode_exactly_as_real_redis_saves_them() {
         assert!((ours_at - at).abs() < 2000, "{key:?}: {ours_at} vs {at}");
         laid_out.dbs[0].set_expire(key, *at);
     }
-    assert_same_bytes(&rdb::encode(&laid_out, &aux, 0), &dump, "bitmaps and HLLs");
+    assert_same_bytes(&rdb::encode(&laid_out, &aux, 0), &dump, what);
+}
+
+/// The values the sorted-set algebra, ZRANGESTORE, SORT ... STORE and the
+/// multi-key pops leave behind are encoded as real Redis saves them:
+/// listpacks while small, skiplists past 128 members, quicklists for the
+/// stored lists.
+#[test]
+fn stored_results_encode_exactly_as_real_redis_saves_them() {
+    let members = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("{i} m{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut lines = vec![
+        format!("ZADD big {}", members(200)),
+        "ZADD za 1 a 2.5 b 3 c".to_string(),
+        "ZADD zb 10 b 20 c 30 d".to_string(),
+        "SADD sa 1 2 3".to_string(),
+        "RPUSH l 3 1 2 10 -4".to_string(),
+    ];
+    lines.extend(
+        [
+            "ZRANGESTORE r:small big 0 9",
+            "ZRANGESTORE r:big big 0 150",
+            "ZRANGESTORE r:lex za - + BYLEX",
+            "ZUNIONSTORE u:small 3 za zb sa WEIGHTS 1 0.5 2",
+            "ZUNIONSTORE u:big 2 big za AGGREGATE MAX",
+            "ZINTERSTORE i 2 za zb AGGREGATE MIN",
+            "ZDIFFSTORE d 2 big za",
+            "SORT l STORE sorted",
+            "SORT l DESC LIMIT 1 3 STORE sorted:limit",
+            "RPUSH m a b c d",
+            "LMPOP 1 m LEFT COUNT 2",
+            "ZADD zm 1 x 2 y 3 z",
+            "ZMPOP 1 zm MAX",
+        ]
+        .map(String::from),
+    );
+    assert_dump_matches(&lines, "stored results");
 }

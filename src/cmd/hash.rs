@@ -228,3 +228,15 @@ pub fn hincrbyfloat(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     ctx.propagate(&[b"HSET", key, argv[2].as_slice(), sum.as_bytes()]);
     Frame::bulk(sum)
 }
+
+/// HRANDFIELD key [count [WITHVALUES]] (see `random_pick.rs`).
+pub fn hrandfield(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    super::random_pick::rand_command(ctx, argv, "withvalues", |v| match v {
+        crate::db::Value::Hash(h) => Some(
+            h.iter()
+                .map(|(f, v)| (f.as_bytes().to_vec(), v.as_bytes().to_vec()))
+                .collect(),
+        ),
+        _ => None,
+    })
+}

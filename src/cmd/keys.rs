@@ -75,14 +75,45 @@ pub fn keys(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     Frame::Array(items)
 }
 
-/// SCAN's options.
-struct ScanOptions<'a> {
-    count: usize,
-    pattern: Option<&'a [u8]>,
-    type_name: Option<&'a [u8]>,
+/// SCAN's options (and HSCAN/SSCAN/ZSCAN's, which take no TYPE).
+pub(super) struct ScanOptions<'a> {
+    pub count: usize,
+    pub pattern: Option<&'a [u8]>,
+    pub type_name: Option<&'a [u8]>,
 }
 
-fn parse_scan_options(args: &[Vec<u8>]) -> Result<ScanOptions<'_>, Frame> {
+/// `parseScanCursorOrReply`: the cursor as `strtoul` reads it — an
+/// optional sign (a negative cursor wraps around, as in C), decimal
+/// digits, nothing after them, no leading space, no overflow; an empty
+/// argument is cursor 0.
+pub(super) fn parse_cursor(arg: &[u8]) -> Result<u64, Frame> {
+    let invalid = || err("ERR invalid cursor");
+    if arg.is_empty() {
+        return Ok(0);
+    }
+    let (negative, digits) = match arg[0] {
+        b'-' => (true, &arg[1..]),
+        b'+' => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    let value = std::str::from_utf8(digits)
+        .ok()
+        .filter(|d| d.bytes().all(|c| c.is_ascii_digit()) && !d.is_empty())
+        .and_then(|d| d.parse::<u64>().ok())
+        .ok_or_else(invalid)?;
+    Ok(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
+}
+
+/// The options of `scanGenericCommand`; TYPE only when `with_type`
+/// (SCAN itself).
+pub(super) fn parse_scan_options(
+    args: &[Vec<u8>],
+    with_type: bool,
+) -> Result<ScanOptions<'_>, Frame> {
     let mut o = ScanOptions {
         count: 10,
         pattern: None,
@@ -101,7 +132,7 @@ fn parse_scan_options(args: &[Vec<u8>]) -> Result<ScanOptions<'_>, Frame> {
             o.count = usize::try_from(n).unwrap_or(usize::MAX);
         } else if is(opt, "match") {
             o.pattern = Some(value);
-        } else if is(opt, "type") {
+        } else if with_type && is(opt, "type") {
             o.type_name = Some(value);
         } else {
             return Err(err(SYNTAX));
@@ -113,14 +144,11 @@ fn parse_scan_options(args: &[Vec<u8>]) -> Result<ScanOptions<'_>, Frame> {
 
 /// SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]
 pub fn scan(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let cursor = match std::str::from_utf8(&argv[1])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-    {
-        Some(c) => c,
-        None => return err("ERR invalid cursor"),
+    let cursor = match parse_cursor(&argv[1]) {
+        Ok(c) => c,
+        Err(e) => return e,
     };
-    let o = match parse_scan_options(&argv[2..]) {
+    let o = match parse_scan_options(&argv[2..], true) {
         Ok(o) => o,
         Err(e) => return e,
     };

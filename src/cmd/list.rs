@@ -1,10 +1,12 @@
 //! List commands (`t_list.c`). A list is a `VecDeque`, head first; real
 //! Redis uses a quicklist of listpacks, which only the RDB file shows.
 //! Every list write propagates as sent, and only when it changed the list
-//! (RPOPLPUSH and LMOVE included: only their blocking forms are rewritten).
+//! (RPOPLPUSH and LMOVE included: only their blocking forms are rewritten),
+//! except LMPOP, which propagates as the LPOP or RPOP with a count that
+//! it amounts to.
 
-use super::reply::{err, int_arg, positive_arg, NO_KEY};
-use super::Ctx;
+use super::reply::{err, int_arg, is, long_at_least, positive_arg, NO_KEY, SYNTAX};
+use super::{mpop, Ctx};
 use crate::db::Sds;
 use crate::resp::Frame;
 use std::collections::VecDeque;
@@ -113,6 +115,125 @@ pub fn lpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
 /// RPOP key [count]
 pub fn rpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     pop(ctx, argv, End::Tail)
+}
+
+/// LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the
+/// first key that exists (WRONGTYPE stops the search), replies `[key,
+/// [element, ...]]` or a null array, and propagates as `LPOP|RPOP key
+/// <popped>`, as `mpopGenericCommand` rewrites it.
+pub fn lmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let args = match mpop::parse(argv, 1, ["left", "right"]) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let (end, name): (End, &[u8]) = if args.second_end {
+        (End::Tail, b"RPOP")
+    } else {
+        (End::Head, b"LPOP")
+    };
+    for key in args.keys {
+        let list = match ctx.write::<List>(key) {
+            Ok(Some(l)) => l,
+            Ok(None) => continue,
+            Err(e) => return e,
+        };
+        let popped: Vec<Frame> = (0..args.count)
+            .map_while(|_| match end {
+                End::Head => list.pop_front(),
+                End::Tail => list.pop_back(),
+            })
+            .map(|v| Frame::bulk(&v))
+            .collect();
+        ctx.remove_if_empty::<List>(key);
+        ctx.propagate(&[name, key, popped.len().to_string().as_bytes()]);
+        return Frame::Array(vec![Frame::bulk(key), Frame::Array(popped)]);
+    }
+    Frame::NullArray
+}
+
+/// LPOS's options (`lposCommand`): RANK (1-based, negative from the
+/// tail), COUNT (0: every match) and MAXLEN (0: the whole list).
+struct PosOptions {
+    rank: i64,
+    count: Option<usize>,
+    maxlen: usize,
+}
+
+fn parse_pos_options(argv: &[Vec<u8>]) -> Result<PosOptions, Frame> {
+    let mut o = PosOptions {
+        rank: 1,
+        count: None,
+        maxlen: 0,
+    };
+    let mut j = 3;
+    while j < argv.len() {
+        let (opt, more) = (&argv[j], j + 1 < argv.len());
+        if more && is(opt, "rank") {
+            o.rank = int_arg(&argv[j + 1])?;
+            if o.rank == 0 {
+                return Err(err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
+            }
+        } else if more && is(opt, "count") {
+            let n = long_at_least(&argv[j + 1], 0, "ERR COUNT can't be negative")?;
+            o.count = Some(usize::try_from(n).unwrap_or(usize::MAX));
+        } else if more && is(opt, "maxlen") {
+            let n = long_at_least(&argv[j + 1], 0, "ERR MAXLEN can't be negative")?;
+            o.maxlen = usize::try_from(n).unwrap_or(usize::MAX);
+        } else {
+            return Err(err(SYNTAX));
+        }
+        j += 2;
+    }
+    Ok(o)
+}
+
+/// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]: the
+/// index of the rank-th match (or of COUNT matches from there), looking
+/// at no more than MAXLEN elements, from the head or, for a negative
+/// rank, from the tail; indexes always count from the head.
+pub fn lpos(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let o = match parse_pos_options(argv) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let list = match ctx.read::<List>(&argv[1]) {
+        Ok(Some(l)) => l,
+        Ok(None) if o.count.is_some() => return Frame::Array(Vec::new()),
+        Ok(None) => return Frame::Null,
+        Err(e) => return e,
+    };
+    // Redis negates the rank in a C long: the wrapping keeps LONG_MIN's
+    // behaviour (it then matches from the first hit).
+    let (from_tail, rank) = (o.rank < 0, o.rank.wrapping_abs());
+    let len = list.len();
+    let limit = if o.maxlen == 0 {
+        len
+    } else {
+        o.maxlen.min(len)
+    };
+    let element = argv[2].as_slice();
+    let mut found = Vec::new();
+    let mut matches = 0i64;
+    for index in 0..limit {
+        let at = if from_tail { len - index - 1 } else { index };
+        if list[at].as_bytes() != element {
+            continue;
+        }
+        matches += 1;
+        if matches < rank {
+            continue;
+        }
+        found.push(Frame::Integer(at as i64));
+        match o.count {
+            None => break,
+            Some(c) if c != 0 && found.len() >= c => break,
+            Some(_) => {}
+        }
+    }
+    match o.count {
+        Some(_) => Frame::Array(found),
+        None => found.pop().unwrap_or(Frame::Null),
+    }
 }
 
 /// Resolves LRANGE/LTRIM-style `start..=end` (negative from the tail) to

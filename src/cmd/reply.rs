@@ -54,6 +54,15 @@ pub fn positive_arg(b: &[u8]) -> Result<i64, Frame> {
         .ok_or_else(|| err(NOT_POSITIVE))
 }
 
+/// An integer argument of at least `min`, with one message for anything
+/// else (`getRangeLongFromObjectOrReply` with a message of its own, as
+/// "numkeys should be greater than 0" or "COUNT can't be negative").
+pub fn long_at_least(b: &[u8], min: i64, msg: &str) -> Result<i64, Frame> {
+    num::parse_i64(b)
+        .filter(|n| *n >= min)
+        .ok_or_else(|| err(msg))
+}
+
 /// A float argument (`getDoubleFromObjectOrReply`).
 pub fn float_arg(b: &[u8]) -> Result<f64, Frame> {
     num::parse_f64(b).ok_or_else(|| err(NOT_FLOAT))
@@ -71,4 +80,14 @@ where
 /// Case-insensitive comparison of an argument with an option name.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// `addReplyHelp`: Redis's first line, the command's own lines, and the
+/// closing HELP entry, as status replies.
+pub fn help(command: &str, lines: &[&str]) -> Frame {
+    let first = format!("{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+    let all = std::iter::once(first)
+        .chain(lines.iter().map(|l| l.to_string()))
+        .chain(["HELP".to_string(), "    Prints this help.".to_string()]);
+    Frame::Array(all.map(Frame::Simple).collect())
 }

@@ -1,6 +1,6 @@
 //! Set commands (`t_set.c`): SADD, SREM, SMEMBERS, SISMEMBER, SMISMEMBER,
-//! SCARD, SPOP, SRANDMEMBER, SMOVE, and SINTER/SUNION/SDIFF with their
-//! STORE forms (which propagate as sent when they changed the destination).
+//! SCARD, SPOP, SRANDMEMBER, SMOVE, SINTERCARD, and SINTER/SUNION/SDIFF
+//! with their STORE forms (which propagate as sent when they changed the destination).
 //!
 //! Members are kept in insertion order. Redis 7.0 stores a set of up to 512
 //! integers as a sorted intset and anything else as a hash table (random
@@ -12,8 +12,8 @@
 //! in MULTI/EXEC when there are several) or `DEL key` when the count takes
 //! the whole set.
 
-use super::reply::{err, positive_arg, SYNTAX};
-use super::Ctx;
+use super::reply::{err, is, long_at_least, positive_arg, SYNTAX};
+use super::{random_pick, Ctx};
 use crate::db::{FastHash, Sds};
 use crate::num;
 use crate::resp::Frame;
@@ -303,25 +303,50 @@ pub fn sdiffstore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     set_op_store(ctx, argv, SetOp::Diff)
 }
 
-/// Largest number of members SRANDMEMBER with a negative count returns:
-/// a limit on the reply the simulator will build (Redis has none).
-const MAX_RANDOM_REPLY: u64 = 1 << 20;
+/// SINTERCARD numkeys key [key ...] [LIMIT limit]: the size of the
+/// intersection, counting stops at LIMIT (0: no limit). Every key's type
+/// is checked, even after a missing one (`sinterGenericCommand`).
+pub fn sintercard(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let numkeys = match long_at_least(&argv[1], 1, "ERR numkeys should be greater than 0") {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    if numkeys > (argv.len() - 2) as i64 {
+        return err("ERR Number of keys can't be greater than number of args");
+    }
+    let end = 2 + numkeys as usize;
+    let mut limit = 0;
+    let mut j = end;
+    while j < argv.len() {
+        if is(&argv[j], "limit") && j + 1 < argv.len() {
+            match long_at_least(&argv[j + 1], 0, "ERR LIMIT can't be negative") {
+                Ok(n) => limit = n.unsigned_abs() as usize,
+                Err(e) => return e,
+            }
+            j += 2;
+        } else {
+            return err(SYNTAX);
+        }
+    }
+    match combine(ctx, &argv[2..end], SetOp::Inter) {
+        Ok(s) if limit > 0 => Frame::Integer(s.len().min(limit) as i64),
+        Ok(s) => Frame::Integer(s.len() as i64),
+        Err(e) => e,
+    }
+}
 
 /// SRANDMEMBER key [count]: distinct members for a positive count, with
-/// repeats allowed for a negative one (picked by the server's generator).
+/// repeats allowed for a negative one (see `random_pick.rs`).
 pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     if argv.len() > 3 {
         return err(SYNTAX);
     }
-    let count = match argv.get(2).map(|c| super::reply::int_arg(c)) {
-        Some(Ok(i64::MIN)) => {
-            return err("ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807")
-        }
+    let count = match argv.get(2).map(|c| random_pick::count_arg(c)) {
         Some(Ok(n)) => Some(n),
         Some(Err(e)) => return e,
         None => None,
     };
-    let mut pool: Vec<Sds> = match ctx.read::<Set>(&argv[1]) {
+    let pool: Vec<Sds> = match ctx.read::<Set>(&argv[1]) {
         Ok(Some(s)) => members_in_redis_order(s).into_iter().cloned().collect(),
         Ok(None) => {
             return if count.is_some() {
@@ -332,31 +357,14 @@ pub fn srandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         }
         Err(e) => return e,
     };
-    let len = pool.len();
     match count {
-        None => pool.get(pick_in(ctx, len)).map_or(Frame::Null, Frame::bulk),
-        Some(n) if n >= 0 && n as u64 >= len as u64 => {
-            Frame::Array(pool.iter().map(Frame::bulk).collect())
-        }
-        Some(n) if n >= 0 => {
-            let picked = (0..n).map(|_| {
-                let i = pick_in(ctx, pool.len());
-                Frame::bulk(pool.swap_remove(i))
-            });
-            Frame::Array(picked.collect())
+        None => {
+            let i = random_pick::pick_in(ctx, pool.len());
+            pool.get(i).map_or(Frame::Null, Frame::bulk)
         }
         Some(n) => {
-            let n = n.unsigned_abs().min(MAX_RANDOM_REPLY);
-            Frame::Array(
-                (0..n)
-                    .filter_map(|_| pool.get(pick_in(ctx, len)).map(Frame::bulk))
-                    .collect(),
-            )
+            let picked = random_pick::random_indexes(ctx, pool.len(), n);
+            Frame::Array(picked.into_iter().map(|i| Frame::bulk(&pool[i])).collect())
         }
     }
-}
-
-/// A random index below `len` (0 when `len` is 0).
-fn pick_in(ctx: &mut Ctx, len: usize) -> usize {
-    (ctx.server.random_u64() % len.max(1) as u64) as usize
 }

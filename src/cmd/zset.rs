@@ -1,18 +1,17 @@
-//! Sorted-set commands (`t_zset.c`): ZADD with NX/XX/GT/LT/CH/INCR,
-//! ZINCRBY, ZREM, the ZRANGE family (by rank, BYSCORE, BYLEX, REV, LIMIT,
-//! WITHSCORES), ZSCORE, ZMSCORE, ZCARD, ZRANK, ZCOUNT, ZPOPMIN/ZPOPMAX and
-//! ZREMRANGEBYSCORE/RANK/LEX.
+//! Sorted-set commands (`t_zset.c`), the basic ones: ZADD with
+//! NX/XX/GT/LT/CH/INCR, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZRANK,
+//! ZREVRANK, ZPOPMIN/ZPOPMAX, ZMPOP and ZRANDMEMBER. Ranges are in `zset_range.rs`, the set
+//! algebra in `zset_store.rs`.
 //!
 //! Members are ordered by (score, member bytes), which is the order of both
 //! of Redis's encodings. Scores print with `%.17g`. ZADD and ZINCRBY
 //! propagate as sent, and only when a member was added or its score
 //! actually changed (so `ZINCRBY key 0 member` propagates nothing).
 
-use super::reply::{err, float_arg, int_arg, is, SYNTAX};
-use super::Ctx;
+use super::reply::{err, float_arg, is, SYNTAX};
+use super::{mpop, random_pick, Ctx};
 use crate::db::{Sds, ZSet};
-use crate::num::float_parse;
-use crate::num::{self, fmt_g17};
+use crate::num::fmt_g17;
 use crate::resp::Frame;
 
 /// ZADD's options (`zaddGenericCommand`).
@@ -246,298 +245,9 @@ pub fn zrevrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     rank(ctx, argv, true)
 }
 
-/// One end of a BYSCORE range: a value and whether it is excluded (`(`).
-#[derive(Clone, Copy)]
-struct ScoreBound {
-    value: f64,
-    exclusive: bool,
-}
-
-/// `zslParseRange` for one end: `(` for exclusive, strtod for the rest
-/// (leading spaces and an empty string, read as 0, are accepted as strtod
-/// accepts them; NaN is not).
-fn parse_score_bound(b: &[u8]) -> Option<ScoreBound> {
-    let (exclusive, body) = match b.first() {
-        Some(b'(') => (true, &b[1..]),
-        _ => (false, b),
-    };
-    let text = std::str::from_utf8(body).ok()?.trim_start();
-    let value = if text.is_empty() {
-        0.0
-    } else {
-        num::parse_f64(text.as_bytes())
-            .or_else(|| float_parse::parse(text.as_bytes()).filter(|v| v.is_infinite()))?
-    };
-    Some(ScoreBound { value, exclusive })
-}
-
-impl ScoreBound {
-    fn above_min(&self, s: f64) -> bool {
-        if self.exclusive {
-            s > self.value
-        } else {
-            s >= self.value
-        }
-    }
-
-    fn below_max(&self, s: f64) -> bool {
-        if self.exclusive {
-            s < self.value
-        } else {
-            s <= self.value
-        }
-    }
-}
-
-/// One end of a BYLEX range.
-#[derive(Clone, Copy)]
-enum LexBound<'a> {
-    Min,
-    Max,
-    Inclusive(&'a [u8]),
-    Exclusive(&'a [u8]),
-}
-
-fn parse_lex_bound(b: &[u8]) -> Option<LexBound<'_>> {
-    match b.first() {
-        Some(b'-') if b.len() == 1 => Some(LexBound::Min),
-        Some(b'+') if b.len() == 1 => Some(LexBound::Max),
-        Some(b'[') => Some(LexBound::Inclusive(&b[1..])),
-        Some(b'(') => Some(LexBound::Exclusive(&b[1..])),
-        _ => None,
-    }
-}
-
-fn lex_above_min(bound: LexBound, m: &[u8]) -> bool {
-    match bound {
-        LexBound::Min => true,
-        LexBound::Max => false,
-        LexBound::Inclusive(v) => m >= v,
-        LexBound::Exclusive(v) => m > v,
-    }
-}
-
-fn lex_below_max(bound: LexBound, m: &[u8]) -> bool {
-    match bound {
-        LexBound::Min => false,
-        LexBound::Max => true,
-        LexBound::Inclusive(v) => m <= v,
-        LexBound::Exclusive(v) => m < v,
-    }
-}
-
-/// How a ZRANGE-family call selects members.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum RangeType {
-    Auto,
-    Rank,
-    Score,
-    Lex,
-}
-
-/// Parsed options of the ZRANGE family.
-struct RangeOptions {
-    kind: RangeType,
-    reverse: bool,
-    withscores: bool,
-    limit: Option<(i64, i64)>,
-}
-
-/// Step 1 of `zrangeGenericCommand`: the words after `key min max`.
-fn parse_range_options(
-    argv: &[Vec<u8>],
-    mut o: RangeOptions,
-    rev_fixed: bool,
-) -> Result<RangeOptions, Frame> {
-    let mut j = 4;
-    while let Some(a) = argv.get(j) {
-        let left = argv.len() - j - 1;
-        if is(a, "withscores") {
-            o.withscores = true;
-        } else if is(a, "limit") && left >= 2 {
-            o.limit = Some((int_arg(&argv[j + 1])?, int_arg(&argv[j + 2])?));
-            j += 2;
-        } else if !rev_fixed && !o.reverse && is(a, "rev") {
-            o.reverse = true;
-        } else if o.kind == RangeType::Auto && is(a, "bylex") {
-            o.kind = RangeType::Lex;
-        } else if o.kind == RangeType::Auto && is(a, "byscore") {
-            o.kind = RangeType::Score;
-        } else {
-            return Err(err(SYNTAX));
-        }
-        j += 1;
-    }
-    if o.kind == RangeType::Auto {
-        o.kind = RangeType::Rank;
-    }
-    if o.limit.is_some() && o.kind == RangeType::Rank {
-        return Err(err(
-            "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
-        ));
-    }
-    if o.withscores && o.kind == RangeType::Lex {
-        return Err(err(
-            "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
-        ));
-    }
-    Ok(o)
-}
-
-/// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
-pub fn zrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Auto, None)
-}
-
-/// ZREVRANGE key start stop [WITHSCORES]
-pub fn zrevrange(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Rank, Some(true))
-}
-
-/// ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]
-pub fn zrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Score, Some(false))
-}
-
-/// ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]
-pub fn zrevrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zrange_generic(ctx, argv, RangeType::Score, Some(true))
-}
-
-/// `zrangeGenericCommand`; `fixed_rev` is the direction imposed by the
-/// command name (ZREV*), `None` for ZRANGE's own REV option.
-fn zrange_generic(
-    ctx: &mut Ctx,
-    argv: &[Vec<u8>],
-    kind: RangeType,
-    fixed_rev: Option<bool>,
-) -> Frame {
-    let start = RangeOptions {
-        kind,
-        reverse: fixed_rev.unwrap_or(false),
-        withscores: false,
-        limit: None,
-    };
-    let o = match parse_range_options(argv, start, fixed_rev.is_some()) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
-    // BYSCORE and BYLEX ranges are given as max, min when reversed.
-    let (lo, hi) = if o.reverse && o.kind != RangeType::Rank {
-        (&argv[3], &argv[2])
-    } else {
-        (&argv[2], &argv[3])
-    };
-    let selected = match selection(o.kind, lo, hi) {
-        Ok(sel) => sel,
-        Err(e) => return e,
-    };
-    let z = match ctx.read::<ZSet>(&argv[1]) {
-        Ok(Some(z)) => z,
-        Ok(None) => return Frame::Array(Vec::new()),
-        Err(e) => return e,
-    };
-    let items = select(z, selected, o.reverse, o.limit);
-    let mut out = Vec::with_capacity(items.len() * if o.withscores { 2 } else { 1 });
-    for (m, s) in items {
-        out.push(Frame::bulk(m));
-        if o.withscores {
-            out.push(Frame::bulk(fmt_g17(s)));
-        }
-    }
-    Frame::Array(out)
-}
-
-/// The members a ZRANGE-family call asks for.
-enum Selection<'a> {
-    Rank(i64, i64),
-    Score(ScoreBound, ScoreBound),
-    Lex(LexBound<'a>, LexBound<'a>),
-}
-
-/// Walks the set in the requested direction and applies the selection and
-/// LIMIT (a negative offset selects nothing, a negative count means all).
-fn select<'z>(
-    z: &'z ZSet,
-    sel: Selection,
-    reverse: bool,
-    limit: Option<(i64, i64)>,
-) -> Vec<(&'z Sds, f64)> {
-    let ordered: Box<dyn Iterator<Item = (&Sds, f64)>> = if reverse {
-        Box::new(z.iter().rev())
-    } else {
-        Box::new(z.iter())
-    };
-    let (offset, count) = limit.unwrap_or((0, -1));
-    if offset < 0 {
-        return Vec::new();
-    }
-    let count = usize::try_from(count).unwrap_or(usize::MAX);
-    match sel {
-        Selection::Rank(start, end) => {
-            let len = z.len() as i64;
-            let start = if start < 0 {
-                (start + len).max(0)
-            } else {
-                start
-            };
-            let end = if end < 0 { end + len } else { end };
-            if start > end || start >= len {
-                return Vec::new();
-            }
-            let end = end.min(len - 1);
-            ordered
-                .skip(start as usize)
-                .take((end - start + 1) as usize)
-                .collect()
-        }
-        Selection::Score(min, max) => ordered
-            .filter(|(_, s)| min.above_min(*s) && max.below_max(*s))
-            .skip(offset as usize)
-            .take(count)
-            .collect(),
-        Selection::Lex(min, max) => ordered
-            .filter(|(m, _)| lex_above_min(min, m) && lex_below_max(max, m))
-            .skip(offset as usize)
-            .take(count)
-            .collect(),
-    }
-}
-
-/// ZCOUNT key min max
-pub fn zcount(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    let (Some(min), Some(max)) = (parse_score_bound(&argv[2]), parse_score_bound(&argv[3])) else {
-        return err("ERR min or max is not a float");
-    };
-    match ctx.read::<ZSet>(&argv[1]) {
-        Ok(Some(z)) => Frame::Integer(
-            z.iter()
-                .filter(|(_, s)| min.above_min(*s) && max.below_max(*s))
-                .count() as i64,
-        ),
-        Ok(None) => Frame::Integer(0),
-        Err(e) => e,
-    }
-}
-
-/// `genericZpopCommand`: ZPOPMIN/ZPOPMAX key [count], a flat
-/// member, score, ... array.
-fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
-    if argv.len() > 3 {
-        return err(SYNTAX);
-    }
-    let count = match argv.get(2).map(|c| super::reply::positive_arg(c)) {
-        Some(Ok(0)) => return Frame::Array(Vec::new()),
-        Some(Ok(n)) => usize::try_from(n).unwrap_or(usize::MAX),
-        Some(Err(e)) => return e,
-        None => 1,
-    };
-    let key = argv[1].as_slice();
-    let z = match ctx.write::<ZSet>(key) {
-        Ok(Some(z)) => z,
-        Ok(None) => return Frame::Array(Vec::new()),
-        Err(e) => return e,
-    };
+/// Removes up to `count` members from the low end (or the high end when
+/// `max`), returning them with their scores in the order popped.
+fn pop_members(z: &mut ZSet, max: bool, count: usize) -> Vec<(Sds, f64)> {
     let mut out = Vec::new();
     for _ in 0..count.min(z.len()) {
         let next = if max {
@@ -549,14 +259,71 @@ fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
             break;
         };
         z.remove(&m);
+        out.push((m, s));
+    }
+    out
+}
+
+/// `genericZpopCommand`: ZPOPMIN/ZPOPMAX key [count], a flat
+/// member, score, ... array. The type is checked before a count of 0
+/// answers the empty array.
+fn zpop(ctx: &mut Ctx, argv: &[Vec<u8>], max: bool) -> Frame {
+    if argv.len() > 3 {
+        return err(SYNTAX);
+    }
+    let count = match argv.get(2).map(|c| super::reply::positive_arg(c)) {
+        Some(Ok(n)) => usize::try_from(n).unwrap_or(usize::MAX),
+        Some(Err(e)) => return e,
+        None => 1,
+    };
+    let key = argv[1].as_slice();
+    let z = match ctx.write::<ZSet>(key) {
+        Ok(Some(z)) => z,
+        Ok(None) => return Frame::Array(Vec::new()),
+        Err(e) => return e,
+    };
+    let popped = pop_members(z, max, count);
+    ctx.remove_if_empty::<ZSet>(key);
+    if !popped.is_empty() {
+        ctx.propagate_as_sent();
+    }
+    let mut out = Vec::with_capacity(popped.len() * 2);
+    for (m, s) in popped {
         out.push(Frame::bulk(&m));
         out.push(Frame::bulk(fmt_g17(s)));
     }
-    ctx.remove_if_empty::<ZSet>(key);
-    if !out.is_empty() {
-        ctx.propagate_as_sent();
-    }
     Frame::Array(out)
+}
+
+/// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first
+/// key that exists (WRONGTYPE stops the search), replies `[key, [[member,
+/// score], ...]]` or a null array, and propagates as `ZPOPMIN|ZPOPMAX key
+/// <popped>`, as `genericZpopCommand` rewrites it.
+pub fn zmpop(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    let args = match mpop::parse(argv, 1, ["min", "max"]) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    for key in args.keys {
+        let z = match ctx.write::<ZSet>(key) {
+            Ok(Some(z)) => z,
+            Ok(None) => continue,
+            Err(e) => return e,
+        };
+        let popped = pop_members(z, args.second_end, args.count);
+        ctx.remove_if_empty::<ZSet>(key);
+        let name: &[u8] = if args.second_end {
+            b"ZPOPMAX"
+        } else {
+            b"ZPOPMIN"
+        };
+        ctx.propagate(&[name, key, popped.len().to_string().as_bytes()]);
+        let pairs = popped
+            .into_iter()
+            .map(|(m, s)| Frame::Array(vec![Frame::bulk(&m), Frame::bulk(fmt_g17(s))]));
+        return Frame::Array(vec![Frame::bulk(key), Frame::Array(pairs.collect())]);
+    }
+    Frame::NullArray
 }
 
 /// ZPOPMIN key [count]
@@ -569,64 +336,18 @@ pub fn zpopmax(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
     zpop(ctx, argv, true)
 }
 
-/// Parses a `min max` pair as scores, lex bounds or ranks, with Redis's
-/// error reply for each kind when a bound is malformed.
-fn selection<'a>(kind: RangeType, lo: &'a [u8], hi: &'a [u8]) -> Result<Selection<'a>, Frame> {
-    match kind {
-        RangeType::Score => match (parse_score_bound(lo), parse_score_bound(hi)) {
-            (Some(a), Some(b)) => Ok(Selection::Score(a, b)),
-            _ => Err(err("ERR min or max is not a float")),
-        },
-        RangeType::Lex => match (parse_lex_bound(lo), parse_lex_bound(hi)) {
-            (Some(a), Some(b)) => Ok(Selection::Lex(a, b)),
-            _ => Err(err("ERR min or max not valid string range item")),
-        },
-        _ => match (int_arg(lo), int_arg(hi)) {
-            (Ok(a), Ok(b)) => Ok(Selection::Rank(a, b)),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        },
-    }
-}
-
-/// `zremrangeGenericCommand`: parses the range first, then removes the
-/// selected members; propagates as sent when any went.
-fn zremrange(ctx: &mut Ctx, argv: &[Vec<u8>], kind: RangeType) -> Frame {
-    let (lo, hi) = (&argv[2], &argv[3]);
-    let sel = match selection(kind, lo, hi) {
-        Ok(sel) => sel,
-        Err(e) => return e,
-    };
-    let key = argv[1].as_slice();
-    let z = match ctx.write::<ZSet>(key) {
-        Ok(Some(z)) => z,
-        Ok(None) => return Frame::Integer(0),
-        Err(e) => return e,
-    };
-    let doomed: Vec<Sds> = select(z, sel, false, None)
-        .into_iter()
-        .map(|(m, _)| m.clone())
-        .collect();
-    for m in &doomed {
-        z.remove(m);
-    }
-    ctx.remove_if_empty::<ZSet>(key);
-    if !doomed.is_empty() {
-        ctx.propagate_as_sent();
-    }
-    Frame::Integer(doomed.len() as i64)
-}
-
-/// ZREMRANGEBYSCORE key min max
-pub fn zremrangebyscore(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zremrange(ctx, argv, RangeType::Score)
-}
-
-/// ZREMRANGEBYRANK key start stop
-pub fn zremrangebyrank(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zremrange(ctx, argv, RangeType::Rank)
-}
-
-/// ZREMRANGEBYLEX key min max
-pub fn zremrangebylex(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
-    zremrange(ctx, argv, RangeType::Lex)
+/// ZRANDMEMBER key [count [WITHSCORES]] (see `random_pick.rs`). The
+/// members are listed from the highest score down, the order in which
+/// `zuiNext` walks a sorted set, so a count covering the whole set answers
+/// in that order.
+pub fn zrandmember(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
+    random_pick::rand_command(ctx, argv, "withscores", |v| match v {
+        crate::db::Value::ZSet(z) => Some(
+            z.iter()
+                .rev()
+                .map(|(m, s)| (m.as_bytes().to_vec(), fmt_g17(s).into_bytes()))
+                .collect(),
+        ),
+        _ => None,
+    })
 }

@@ -13,6 +13,7 @@
 //! propagating the `DEL`, is the command layer's job, because only a master
 //! does it; a replica only hides expired keys from reads.
 
+pub mod encoding;
 mod keymap;
 mod sds;
 mod value;

@@ -11,7 +11,7 @@ use super::length::{encode_int, write_len, ENC_LZF};
 use super::listpack::Writer;
 use super::lzf::Compressor;
 use super::*;
-use crate::db::{Db, FastHash, Map, Sds, Value, ZSet};
+use crate::db::{encoding, Db, FastHash, Map, Sds, Value, ZSet};
 use crate::num::fmt_i64;
 use crate::num::write_g17;
 use crate::resp::parse_int;
@@ -29,17 +29,6 @@ const LIST_PLAIN_THRESHOLD: usize = 1 << 30;
 const CONTAINER_PLAIN: u64 = 1;
 /// Quicklist node container: a listpack.
 const CONTAINER_PACKED: u64 = 2;
-/// `hash-max-listpack-entries` (512 in 7.0, unlike the zset limit).
-const HASH_MAX_LISTPACK_ENTRIES: usize = 512;
-/// `hash-max-listpack-value`.
-const HASH_MAX_LISTPACK_VALUE: usize = 64;
-/// `zset-max-listpack-entries`.
-const ZSET_MAX_LISTPACK_ENTRIES: usize = 128;
-/// `zset-max-listpack-value`.
-const ZSET_MAX_LISTPACK_VALUE: usize = 64;
-/// `set-max-intset-entries`.
-const SET_MAX_INTSET_ENTRIES: usize = 512;
-
 /// Encodes `ks` as a complete RDB file.
 ///
 /// `now_ms` is the virtual time of the snapshot. It does not filter keys:
@@ -260,11 +249,7 @@ impl Encoder<'_> {
 
     /// A hash: one listpack of field, value, … when small, else type 4.
     fn hash(&mut self, key: &Sds, hash: &Map<Sds, Sds>) {
-        let small = hash.len() <= HASH_MAX_LISTPACK_ENTRIES
-            && hash.iter().all(|(f, v)| {
-                f.len() <= HASH_MAX_LISTPACK_VALUE && v.len() <= HASH_MAX_LISTPACK_VALUE
-            });
-        if small {
+        if encoding::hash_is_listpack(hash) {
             self.type_and_key(TYPE_HASH_LISTPACK, key);
             self.blob.clear();
             let mut w = Writer::begin(&mut self.blob);
@@ -288,7 +273,7 @@ impl Encoder<'_> {
     /// most 512, else type 2.
     fn set(&mut self, key: &Sds, set: &IndexSet<Sds, FastHash>) {
         self.ints.clear();
-        let all_ints = set.len() <= SET_MAX_INTSET_ENTRIES
+        let all_ints = set.len() <= encoding::SET_MAX_INTSET_ENTRIES
             && set.iter().all(|m| match parse_int(m) {
                 Some(v) => {
                     self.ints.push(v);
@@ -315,9 +300,7 @@ impl Encoder<'_> {
     /// small, else type 5 from the highest score down, as 7.0 saves its
     /// skiplist (so loading inserts at the head).
     fn zset(&mut self, key: &Sds, zset: &ZSet) {
-        let small = zset.len() <= ZSET_MAX_LISTPACK_ENTRIES
-            && zset.iter().all(|(m, _)| m.len() <= ZSET_MAX_LISTPACK_VALUE);
-        if small {
+        if encoding::zset_is_listpack(zset) {
             self.type_and_key(TYPE_ZSET_LISTPACK, key);
             self.blob.clear();
             let mut w = Writer::begin(&mut self.blob);

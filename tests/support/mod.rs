@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod differential;
+pub mod stream;
 
 use replscope::resp::{encode_command, Decoder, Frame};
 use std::io::{Read, Write};
