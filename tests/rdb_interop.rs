@@ -497,6 +497,13 @@ fn assert_same_bytes(ours: &[u8], real: &[u8], what: &str) {
 
 /// SAVEs and returns the server's dump.
 fn save(r: &mut RealRedis) -> Vec<u8> {
+    // A replica's sync may have left the fork running a moment after the
+    // replica reports its link up (the child is reaped by the next cron
+    // tick), and SAVE refuses to run beside it.
+    let idle = r.wait_until(Duration::from_secs(20), |r| {
+        r.info_field("persistence", "rdb_bgsave_in_progress").as_deref() == Some("0")
+    });
+    assert!(idle, "a background save never finished");
     assert_eq!(r.cmd(&["SAVE"]), Frame::ok());
     std::fs::read(r.dir.join("dump.rdb")).expect("dump.rdb")
 }
