@@ -695,3 +695,14 @@ fn zset_ranges_and_lex_match_real_redis() {
 fn zset_and_set_algebra_match_real_redis() {
     support::differential::compare_script(ALGEBRA_SCRIPT, 110);
 }
+
+/// HDEL keeps the other fields in order in a listpack hash, which in 7.0
+/// holds up to 512 fields (`hash-max-listpack-entries`), not 128.
+#[test]
+fn hdel_keeps_a_listpack_hash_in_order() {
+    let fields: String = (0..300).map(|i| format!(" f{i} v{i}")).collect();
+    let script = format!(
+        "hset h{fields}\nhdel h f0 f7 f150\nhkeys h\nobject encoding h\nhset small a 1 b 2 c 3\nhdel small a\nhkeys small\n"
+    );
+    support::differential::compare_script(&script, 7);
+}

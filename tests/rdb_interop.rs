@@ -501,7 +501,9 @@ fn save(r: &mut RealRedis) -> Vec<u8> {
     // replica reports its link up (the child is reaped by the next cron
     // tick), and SAVE refuses to run beside it.
     let idle = r.wait_until(Duration::from_secs(20), |r| {
-        r.info_field("persistence", "rdb_bgsave_in_progress").as_deref() == Some("0")
+        r.info_field("persistence", "rdb_bgsave_in_progress")
+            .as_deref()
+            == Some("0")
     });
     assert!(idle, "a background save never finished");
     assert_eq!(r.cmd(&["SAVE"]), Frame::ok());

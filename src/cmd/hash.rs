@@ -1,6 +1,6 @@
 //! Hash commands (`t_hash.c`). Fields keep insertion order, which is the
-//! order real Redis replies in while a hash is listpack-encoded (up to 128
-//! fields); removing a field from such a small hash keeps the others in
+//! order real Redis replies in while a hash is listpack-encoded (up to 512
+//! fields of at most 64 bytes: `db::encoding`); removing a field from such a hash keeps the others in
 //! order, as deleting from a listpack does. Bigger hashes are hash tables
 //! in Redis, whose order is arbitrary anyway.
 //!
@@ -9,16 +9,12 @@
 
 use super::reply::{self, err, int_arg, NOT_FLOAT, OVERFLOW};
 use super::Ctx;
-use crate::db::{Map, Sds};
+use crate::db::{encoding, Map, Sds};
 use crate::num;
 use crate::num::long_double::LongDouble;
 use crate::resp::Frame;
 
 type Hash = Map<Sds, Sds>;
-
-/// Hashes up to this many fields are listpacks in Redis 7.0
-/// (`hash-max-listpack-entries`), so deletions keep their order.
-const LISTPACK_ENTRIES: usize = 128;
 
 fn set_fields(ctx: &mut Ctx, argv: &[Vec<u8>], name: &str) -> Result<i64, Frame> {
     if argv.len() % 2 == 1 {
@@ -97,8 +93,10 @@ pub fn hdel(ctx: &mut Ctx, argv: &[Vec<u8>]) -> Frame {
         Err(e) => return e,
     };
     let mut deleted = 0;
+    // A listpack stays one while fields go (Redis never converts back).
+    let listpack = encoding::hash_is_listpack(hash);
     for f in &argv[2..] {
-        let gone = if hash.len() <= LISTPACK_ENTRIES {
+        let gone = if listpack {
             hash.shift_remove(f.as_slice())
         } else {
             hash.swap_remove(f.as_slice())
