@@ -97,7 +97,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'continue': return `+CONTINUE from offset ${s('offset')}, ${bytes(Number(f.backlog_bytes))} from the backlog`;
     case 'replid_changed':
       return /^0+$/.test(s('replid2'))
-        ? `replication ID now ${shortId(s('replid'))}, a new history (${s('why')})`
+        ? `replication ID now ${shortId(s('replid'))}: ${s('why')}`
         : `replication ID now ${shortId(s('replid'))}, old one kept as replid2 (${s('why')})`;
     case 'backlog_created': return `backlog created, first byte offset ${s('first_byte_offset')}`;
     case 'backlog_freed': return `backlog freed: ${s('why')}`;
