@@ -21,7 +21,10 @@
 //!             master_backlog_covers (replicas: does the master's backlog still
 //!             hold the next byte this replica needs? null without a backlog),
 //!             pending_fork_at_ms (masters: virtual ms from which the next
-//!             replication cron forks the BGSAVE replicas wait for, null if none) }
+//!             replication cron forks the BGSAVE replicas wait for, null if none),
+//!             past_replids (the IDs it had before, oldest first),
+//!             replication_loop (replicas: the nodes of a loop of masters
+//!             that comes back to this one, starting with it; else empty) }
 //! DbView    { db, keys, expires }
 //! ReplicaView { name, state ("wait_bgsave_start" | "wait_bgsave_end" | "send_bulk" | "online"),
 //!             info_state (as INFO shows it: "wait_bgsave" | "send_bulk" | "online"),
@@ -32,7 +35,9 @@
 //! PsyncView { master, result ("continue" | "fullresync"), reason }
 //! TransferView { received, total (-1 before the header, 0 for diskless) }
 //! LinkView  { a, b, up_ab, up_ba, latency_ms, bandwidth_bytes_per_s (null = unlimited),
-//!             queued_ab_bytes, queued_ba_bytes, messages: MessageView[] }
+//!             queued_ab_bytes, queued_ba_bytes, queued: QueuedView[],
+//!             messages: MessageView[] }
+//! QueuedView { from, to, payload, bytes } (a write waiting for the wire)
 //! MessageView { from, to, payload ("command" | "reply" | "rdb" | "replay" | "keepalive"),
 //!             fin (a connection close), text, bytes,
 //!             progress_permille (0..=1000 of the RDB sent, RDB only, else null),
@@ -109,6 +114,11 @@ pub struct NodeView {
     /// For a master with replicas in `wait_bgsave_start`: the virtual time
     /// from which the replication cron forks for them (the diskless delay).
     pub pending_fork_at_ms: Option<u64>,
+    /// The replication IDs this node had before `replid`, oldest first.
+    pub past_replids: Vec<String>,
+    /// For a replica whose chain of masters comes back to it: the nodes of
+    /// that loop, starting with this one (empty when there is none).
+    pub replication_loop: Vec<String>,
 }
 
 /// A trace event as the page lists it.
@@ -203,7 +213,19 @@ pub struct LinkView {
     pub bandwidth_bytes_per_s: Option<u64>,
     pub queued_ab_bytes: u64,
     pub queued_ba_bytes: u64,
+    /// Writes waiting for the wire, each way, in the order they will go.
+    pub queued: Vec<QueuedView>,
     pub messages: Vec<MessageView>,
+}
+
+/// One write waiting on its link for the wire (bandwidth), not sent yet.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS))]
+pub struct QueuedView {
+    pub from: String,
+    pub to: String,
+    pub payload: Payload,
+    pub bytes: u64,
 }
 
 /// Bytes on the wire.
@@ -298,6 +320,8 @@ fn node_view(world: &World, n: &Node) -> NodeView {
         pending_fork_at_ms: n
             .pending_fork_at_s(unix_s(world))
             .map(|at| (at * 1000 - crate::net::EPOCH_UNIX_MS).max(0) as u64),
+        past_replids: r.past_replids.clone(),
+        replication_loop: world.replication_loop(n),
     }
 }
 
@@ -366,12 +390,23 @@ fn link_views(world: &World) -> Vec<LinkView> {
         .all()
         .filter_map(|(&(a, b), l)| {
             let (na, nb) = (name(a)?, name(b)?);
-            let queued = |dir: usize| world.links.queued((a, b), dir).iter().map(|q| q.2).sum();
-            let mut messages = Vec::new();
+            let queued_dir = |dir: usize| world.links.queued((a, b), dir);
+            let queued_bytes = |dir: usize| queued_dir(dir).iter().map(|q| q.2).sum();
+            let (mut messages, mut queued) = (Vec::new(), Vec::new());
             for (dir, (from, to)) in [(&na, &nb), (&nb, &na)].into_iter().enumerate() {
                 for f in &l.dirs[dir].flights {
                     messages.push(message_view(f, from, to));
                 }
+                queued.extend(
+                    queued_dir(dir)
+                        .into_iter()
+                        .map(|(_, payload, bytes)| QueuedView {
+                            from: from.clone(),
+                            to: to.clone(),
+                            payload,
+                            bytes,
+                        }),
+                );
             }
             Some(LinkView {
                 a: na.clone(),
@@ -380,8 +415,9 @@ fn link_views(world: &World) -> Vec<LinkView> {
                 up_ba: l.dirs[1].up,
                 latency_ms: l.latency_ms,
                 bandwidth_bytes_per_s: l.bandwidth,
-                queued_ab_bytes: queued(0),
-                queued_ba_bytes: queued(1),
+                queued_ab_bytes: queued_bytes(0),
+                queued_ba_bytes: queued_bytes(1),
+                queued,
                 messages,
             })
         })

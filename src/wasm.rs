@@ -70,8 +70,8 @@ impl Playground {
         }
     }
 
-    /// The default world: a master and a replica mid-way through its
-    /// first full sync.
+    /// The default world at t = 0: a master and a replica about to
+    /// connect for its first full sync.
     pub fn default_world(seed: u64) -> Playground {
         console_error_panic_hook::set_once();
         Playground {

@@ -66,7 +66,7 @@ fn cut_within_backlog_continues_with_exact_offsets() {
     );
     let decision = find_after(&t, psync, "decision", |e| {
         matches!(&e.kind, Kind::PsyncDecision { result, reason, offset: 55, .. }
-            if result == "continue" && reason == "offset 55 is inside the backlog 1..84")
+            if result == "continue" && reason == "the ID asked for is my replid; offset 55 is inside the backlog 1..84")
     });
     let cont = find_after(&t, decision, "+CONTINUE", |e| {
         matches!(
@@ -146,7 +146,7 @@ fn backlog_overflow_forces_full_resync_with_reason() {
     sim.settle().unwrap();
     let t = sim.trace_since(before);
     let reason = format!(
-        "offset {} is before the backlog {first}..{} (lack of backlog)",
+        "the ID asked for is my replid; offset {} is before the backlog {first}..{} (lack of backlog)",
         off + 1,
         master_off + 1
     );

@@ -1,11 +1,14 @@
 //! The page's snapshot: during a slow full sync the view shows the RDB
 //! chunk in flight with its progress and position, the buffered write
 //! waiting for the replica, each side's state and the sync phase; the JSON
-//! field names are the ones `src/view.rs` documents.
+//! field names are the ones `src/view.rs` documents. The view also gives
+//! the replay of buffered writes waiting on the link, a node's past
+//! replication IDs and replication loops.
 
 mod sim_util;
 
-use replscope::sim::trace::Phase;
+use replscope::net::Payload;
+use replscope::sim::trace::{Kind, Phase};
 use replscope::sim::Sim;
 use replscope::view::View;
 use sim_util::*;
@@ -131,4 +134,50 @@ fn phases_walk_through_a_full_sync() {
             Phase::Streaming
         ]
     );
+}
+
+#[test]
+fn loops_past_ids_and_queued_replay_bytes() {
+    let mut sim = Sim::new(7);
+    for n in ["A", "B", "C"] {
+        sim.add_node(n).unwrap();
+    }
+    let first_id = sim.node("A").unwrap().repl.replid.clone();
+    sim.set_bandwidth("A", "B", Some(5000)).unwrap();
+    cmd(&mut sim, "A", "DEBUG POPULATE 500 k");
+    cmd(&mut sim, "B", "REPLICAOF A");
+    // A's ID changes as its backlog is created for B: the card keeps the old one.
+    sim.run_for(500);
+    let v = sim.view();
+    assert_eq!(node(&v, "A").past_replids, vec![first_id.clone()]);
+    assert_ne!(node(&v, "A").replid, first_id);
+    let said = sim.trace().iter().any(|e| {
+        matches!(&e.kind, Kind::ReplidChanged { why, .. } if why.ends_with(&format!("it was {first_id}")))
+    });
+    assert!(said, "the trace says the ID changed, and from what");
+    // The buffered writes wait on the link for the wire after the RDB.
+    let mut saw_replay = 0;
+    for _ in 0..2000 {
+        cmd(&mut sim, "A", "SET x y");
+        sim.run_for(10);
+        let v = sim.view();
+        let l = &v.links[0];
+        saw_replay += l
+            .queued
+            .iter()
+            .filter(|q| q.payload == Payload::Replay && q.from == "A" && q.to == "B")
+            .map(|q| q.bytes)
+            .sum::<u64>();
+        if node(&v, "B").sync_phase == Phase::Streaming {
+            break;
+        }
+    }
+    assert!(saw_replay > 0, "the replay was queued on A → B");
+    assert!(node(&sim.view(), "B").replication_loop.is_empty());
+    cmd(&mut sim, "C", "REPLICAOF B");
+    cmd(&mut sim, "B", "REPLICAOF C");
+    let v = sim.view();
+    assert_eq!(node(&v, "B").replication_loop, vec!["B", "C"]);
+    assert_eq!(node(&v, "C").replication_loop, vec!["C", "B"]);
+    assert!(node(&v, "A").replication_loop.is_empty());
 }

@@ -48,6 +48,7 @@ fn generated() -> String {
         decl::<TransferView>(&cfg),
         decl::<LinkView>(&cfg),
         decl::<MessageView>(&cfg),
+        decl::<QueuedView>(&cfg),
         decl::<EventView>(&cfg),
         decl::<Event>(&cfg),
         decl::<Message>(&cfg),

@@ -32,7 +32,7 @@ fn resp_bytes_are_identical_in_wasm() {
 }
 
 #[wasm_bindgen_test]
-fn the_default_world_is_a_plain_object_snapshot_mid_sync() {
+fn the_default_world_is_a_plain_object_snapshot_at_its_first_moment() {
     let pg = Playground::default_world(7);
     assert_eq!(pg.seed(), 7);
     let view = pg.view().expect("a view");
@@ -44,9 +44,10 @@ fn the_default_world_is_a_plain_object_snapshot_mid_sync() {
     assert_eq!(get(&b, "role").as_string().as_deref(), Some("slave"));
     assert_eq!(
         get(&b, "sync_phase").as_string().as_deref(),
-        Some("transfer")
+        Some("handshake")
     );
-    assert!(get(&b, "last_psync").is_object());
+    assert_eq!(get(&view, "time_ms").as_f64(), Some(0.0));
+    assert!(get(&b, "last_psync").is_null(), "B has not asked yet");
     assert!(
         get(&node(&view, "A"), "slave_repl_offset").is_null(),
         "None is null"

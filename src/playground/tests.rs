@@ -1,7 +1,7 @@
 //! The playground's behaviour as the page uses it, natively.
 
 use super::*;
-use crate::sim::trace::Kind;
+use crate::sim::trace::{Kind, Phase};
 
 fn node<'a>(v: &'a View, name: &str) -> &'a crate::view::NodeView {
     v.nodes
@@ -45,10 +45,13 @@ fn psync_of(pg: &Playground, replica: &str) -> (String, String) {
 }
 
 #[test]
-fn the_default_world_starts_mid_transfer_and_goes_through_every_full_sync_step() {
+fn the_default_world_starts_before_b_connects_and_goes_through_every_full_sync_step() {
     let mut pg = Playground::default_world(1);
     let v = pg.view();
-    assert_eq!(node(&v, "B").sync_phase, Phase::Transfer);
+    assert_eq!(v.time_ms, 0);
+    assert_eq!(node(&v, "B").sync_phase, Phase::Handshake);
+    assert_eq!(node(&v, "B").repl_state, "connecting");
+    assert!(node(&v, "B").last_psync.is_none(), "B has not asked yet");
     assert_eq!(node(&v, "B").role, "slave");
     assert!(!pg.page().can_step_back, "the setup is not undoable");
     assert!(play_until(&mut pg, 30_000, |pg| online(pg, "B")));
@@ -322,7 +325,8 @@ fn keys_and_diff_show_what_a_replica_lacks() {
 
 #[test]
 fn events_returns_the_newest_window() {
-    let pg = Playground::default_world(10);
+    let mut pg = Playground::default_world(10);
+    pg.advance(6000);
     let next = pg.sim().next_seq();
     let last = pg.events(0, 3, true);
     assert_eq!(
@@ -335,4 +339,44 @@ fn events_returns_the_newest_window() {
     assert!(quiet.iter().all(|e| !is_stream_event(e)));
     assert!(quiet.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(pg.events(0, 10_000, true).len() > pg.events(0, 10_000, false).len());
+}
+
+/// When each of B's sync steps began, once B is online.
+fn step_times(pg: &Playground) -> Vec<(Phase, u64)> {
+    let t = pg.page().timelines.into_iter().find(|t| t.replica == "B");
+    t.expect("B's timeline")
+        .steps
+        .iter()
+        .map(|s| (s.phase, s.time_ms))
+        .collect()
+}
+
+#[test]
+fn the_sync_steps_read_the_same_times_at_any_speed() {
+    let mut by_frame = Vec::new();
+    for frame_ms in [16, 1600, 5000] {
+        let mut pg = Playground::default_world(1);
+        let end = pg.sim().now_ms() + 60_000;
+        while !online(&pg, "B") && pg.sim().now_ms() < end {
+            pg.advance(frame_ms);
+        }
+        by_frame.push(step_times(&pg));
+    }
+    let mut phase_by_phase = Playground::default_world(1);
+    while !online(&phase_by_phase, "B") {
+        assert!(phase_by_phase.next_phase());
+    }
+    // Online begins with the last buffered write B applied: an event time.
+    let last_replayed = phase_by_phase
+        .sim()
+        .trace()
+        .iter()
+        .rfind(|e| e.phase == Phase::Replay && matches!(e.kind, Kind::Applied { .. }))
+        .map(|e| e.time_ms);
+    let expected = step_times(&phase_by_phase);
+    assert_eq!(expected.last().map(|s| s.1), last_replayed);
+    assert_eq!(expected.last().map(|s| s.0), Some(Phase::Streaming));
+    for (frame_ms, times) in [16, 1600, 5000].iter().zip(&by_frame) {
+        assert_eq!(times, &expected, "played in frames of {frame_ms} ms");
+    }
 }

@@ -12,7 +12,11 @@
 //! (`connected` is streaming) even when the replica is still waiting for
 //! its buffered writes. After reading the trace, each replica's current
 //! phase as the simulator sees it ([`World::sync_phase`]) is taken in too,
-//! for a step no event announces (streaming with no write yet).
+//! for a step no event announces (streaming with no write yet). Such a step
+//! begins at the latest event of the steps before it (the last replayed
+//! write), not at the moment the page looked: the page looks once per
+//! animation frame, so that moment depends on the playback speed, while
+//! the event's time is the same however time was sliced.
 //!
 //! The page's sync panel lights the steps from this, so a step that lasted
 //! no virtual time at all (the load) is still shown as passed — sampling
@@ -50,6 +54,11 @@ pub struct Timeline {
     pub rdb_received: u64,
     /// RDB payload size (0 before the master started sending one).
     pub rdb_total: u64,
+    /// Virtual time of the latest event of a step already reached: where
+    /// a step that no event announces begins (see [`Timelines::sample`]).
+    #[serde(skip)]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(skip))]
+    settled_ms: u64,
 }
 
 impl Timeline {
@@ -57,9 +66,10 @@ impl Timeline {
         Timeline {
             replica: replica.to_string(),
             kind: "",
-            steps: vec![step],
             rdb_received: 0,
             rdb_total: 0,
+            settled_ms: step.time_ms,
+            steps: vec![step],
         }
     }
 
@@ -80,10 +90,18 @@ impl Timeline {
     }
 
     /// Takes in one event about this replica.
-    fn absorb(&mut self, step: SyncStep) {
+    fn absorb(&mut self, mut step: SyncStep) {
         if step.phase <= self.last_phase() {
+            self.settled_ms = self.settled_ms.max(step.time_ms);
             return;
         }
+        // A replica is online from the moment it applied the last write
+        // of its replay (or, with nothing to replay, from the flush or
+        // +CONTINUE that began it), not from the next write it streams.
+        if step.phase == Phase::Streaming && self.last_phase() == Phase::Replay {
+            step.time_ms = self.settled_ms;
+        }
+        self.settled_ms = step.time_ms;
         if self.kind.is_empty() {
             self.kind = match step.phase {
                 Phase::Snapshot | Phase::Transfer | Phase::Load => "full",
@@ -167,14 +185,26 @@ impl Timelines {
             if phase == Phase::None {
                 continue;
             }
-            let step = SyncStep {
-                phase,
-                time_ms: world.now_ms,
-                seq: next_seq,
-            };
             match self.find(&n.name) {
-                Ok(i) => self.by_replica[i].absorb(step),
-                Err(i) => self.by_replica.insert(i, Timeline::new(&n.name, step)),
+                Ok(i) => {
+                    let t = &mut self.by_replica[i];
+                    if phase > t.last_phase() {
+                        let time_ms = t.settled_ms;
+                        t.absorb(SyncStep {
+                            phase,
+                            time_ms,
+                            seq: next_seq,
+                        });
+                    }
+                }
+                Err(i) => {
+                    let step = SyncStep {
+                        phase,
+                        time_ms: world.now_ms,
+                        seq: next_seq,
+                    };
+                    self.by_replica.insert(i, Timeline::new(&n.name, step));
+                }
             }
         }
     }

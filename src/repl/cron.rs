@@ -153,8 +153,7 @@ impl Node {
         let alone =
             self.repl.slaves.is_empty() && self.repl.link.is_none() && self.repl.backlog.is_some();
         if ttl > 0 && alone && cx.unix_s() - self.repl.no_slaves_since_s > ttl {
-            self.repl.change_replication_id(cx.rng);
-            self.repl.clear_replication_id2();
+            self.new_history("the backlog was freed (repl-backlog-ttl)", cx);
             self.repl.backlog = None;
             let why = format!(
                 "Replication backlog freed after {ttl} seconds without connected replicas."

@@ -16,7 +16,7 @@
 //! The PSYNC decision that accepts `replid2` is in `partial`; this file
 //! is where the IDs move.
 
-use super::{MasterClient, Repl, ZERO_ID};
+use super::{MasterClient, Repl, MAX_PAST_REPLIDS, ZERO_ID};
 use crate::node::{Cx, Node};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
@@ -24,7 +24,21 @@ use crate::sim::trace::{Kind, Phase};
 impl Repl {
     /// `changeReplicationId`: a new random history.
     pub fn change_replication_id(&mut self, rng: &mut Rng) {
-        self.replid = rng.hex(40);
+        self.set_replid(rng.hex(40));
+    }
+
+    /// Every change of `replid` goes through here, so the node remembers
+    /// the IDs it had: a PSYNC reason can name one of them, and the page
+    /// shows them. Returns the ID replaced.
+    pub fn set_replid(&mut self, new: String) -> String {
+        let old = std::mem::replace(&mut self.replid, new);
+        if old != self.replid {
+            if self.past_replids.len() == MAX_PAST_REPLIDS {
+                self.past_replids.remove(0);
+            }
+            self.past_replids.push(old.clone());
+        }
+        old
     }
 
     /// `clearReplicationId2`: no previous history.
@@ -36,13 +50,28 @@ impl Repl {
     /// `shiftReplicationId`: keep the current history as the secondary one
     /// (valid up to the next byte), start a new one.
     pub fn shift_replication_id(&mut self, rng: &mut Rng) {
-        self.replid2 = std::mem::take(&mut self.replid);
+        self.replid2 = self.set_replid(rng.hex(40));
         self.second_repl_offset = self.master_repl_offset + 1;
-        self.change_replication_id(rng);
     }
 }
 
 impl Node {
+    /// `changeReplicationId` + `clearReplicationId2`: a new history with
+    /// no previous one, told in the trace with the ID it replaces, since a
+    /// PSYNC answered just before may name that ID.
+    pub(super) fn new_history(&mut self, why: &str, cx: &mut Cx) {
+        self.repl.change_replication_id(cx.rng);
+        self.repl.clear_replication_id2();
+        let old = self.repl.past_replids.last().cloned().unwrap_or_default();
+        let kind = Kind::ReplidChanged {
+            replid: self.repl.replid.clone(),
+            replid2: self.repl.replid2.clone(),
+            second_repl_offset: self.repl.second_repl_offset,
+            why: format!("{why}; it was {old}"),
+        };
+        cx.trace(None, Phase::None, kind);
+    }
+
     /// `replicationUnsetMaster`: become a master with a new history.
     pub fn unset_master(&mut self, cx: &mut Cx) {
         let Some(link) = self.repl.link.take() else {
@@ -75,7 +104,7 @@ impl Node {
     /// takes the master's new ID, and drops its own replicas so they learn
     /// it in turn (`+CONTINUE <newid>` again, down a cascade).
     pub(super) fn adopt_master_replid(&mut self, new: &str, cx: &mut Cx) {
-        self.repl.replid2 = std::mem::replace(&mut self.repl.replid, new.to_string());
+        self.repl.replid2 = self.repl.set_replid(new.to_string());
         self.repl.second_repl_offset = self.repl.master_repl_offset + 1;
         let kind = Kind::ReplidChanged {
             replid: self.repl.replid.clone(),

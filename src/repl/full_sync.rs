@@ -61,8 +61,10 @@ impl Node {
             cx,
         );
         if self.repl.slaves.len() == 1 && self.repl.backlog.is_none() {
-            self.repl.change_replication_id(cx.rng);
-            self.repl.clear_replication_id2();
+            self.new_history(
+                "a new history starts with the backlog, created for the first replica",
+                cx,
+            );
             self.create_backlog(Phase::Handshake, cx);
         }
         self.attach_or_start_bgsave(conn, &name, cx);

@@ -176,8 +176,9 @@ impl Node {
         }
         link.master = Some(master);
         link.down_since_s = 0;
-        self.repl.replid = link.master_replid.clone();
-        self.repl.master_repl_offset = link.initial_offset;
+        let (replid, offset) = (link.master_replid.clone(), link.initial_offset);
+        self.repl.set_replid(replid);
+        self.repl.master_repl_offset = offset;
         self.repl.clear_replication_id2();
         self.set_repl_state(ReplState::Connected, cx);
         self.create_backlog(Phase::Load, cx);

@@ -423,7 +423,13 @@ pub struct Repl {
     pub cron_loops: u64,
     /// `repl_good_slaves_count`, refreshed like Redis does.
     pub good_slaves: u64,
+    /// The replication IDs this node had before `replid`, oldest first
+    /// (at most [`MAX_PAST_REPLIDS`]); Redis keeps only `replid2`.
+    pub past_replids: Vec<String>,
 }
+
+/// Past replication IDs a node remembers (see [`Repl::past_replids`]).
+pub const MAX_PAST_REPLIDS: usize = 3;
 
 impl Repl {
     /// A fresh master's replication state with its random `replid`.
@@ -442,6 +448,7 @@ impl Repl {
             link: None,
             cron_loops: 0,
             good_slaves: 0,
+            past_replids: Vec::new(),
         }
     }
 

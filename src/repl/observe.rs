@@ -5,6 +5,7 @@
 //! - Sync phases: which step of a sync each replica is in (handshake,
 //!   snapshot, transfer, load, replay, streaming), read from both sides'
 //!   states and the bytes on the link; `run until a phase changes`.
+//! - Replication loops: a chain of masters that comes back to a replica.
 //! - Quiet: when `settle` may stop — no BGSAVE, every replica that can
 //!   reach its master online at its master's offset, and nothing in
 //!   flight: no bytes towards a replica, no connection opening or closing.
@@ -76,6 +77,30 @@ impl World {
             }
             _ => Phase::Handshake,
         }
+    }
+
+    /// The loop of masters through `replica`, starting with it: B replica
+    /// of C replica of B gives `[B, C]`. Such replicas never sync (each
+    /// master refuses PSYNC while it has no master link itself,
+    /// `-NOMASTERLINK`). Empty when the chain of masters ends at a master,
+    /// at an unknown host, or loops without coming back to `replica`.
+    pub fn replication_loop(&self, replica: &Node) -> Vec<String> {
+        let mut chain = vec![replica.name.clone()];
+        let mut at = replica;
+        while let Some(link) = &at.repl.link {
+            if link.host == replica.name {
+                return chain;
+            }
+            let next = self.node_id(&link.host).and_then(|id| self.nodes.get(&id));
+            match next {
+                Some(n) if !chain.contains(&n.name) => {
+                    chain.push(n.name.clone());
+                    at = n;
+                }
+                _ => break,
+            }
+        }
+        Vec::new()
     }
 
     /// `Ok` when nothing is left to happen: no BGSAVE, and every replica

@@ -51,17 +51,26 @@ impl Repl {
         let old_id = replid.eq_ignore_ascii_case(&self.replid2);
         if !same_id && !old_id {
             return full(format!(
-                "replication ID mismatch: the replica asked for {replid}, my IDs are {} and {}",
+                "replication ID mismatch: the replica asked for {replid}, my replid is {} and my replid2 {}",
                 self.replid, self.replid2
             ));
         }
-        if !same_id && offset > self.second_repl_offset {
+        let sro = self.second_repl_offset;
+        if !same_id && offset > sro {
             return full(format!(
-                "offset {offset} is past the end of the history of ID {replid} (it ended at {})",
-                self.second_repl_offset
+                "the ID asked for is my replid2, but offset {offset} is past second_repl_offset {sro}, where that history ended"
             ));
         }
-        self.backlog_decision(offset)
+        let matched = if same_id {
+            "the ID asked for is my replid".to_string()
+        } else {
+            format!("the ID asked for is my replid2 (my previous history, valid up to second_repl_offset {sro})")
+        };
+        let d = self.backlog_decision(offset);
+        Decision {
+            reason: format!("{matched}; {}", d.reason),
+            ..d
+        }
     }
 
     /// The backlog half of the decision.
@@ -188,11 +197,14 @@ mod tests {
         assert!(r.psync_decision(&id, b"1").partial);
         let d = r.psync_decision(&id, b"532");
         assert!(!d.partial);
-        assert_eq!(d.reason, "offset 532 is after my offset 530");
+        assert_eq!(
+            d.reason,
+            "the ID asked for is my replid; offset 532 is after my offset 530"
+        );
         let d = r.psync_decision(&id, b"0");
         assert_eq!(
             d.reason,
-            "offset 0 is before the backlog 1..531 (lack of backlog)"
+            "the ID asked for is my replid; offset 0 is before the backlog 1..531 (lack of backlog)"
         );
     }
 
@@ -214,7 +226,17 @@ mod tests {
             ("a".repeat(40).as_str(), 640)
         );
         let old = "a".repeat(40);
-        assert!(r.psync_decision(&old, b"640").partial);
-        assert!(!r.psync_decision(&old, b"641").partial);
+        let d = r.psync_decision(&old, b"640");
+        assert!(d.partial);
+        assert_eq!(
+            d.reason,
+            "the ID asked for is my replid2 (my previous history, valid up to second_repl_offset 640); offset 640 is inside the backlog 1..640"
+        );
+        let d = r.psync_decision(&old, b"641");
+        assert!(!d.partial);
+        assert_eq!(
+            d.reason,
+            "the ID asked for is my replid2, but offset 641 is past second_repl_offset 640, where that history ended"
+        );
     }
 }

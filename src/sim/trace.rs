@@ -167,7 +167,7 @@ pub enum Kind {
         offset: i64,
         /// `continue` or `fullresync`.
         result: String,
-        /// Why, in words ("offset 1201 is inside the backlog 1..5000").
+        /// Why, in words ("the ID asked for is my replid; offset 1201 is inside the backlog 1..5000").
         reason: String,
     },
     /// The master answered `+FULLRESYNC <replid> <offset>`.

@@ -30,11 +30,14 @@ async function fitsProjector(page: Page): Promise<void> {
   const m = await page.evaluate(() => ({
     scroll: document.documentElement.scrollHeight,
     height: window.innerHeight,
-    text: Math.min(...[...document.querySelectorAll('.lesson-panel p, .lesson-caption, .lesson-step-title')]
+    text: Math.min(...[...document.querySelectorAll('.lesson-panel p, .lesson-caption, .lesson-step-title, .topbar button, .topbar label, .topbar output')]
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
       .map((e) => Number.parseFloat(getComputedStyle(e).fontSize))),
+    topbarWidth: document.querySelector('.topbar')?.scrollWidth ?? 0,
   }));
   expect(m.scroll).toBeLessThanOrEqual(m.height);
   expect(m.text).toBeGreaterThanOrEqual(20);
+  expect(m.topbarWidth).toBeLessThanOrEqual(1024);
 }
 
 test('lesson 1 in presenter mode at 1024×768', async ({ page }) => {

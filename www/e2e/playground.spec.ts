@@ -16,10 +16,13 @@ function watch(page: Page): string[] {
   return errors;
 }
 
+/** Opens the default world (it waits at t = 0) and plays it. */
 async function open(page: Page): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('./');
   await expect(page.locator('#status')).toHaveAttribute('data-state', 'ready');
+  await expect(page.locator('#play')).toContainText('Play');
+  await page.locator('#play').click();
 }
 
 /** Sets the speed slider (log10 of the speed). */

@@ -287,18 +287,28 @@ test('themes follow the system; the phases are announced', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(11, 17, 32)');
   await expect(page.locator('#announce')).toHaveAttribute('aria-live', 'polite');
+  // The default world waits at t = 0: play it.
+  await page.locator('#play').click();
   await expect(page.locator('#announce')).toContainText('B', { timeout: 20_000 });
 });
 
 test('screenshots of the three sizes', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
+  // Two phases on from the first moment: the snapshot crossing the link.
+  const transfer = async (): Promise<void> => {
+    await page.keyboard.press('n');
+    await page.keyboard.press('n');
+    await expect(page.locator('[data-testid="rdb-bar"]')).toBeVisible();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(300);
+  };
   for (const [w, h] of [[1440, 900], [1024, 768], [390, 844]]) {
     await open(page, { width: w, height: h });
-    await page.waitForTimeout(1200);
+    await transfer();
     await page.screenshot({ path: `${SHOTS}/page-${w}x${h}.png` });
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await open(page, { width: 1440, height: 900 });
-  await page.waitForTimeout(1200);
+  await transfer();
   await page.screenshot({ path: `${SHOTS}/page-1440x900-light.png` });
 });

@@ -56,3 +56,13 @@ describe('describeEvent', () => {
     expect(describeEvent(ev('something_new'))).toBe('something new');
   });
 });
+
+describe('replication ID changes', () => {
+  const zero = '0'.repeat(40);
+  it('tells a new history from a shift that keeps the old ID as replid2', () => {
+    const fresh = ev('replid_changed', { replid: '1f8cb32e'.padEnd(40, 'a'), replid2: zero, second_repl_offset: -1, why: 'a new history starts with the backlog, created for the first replica; it was 7a3a662c' });
+    expect(describeEvent(fresh)).toBe('replication ID now 1f8cb32e: a new history starts with the backlog, created for the first replica; it was 7a3a662c');
+    const shifted = ev('replid_changed', { replid: '1f8cb32e'.padEnd(40, 'a'), replid2: '7a3a662c'.padEnd(40, 'b'), second_repl_offset: 640, why: 'promoted to master (REPLICAOF NO ONE)' });
+    expect(describeEvent(shifted)).toBe('replication ID now 1f8cb32e, old one kept as replid2 (promoted to master (REPLICAOF NO ONE))');
+  });
+});

@@ -28,6 +28,15 @@ export function shortId(replid: string): string {
   return replid.slice(0, 8);
 }
 
+/**
+ * How much of its RDB a replica has received, in whole percent (rounded
+ * down), from the bytes its sync timeline counted: the one number both the
+ * narration and the link's bar show. Null before the size is known.
+ */
+export function rdbPercent(received: number, total: number): number | null {
+  return total > 0 ? Math.floor(Math.min(1, received / total) * 100) : null;
+}
+
 /** The speed slider runs from -1 to 2 (log10 of the speed): 0.1x to 100x. */
 export function speedFromSlider(v: number): number {
   const clamped = Math.min(2, Math.max(-1, v));
@@ -86,7 +95,10 @@ export function describeEvent(e: TraceEvent): string {
       return `PSYNC ${s('replid').slice(0, 8)} ${s('offset')}: ${f.result === 'continue' ? '+CONTINUE' : '+FULLRESYNC'} — ${s('reason')}`;
     case 'full_resync': return `+FULLRESYNC ${shortId(s('replid'))} ${s('offset')}`;
     case 'continue': return `+CONTINUE from offset ${s('offset')}, ${bytes(Number(f.backlog_bytes))} from the backlog`;
-    case 'replid_changed': return `replication ID now ${shortId(s('replid'))}, old one kept as replid2 (${s('why')})`;
+    case 'replid_changed':
+      return /^0+$/.test(s('replid2'))
+        ? `replication ID now ${shortId(s('replid'))}: ${s('why')}`
+        : `replication ID now ${shortId(s('replid'))}, old one kept as replid2 (${s('why')})`;
     case 'backlog_created': return `backlog created, first byte offset ${s('first_byte_offset')}`;
     case 'backlog_freed': return `backlog freed: ${s('why')}`;
     case 'backlog_trimmed': return `backlog trimmed ${bytes(Number(f.trimmed))}, now ${s('first_byte_offset')}..+${s('histlen')}`;

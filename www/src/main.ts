@@ -111,8 +111,9 @@ async function start(): Promise<void> {
   // For the end-to-end tests and the frame benchmark: the store, read-only
   // by convention, and the frames' work times.
   (window as unknown as { replscope: { store: Store; frameWork: number[] } }).replscope = { store, frameWork: work };
-  // A newcomer should see the sync move at once.
-  if (world.report === null) store.setUi({ playing: true });
+  // The default world waits at its first moment (t = 0, B not connected
+  // yet), so a newcomer sees the connection and the PSYNC happen: the
+  // narration says to press Play or to step.
   lessons.start(location.hash);
 }
 

@@ -19,7 +19,7 @@ export class Model {
     this.pg = pg;
   }
 
-  /** The default world (a replica mid-way through its first full sync). */
+  /** The default world at t = 0 (a replica about to connect for its first full sync). */
   static defaultWorld(seed: number): Model {
     return new Model(Playground.default_world(BigInt(seed)));
   }

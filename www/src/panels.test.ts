@@ -6,6 +6,7 @@ import { nextName } from './panels/controls';
 import { backlogMarks } from './panels/buffers';
 import { lowerBound, sequenceRows } from './panels/events';
 import { narrate } from './panels/narration';
+import { rdbPercent } from './format';
 import { focusReplica } from './panels/phases';
 import { sampleOf, type Sample } from './store';
 import type { NodeView, TraceEvent, View } from './types';
@@ -17,7 +18,7 @@ function node(name: string, master: string | null, extra: Partial<NodeView> = {}
     master_repl_offset: 100, second_repl_offset: -1, slave_repl_offset: master === null ? null : 60, keys: 3, dbs: [],
     replicas: [], backlog: null, bgsave: null, sync_phase: master === null ? 'none' : 'streaming', last_psync: null,
     transfer: null, sync_full: 0, sync_partial_ok: 0, sync_partial_err: 0, wait_blocked: false,
-    master_backlog_covers: master === null ? null : true, pending_fork_at_ms: null, ...extra,
+    master_backlog_covers: master === null ? null : true, pending_fork_at_ms: null, past_replids: [], replication_loop: [], ...extra,
   };
 }
 
@@ -67,11 +68,21 @@ describe('names, focus and narration', () => {
     expect(narrate(view([a]), undefined)).toMatch(/^Every node is a master/);
   });
 
-  it('gives the RDB transfer in whole percent, from thousandths', () => {
+  it('gives the RDB transfer in whole percent of what the replica received, as the bar does', () => {
     const b = node('B', 'A', { sync_phase: 'transfer' });
-    const rdb = { from: 'A', to: 'B', payload: 'rdb' as const, fin: false, text: 'RDB 5000/22000 bytes', bytes: 1000, progress_permille: 227, depart_ms: 0, arrive_ms: 40 };
-    const v = { ...view([node('A', null), b]), links: [{ a: 'A', b: 'B', up_ab: true, up_ba: true, latency_ms: 40, bandwidth_bytes_per_s: 5000, queued_ab_bytes: 0, queued_ba_bytes: 0, messages: [rdb] }] };
-    expect(narrate(v, b)).toBe("B is receiving A's snapshot over the link — 22%. Writes to A meanwhile are buffered (0 so far).");
+    // 6,000 bytes sent (on the wire), 4,999 of 22,000 received: 22%, not 27%.
+    const rdb = { from: 'A', to: 'B', payload: 'rdb' as const, fin: false, text: 'RDB 6000/22000 bytes', bytes: 1000, progress_permille: 272, depart_ms: 0, arrive_ms: 40 };
+    const v = { ...view([node('A', null), b]), links: [{ a: 'A', b: 'B', up_ab: true, up_ba: true, latency_ms: 40, bandwidth_bytes_per_s: 5000, queued_ab_bytes: 0, queued_ba_bytes: 0, queued: [], messages: [rdb] }] };
+    const t = { replica: 'B', kind: 'full', steps: [], rdb_received: 4999, rdb_total: 22000 };
+    expect(narrate(v, b, t)).toBe("B is receiving A's snapshot over the link — 22%. Writes to A meanwhile are buffered (0 so far).");
+    expect(rdbPercent(4999, 22000)).toBe(22);
+    expect(rdbPercent(0, 0)).toBe(null);
+  });
+
+  it('says a replication loop is a loop', () => {
+    const b = node('B', 'C', { sync_phase: 'handshake', link_status: 'down', repl_state: 'connect', replication_loop: ['B', 'C'] });
+    const c = node('C', 'B', { sync_phase: 'handshake', replication_loop: ['C', 'B'] });
+    expect(narrate(view([b, c]), b)).toBe('B is in a replication loop (B → C → B): a replica serves no sync while it has no master link itself, so none of them can sync. Make one of them a master (REPLICAOF NO ONE).');
   });
 
   it('says when the diskless delay ends, from the master\'s state', () => {

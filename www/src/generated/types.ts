@@ -18,7 +18,16 @@ master_backlog_covers: boolean | null,
  * For a master with replicas in `wait_bgsave_start`: the virtual time
  * from which the replication cron forks for them (the diskless delay).
  */
-pending_fork_at_ms: number | null, };
+pending_fork_at_ms: number | null, 
+/**
+ * The replication IDs this node had before `replid`, oldest first.
+ */
+past_replids: Array<string>, 
+/**
+ * For a replica whose chain of masters comes back to it: the nodes of
+ * that loop, starting with this one (empty when there is none).
+ */
+replication_loop: Array<string>, };
 
 export type DbView = { db: number, keys: number, expires: number, };
 
@@ -32,9 +41,15 @@ export type PsyncView = { master: string, result: string, reason: string, };
 
 export type TransferView = { received: number, total: number, };
 
-export type LinkView = { a: string, b: string, up_ab: boolean, up_ba: boolean, latency_ms: number, bandwidth_bytes_per_s: number | null, queued_ab_bytes: number, queued_ba_bytes: number, messages: Array<MessageView>, };
+export type LinkView = { a: string, b: string, up_ab: boolean, up_ba: boolean, latency_ms: number, bandwidth_bytes_per_s: number | null, queued_ab_bytes: number, queued_ba_bytes: number, 
+/**
+ * Writes waiting for the wire, each way, in the order they will go.
+ */
+queued: Array<QueuedView>, messages: Array<MessageView>, };
 
 export type MessageView = { from: string, to: string, payload: Payload, fin: boolean, text: string, bytes: number, progress_permille: number | null, depart_ms: number, arrive_ms: number, };
+
+export type QueuedView = { from: string, to: string, payload: Payload, bytes: number, };
 
 export type EventView = { 
 /**
@@ -84,7 +99,7 @@ offset: number,
  */
 result: string, 
 /**
- * Why, in words ("offset 1201 is inside the backlog 1..5000").
+ * Why, in words ("the ID asked for is my replid; offset 1201 is inside the backlog 1..5000").
  */
 reason: string, } | { "type": "full_resync", replid: string, offset: number, } | { "type": "continue", replid: string, offset: number, backlog_bytes: number, } | { "type": "replid_changed", replid: string, replid2: string, second_repl_offset: number, why: string, } | { "type": "backlog_created", first_byte_offset: number, } | { "type": "backlog_freed", why: string, } | { "type": "backlog_trimmed", trimmed: number, first_byte_offset: number, histlen: number, } | { "type": "bgsave_delayed", delay_s: number, } | { "type": "bgsave_attached", to: string, } | { "type": "bgsave_wait_next", why: string, } | { "type": "bgsave_started", 
 /**
@@ -134,7 +149,7 @@ offset: number,
  */
 result: string, 
 /**
- * Why, in words ("offset 1201 is inside the backlog 1..5000").
+ * Why, in words ("the ID asked for is my replid; offset 1201 is inside the backlog 1..5000").
  */
 reason: string, } | { "type": "full_resync", replid: string, offset: number, } | { "type": "continue", replid: string, offset: number, backlog_bytes: number, } | { "type": "replid_changed", replid: string, replid2: string, second_repl_offset: number, why: string, } | { "type": "backlog_created", first_byte_offset: number, } | { "type": "backlog_freed", why: string, } | { "type": "backlog_trimmed", trimmed: number, first_byte_offset: number, histlen: number, } | { "type": "bgsave_delayed", delay_s: number, } | { "type": "bgsave_attached", to: string, } | { "type": "bgsave_wait_next", why: string, } | { "type": "bgsave_started", 
 /**
@@ -158,7 +173,7 @@ offset: number,
  */
 result: string, 
 /**
- * Why, in words ("offset 1201 is inside the backlog 1..5000").
+ * Why, in words ("the ID asked for is my replid; offset 1201 is inside the backlog 1..5000").
  */
 reason: string, } | { "type": "full_resync", replid: string, offset: number, } | { "type": "continue", replid: string, offset: number, backlog_bytes: number, } | { "type": "replid_changed", replid: string, replid2: string, second_repl_offset: number, why: string, } | { "type": "backlog_created", first_byte_offset: number, } | { "type": "backlog_freed", why: string, } | { "type": "backlog_trimmed", trimmed: number, first_byte_offset: number, histlen: number, } | { "type": "bgsave_delayed", delay_s: number, } | { "type": "bgsave_attached", to: string, } | { "type": "bgsave_wait_next", why: string, } | { "type": "bgsave_started", 
 /**

@@ -1,18 +1,24 @@
 // One sentence, in large type, saying what is happening right now to the
 // replica in focus: so a newcomer understands the picture without docs.
 import { el } from '../dom';
-import { bytes, clock, num } from '../format';
+import { bytes, clock, num, rdbPercent } from '../format';
 import type { Store } from '../store';
-import type { NodeView, View } from '../types';
+import type { NodeView, Timeline, View } from '../types';
 import { focusReplica } from './phases';
 
 /** What the replica in focus is doing now, in plain words. */
-export function narrate(view: View, r: NodeView | undefined): string {
+export function narrate(view: View, r: NodeView | undefined, t?: Timeline): string {
   if (r === undefined) return 'Every node is a master on its own. Select one and pick a master for it to watch a sync.';
   const m = r.master ?? '?';
   const master = view.nodes.find((n) => n.name === m);
-  const rdb = view.links.flatMap((l) => l.messages).find((x) => x.payload === 'rdb' && x.to === r.name && !x.fin);
+  if (r.replication_loop.length > 1) {
+    const loop = [...r.replication_loop, r.name].join(' → ');
+    return `${r.name} is in a replication loop (${loop}): a replica serves no sync while it has no master link itself, so none of them can sync. Make one of them a master (REPLICAOF NO ONE).`;
+  }
   const buffered = master?.replicas.find((x) => x.name === r.name);
+  if (view.time_ms === 0 && r.sync_phase === 'handshake') {
+    return `${r.name} has just been made a replica of ${m} and is about to connect. Press ▶ Play (space) to watch the sync, or n to go one step at a time.`;
+  }
   switch (r.sync_phase) {
     case 'handshake':
       return r.link_status === 'down' && r.repl_state === 'connect'
@@ -22,7 +28,8 @@ export function narrate(view: View, r: NodeView | undefined): string {
       if (master?.bgsave) return `${m} is taking a snapshot (BGSAVE) for ${r.name}; new writes wait in ${r.name}'s buffer (${bytes(buffered?.buffered_bytes ?? 0)}).`;
       return waitingForFork(view, m, r.name, master?.pending_fork_at_ms ?? null);
     case 'transfer': {
-      const pct = rdb?.progress_permille == null ? '' : ` — ${Math.floor(rdb.progress_permille / 10)}%`;
+      const p = t === undefined ? null : rdbPercent(t.rdb_received, t.rdb_total);
+      const pct = p === null ? '' : ` — ${p}%`;
       return `${r.name} is receiving ${m}'s snapshot over the link${pct}. Writes to ${m} meanwhile are buffered (${num(buffered?.buffered_commands ?? 0)} so far).`;
     }
     case 'load':
@@ -53,7 +60,8 @@ export class Narration {
 
   render(): void {
     const s = this.store;
-    const text = narrate(s.view, focusReplica(s.view.nodes, s.node(s.ui.selected)));
+    const r = focusReplica(s.view.nodes, s.node(s.ui.selected));
+    const text = narrate(s.view, r, s.page.timelines.find((t) => t.replica === r?.name));
     if (text === this.text) return;
     this.text = text;
     this.root.textContent = text;

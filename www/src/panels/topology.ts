@@ -4,7 +4,7 @@
 // snapshot (interpolated with the store's sub-millisecond carry so slow
 // speeds still glide).
 import { el, replace, svg } from '../dom';
-import { bandwidth, num, PHASE_LABEL, shortId } from '../format';
+import { bandwidth, bytes, num, PHASE_LABEL, rdbPercent, shortId } from '../format';
 import { treeLayout, type Layout } from '../layout';
 import type { Store } from '../store';
 import type { LinkView, MessageView, NodeView } from '../types';
@@ -197,14 +197,16 @@ export class Topology {
     const replica = n.role === 'slave';
     const phase = replica ? n.sync_phase : 'none';
     const line2 = replica ? `link ${n.link_status ?? '?'}` : `${n.replicas.length} replica${n.replicas.length === 1 ? '' : 's'}`;
-    const line3 = replica ? n.repl_state : '';
+    const before = n.past_replids[n.past_replids.length - 1];
+    const line3 = replica ? n.repl_state : before === undefined ? '' : `old replid ${shortId(before)}`;
+    const history = n.past_replids.length === 0 ? '' : `; replids before: ${n.past_replids.map(shortId).reverse().join(', ')}`;
     const t = (cls: string, text: string, dx: number, dy: number, anchor = 'start'): SVGTextElement =>
       svg('text', { class: cls, text: fit(text), attrs: { x: x + dx, y: y + dy, 'text-anchor': anchor } }, text.length > LINE_CHARS ? svg('title', { text }) : null);
     g.setAttribute('class', `card role-${n.role} phase-${phase}${selected ? ' selected' : ''}`);
     g.setAttribute('data-phase', phase);
     const offsetText = t('card-line card-offset', offset, 18, 82);
     replace(g,
-      svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'} (click to select)` }),
+      svg('title', { text: `${n.name}: ${replica ? `replica of ${n.master ?? '?'}, ${PHASE_LABEL[phase]}` : 'master'}${history} (click to select)` }),
       svg('rect', { class: 'card-box', attrs: { x, y, width: CARD_W, height: CARD_H, rx: 12 } }),
       svg('rect', { class: 'card-band', attrs: { x, y, width: 8, height: CARD_H, rx: 4 } }),
       t('card-name', n.name, 18, 32),
@@ -227,6 +229,8 @@ export class Topology {
         if (ends === undefined) continue;
         const bar = this.rdbProgress(from, to);
         if (bar !== undefined) out.push(rdbBar(bar, ends));
+        const replay = replayOnLink(l, from, to);
+        if (replay !== undefined) out.push(replayBar(replay, ends));
         for (const m of ms.slice(-MAX_DRAWN)) out.push(this.flight(m, ends, now));
       }
     }
@@ -267,13 +271,39 @@ function rdbBar({ received, total }: { received: number; total: number }, [p, q]
   const done = total > 0 ? Math.min(1, received / total) : 0;
   const x = (p.x + q.x) / 2 - 160;
   const y = (p.y + q.y) / 2 - 4;
-  const label = total > 0 ? `RDB ${Math.round(done * 100)}%` : 'RDB …';
+  const pct = rdbPercent(received, total);
+  const label = pct === null ? 'RDB …' : `RDB ${pct}%`;
   return svg('g', { class: 'rdb-bar', attrs: { 'data-testid': 'rdb-bar' } },
     svg('title', { text: `the RDB snapshot: ${num(received)} of ${num(total)} bytes received` }),
     svg('rect', { class: 'rdb-track', attrs: { x, y, width: 130, height: 24, rx: 5 } }),
     svg('rect', { class: 'rdb-fill', attrs: { x, y, width: 130 * done, height: 24, rx: 5 } }),
     svg('text', { class: 'rdb-text', text: label, attrs: { x: x + 65, y: y + 17, 'text-anchor': 'middle' } }),
     svg('text', { class: 'rdb-bytes', text: `${num(received)} / ${num(total)} B`, attrs: { x: x + 65, y: y + 40, 'text-anchor': 'middle' } }));
+}
+
+/**
+ * The buffered writes a master replays to a replica after the RDB, as the
+ * view has them on this link: bytes still waiting for the wire (bandwidth)
+ * and bytes on it. Undefined when none are on their way.
+ */
+export function replayOnLink(l: LinkView, from: string, to: string): { waiting: number; onWire: number } | undefined {
+  const waiting = l.queued.filter((q) => q.payload === 'replay' && q.from === from && q.to === to).reduce((a, q) => a + q.bytes, 0);
+  const onWire = l.messages.filter((m) => m.payload === 'replay' && m.from === from && m.to === to).reduce((a, m) => a + m.bytes, 0);
+  return waiting + onWire > 0 ? { waiting, onWire } : undefined;
+}
+
+/** The buffered writes' replay as a bar beside the link, where the RDB's was: the share already on the wire fills it. */
+function replayBar({ waiting, onWire }: { waiting: number; onWire: number }, [p, q]: [Point, Point]): SVGElement {
+  const x = (p.x + q.x) / 2 - 160;
+  const y = (p.y + q.y) / 2 - 4;
+  const total = waiting + onWire;
+  const text = `${bytes(waiting)} waiting to leave · ${bytes(onWire)} on the wire`;
+  return svg('g', { class: 'rdb-bar replay-bar', attrs: { 'data-testid': 'replay-bar' } },
+    svg('title', { text: `the writes buffered during the snapshot, replayed after it: ${text}` }),
+    svg('rect', { class: 'rdb-track', attrs: { x, y, width: 130, height: 24, rx: 5 } }),
+    svg('rect', { class: 'rdb-fill replay-fill', attrs: { x, y, width: (130 * onWire) / total, height: 24, rx: 5 } }),
+    svg('text', { class: 'rdb-text', text: `replay ${bytes(total)}`, attrs: { x: x + 65, y: y + 17, 'text-anchor': 'middle' } }),
+    svg('text', { class: 'rdb-bytes', text: onWire > 0 ? `${bytes(onWire)} on the wire` : `${bytes(waiting)} waiting`, attrs: { x: x + 65, y: y + 40, 'text-anchor': 'middle' } }));
 }
 
 /** A card line cut to what the card holds (the full text is in its title). */
