@@ -30,7 +30,7 @@
 //!   full sync, the backlog.
 //! - [`net`] — what the simulator and the nodes share: node and
 //!   connection ids, payload kinds, the virtual clock as Unix time.
-//! - [`node`] — one Redis instance as an event handler returning effects.
+//! - [`repl::node`] — one Redis instance as an actor returning effects.
 //! - [`sim`] — the world: virtual clock, event queue, links with latency,
 //!   bandwidth and cuts, the seeded RNG, the trace.
 //! - [`vec_map`] — small ordered maps kept as sorted vectors.
@@ -49,7 +49,6 @@ pub mod config;
 pub mod db;
 pub mod lesson;
 pub mod net;
-pub mod node;
 pub mod num;
 pub mod playground;
 pub mod rdb;

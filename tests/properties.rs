@@ -10,8 +10,8 @@
 mod sim_util;
 
 use proptest::prelude::*;
+use replscope::repl::Sim;
 use replscope::resp::Frame;
-use replscope::sim::Sim;
 
 const NODES: [&str; 4] = ["A", "B", "C", "D"];
 

@@ -5,8 +5,8 @@
 
 mod sim_util;
 
+use replscope::repl::Sim;
 use replscope::sim::trace::Phase;
-use replscope::sim::Sim;
 use replscope::view::View;
 use sim_util::*;
 

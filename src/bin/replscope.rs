@@ -22,8 +22,8 @@
 //! up); 2 for a script that does not parse, a file that cannot be read, or
 //! bad arguments.
 
+use replscope::repl::Sim;
 use replscope::scenario::{self, reply_json, StepReply};
-use replscope::sim::Sim;
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;
