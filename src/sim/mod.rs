@@ -1,11 +1,14 @@
-//! The deterministic simulator: many Redis nodes, the links between them,
-//! one virtual clock, one seeded RNG, one event queue, one trace.
+//! The deterministic simulator: many nodes, the links between them, one
+//! virtual clock, one seeded RNG, one event queue, one trace. It knows no
+//! Redis: what runs on a node is an [`Actor`] (Redis 7.0 is the
+//! `repl` module's, and its `Sim` is this simulator with it).
 //!
 //! [`Sim`] is the handle everyone uses — the scenario runner, the tests, the
 //! page (through `crate::wasm`). Each public action is logged as an
-//! [`Input`]; events are processed in (time, seq) order; nodes react only
-//! through effects (see the node module), so the same seed and the same
-//! inputs always give the same trace ([`Sim::trace_hash`]).
+//! [`Input`] and carried out by [`Sim::apply`]; events are processed in
+//! (time, seq) order; nodes react only through effects (see [`actor`]:
+//! the simulator knows a node only as an [`Actor`]), so the same seed and
+//! the same inputs always give the same trace ([`Sim::trace_hash`]).
 //!
 //! # Time
 //!
