@@ -379,20 +379,13 @@ impl<A: Actor> Sim<A> {
         }
     }
 
-    /// Processes every event up to `now + ms` without logging anything
-    /// (the actor's own inputs use it).
-    pub fn apply_run_for(&mut self, ms: u64) {
+    /// Processes every event up to `now + ms` without logging anything.
+    fn apply_run_for(&mut self, ms: u64) {
         let target = self.world.now_ms.saturating_add(ms);
         while self.world.queue.next_time().is_some_and(|t| t <= target) {
             self.world.step_event(&mut self.trace);
         }
         self.world.now_ms = target;
-    }
-
-    /// Processes the next event without logging anything; false when
-    /// nothing is scheduled (the actor's own inputs use it).
-    pub fn step_event(&mut self) -> bool {
-        self.world.step_event(&mut self.trace)
     }
 
     /// The world and the trace together, to run a node's handler on
