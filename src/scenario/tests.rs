@@ -402,3 +402,34 @@ fn an_expected_reply_may_start_with_a_hash() {
     let reparsed = parse(&print(&script)).unwrap();
     assert_eq!(actions(&script), actions(&reparsed));
 }
+
+#[test]
+fn a_load_line_is_one_input_and_prints_back() {
+    let text = "node A\nload A 200\nload A 0\n";
+    let script = parse(text).unwrap();
+    assert_eq!(
+        actions(&script),
+        vec![
+            input(Input::AddNode { name: "A".into() }),
+            input(Input::Load {
+                node: "A".into(),
+                per_s: 200
+            }),
+            input(Input::Load {
+                node: "A".into(),
+                per_s: 0
+            }),
+        ]
+    );
+    assert_eq!(print(&script), text);
+    let err = |t: &str| parse(t).unwrap_err().to_string();
+    assert_eq!(
+        err("node A\nload A"),
+        "line 2, column 5: expected 'load NODE WRITES_PER_S'"
+    );
+    assert_eq!(
+        err("node A\nload B 5"),
+        "line 2, column 6: no node named 'B' (declare it first with 'node B')"
+    );
+    assert!(err("node A\nload A 10001").starts_with("line 2, column 8: "));
+}
