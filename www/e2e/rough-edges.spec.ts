@@ -1,8 +1,8 @@
 // The rough edges a new user met (issue 12), each reproduced as that user
 // did it: shortcuts on focused controls, the console after Back, the event
-// log under a load, a share link with a load running, the layout at a projector's, a zoomed and a phone's
-// size, the script box's errors, the timeline scrubber, the themes and the
-// phase announcements. Screenshots of the three sizes are kept in
+// log under a load, a share link with a load running, the layout at a
+// projector's, a zoomed and a phone's size, the script box's errors, the
+// timeline scrubber, the themes and the phase announcements. Screenshots of the three sizes are kept in
 // test-results/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
 
