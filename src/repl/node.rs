@@ -222,60 +222,12 @@ impl Node {
         reply
     }
 
-    /// A replica connected to us.
-    pub fn on_accept(&mut self, conn: ConnId, peer: &str, cx: &mut Cx) {
-        let peer = Peer {
-            name: peer.to_string(),
-            client: Client::normal(),
-            inbuf: Decoder::new(),
-            last_interaction_s: cx.unix_s(),
-            listening_port: 0,
-            capa_eof: false,
-            capa_psync2: false,
-            slave: None,
-        };
-        self.peers.insert(conn, peer);
-    }
-
-    /// Bytes arrived on `conn`. `payload` and `progress` describe them for
-    /// the trace only (the node's behaviour depends on the bytes alone).
-    /// The bytes are handed over, so a whole RDB payload is not copied.
-    pub fn on_data(
-        &mut self,
-        conn: ConnId,
-        bytes: Vec<u8>,
-        payload: Payload,
-        progress: Option<(u64, u64)>,
-        cx: &mut Cx,
-    ) {
-        if self.is_master_conn(conn) {
-            self.on_master_data(bytes, payload, progress, cx);
-        } else if self.peers.contains_key(&conn) {
-            self.on_peer_data(conn, &bytes, cx);
-        }
-    }
-
     /// True when `conn` is this replica's connection to its master.
     pub fn is_master_conn(&self, conn: ConnId) -> bool {
         self.repl
             .link
             .as_ref()
             .is_some_and(|l| l.conn == Some(conn))
-    }
-
-    /// A connection closed under us (peer closed it, or the link was cut).
-    pub fn on_closed(&mut self, conn: ConnId, reason: &str, cx: &mut Cx) {
-        if self.is_master_conn(conn) {
-            self.master_link_lost(reason, cx);
-        } else if let Some(peer) = self.peers.get(&conn) {
-            let name = peer.name.clone();
-            let kind = Kind::ConnClosed {
-                peer: name.clone(),
-                reason: reason.to_string(),
-            };
-            cx.trace(Some(&name), Phase::None, kind);
-            self.forget_peer(conn, cx);
-        }
     }
 
     /// Parses and runs what a replica sent us.
@@ -406,8 +358,19 @@ impl crate::sim::Actor for Node {
         Node::on_timer(self, timer, cx)
     }
 
+    /// A replica connected to us.
     fn on_accept(&mut self, conn: ConnId, peer: &str, cx: &mut Cx<'_>) {
-        Node::on_accept(self, conn, peer, cx)
+        let peer = Peer {
+            name: peer.to_string(),
+            client: Client::normal(),
+            inbuf: Decoder::new(),
+            last_interaction_s: cx.unix_s(),
+            listening_port: 0,
+            capa_eof: false,
+            capa_psync2: false,
+            slave: None,
+        };
+        self.peers.insert(conn, peer);
     }
 
     fn on_connected(&mut self, conn: ConnId, cx: &mut Cx<'_>) {
@@ -418,6 +381,9 @@ impl crate::sim::Actor for Node {
         Node::on_connect_failed(self, conn, error, cx)
     }
 
+    /// Bytes arrived on `conn`. `payload` and `progress` describe them for
+    /// the trace only (the node's behaviour depends on the bytes alone).
+    /// The bytes are handed over, so a whole RDB payload is not copied.
     fn on_data(
         &mut self,
         conn: ConnId,
@@ -426,15 +392,30 @@ impl crate::sim::Actor for Node {
         progress: Option<(u64, u64)>,
         cx: &mut Cx<'_>,
     ) {
-        Node::on_data(self, conn, bytes, payload, progress, cx)
+        if self.is_master_conn(conn) {
+            self.on_master_data(bytes, payload, progress, cx);
+        } else if self.peers.contains_key(&conn) {
+            self.on_peer_data(conn, &bytes, cx);
+        }
     }
 
     fn on_sent(&mut self, conn: ConnId, token: u64, cx: &mut Cx<'_>) {
         Node::on_sent(self, conn, token, cx)
     }
 
+    /// A connection closed under us (peer closed it, or the link was cut).
     fn on_closed(&mut self, conn: ConnId, reason: &str, cx: &mut Cx<'_>) {
-        Node::on_closed(self, conn, reason, cx)
+        if self.is_master_conn(conn) {
+            self.master_link_lost(reason, cx);
+        } else if let Some(peer) = self.peers.get(&conn) {
+            let name = peer.name.clone();
+            let kind = Kind::ConnClosed {
+                peer: name.clone(),
+                reason: reason.to_string(),
+            };
+            cx.trace(Some(&name), Phase::None, kind);
+            self.forget_peer(conn, cx);
+        }
     }
 
     fn apply(
