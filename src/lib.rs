@@ -27,12 +27,15 @@
 //! - [`rdb`] — RDB version 10 snapshots: encode, decode (including the
 //!   encodings a real 7.0 server writes), CRC64.
 //! - [`repl`] — replication: the replica's handshake, the PSYNC decision,
-//!   full sync, the backlog.
+//!   full sync, the backlog, the write load; [`repl::Sim`] is the
+//!   simulator with Redis nodes.
 //! - [`net`] — what the simulator and the nodes share: node and
 //!   connection ids, payload kinds, the virtual clock as Unix time.
-//! - [`node`] — one Redis instance as an event handler returning effects.
-//! - [`sim`] — the world: virtual clock, event queue, links with latency,
-//!   bandwidth and cuts, the seeded RNG, the trace.
+//! - [`repl::node`] — one Redis instance as an actor returning effects.
+//! - [`sim`] — the world, knowing no Redis: nodes as actors
+//!   ([`sim::Actor`]), the one vocabulary of inputs ([`sim::Input`]),
+//!   virtual clock, event queue, links with latency, bandwidth and cuts,
+//!   the seeded RNG, the trace.
 //! - [`vec_map`] — small ordered maps kept as sorted vectors.
 //! - [`scenario`] — the line-based scenario script shared by the CLI, the
 //!   tests and the page.
@@ -40,7 +43,7 @@
 //!   conditions, tasks checked live and headless.
 //! - [`view`] — the serializable snapshot the page renders from.
 //! - [`playground`] — the page's world: the simulator plus the console,
-//!   the write load, undoable actions, scripts and share links.
+//!   undoable actions, scripts and share links.
 //! - `wasm` — the one `#[wasm_bindgen]` boundary: the `Playground` handle.
 
 pub mod cli;
@@ -49,7 +52,6 @@ pub mod config;
 pub mod db;
 pub mod lesson;
 pub mod net;
-pub mod node;
 pub mod num;
 pub mod playground;
 pub mod rdb;

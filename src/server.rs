@@ -3,7 +3,7 @@
 //! `processCommand` itself (`Server::process`) is written in `crate::cmd`,
 //! next to the command table it reads; this module knows no command.
 //!
-//! Replication state lives in `crate::node`, which owns a `Server` and asks
+//! Replication state lives in `crate::repl::node`, which owns a `Server` and asks
 //! it to run commands. The two meet at three points, all values:
 //! - [`Gate`]: replication's verdict before a command runs (`-READONLY`,
 //!   `-NOREPLICAS`, `-MASTERDOWN`);

@@ -56,13 +56,12 @@
 //! `load`, `replay`, `streaming` (see `sim::trace::Phase`).
 
 use crate::net::Payload;
-use crate::node::Node;
+use crate::repl::node::Node;
 use crate::repl::ReplState;
+use crate::repl::{Sim, World};
 use crate::resp::parse_frame;
 use crate::sim::links::Flight;
 use crate::sim::trace::{Event, Phase};
-use crate::sim::world::World;
-use crate::sim::Sim;
 use serde::Serialize;
 
 /// The whole world.
@@ -136,7 +135,7 @@ pub struct EventView {
 impl EventView {
     pub fn of(event: Event) -> EventView {
         EventView {
-            stream: crate::playground::is_stream_event(&event),
+            stream: crate::repl::observe::is_stream_event(&event),
             event,
         }
     }
@@ -241,6 +240,13 @@ pub struct MessageView {
     pub progress_permille: Option<u32>,
     pub depart_ms: u64,
     pub arrive_ms: u64,
+}
+
+impl Sim {
+    /// The serializable snapshot the page renders.
+    pub fn view(&self) -> View {
+        View::of(self)
+    }
 }
 
 impl View {

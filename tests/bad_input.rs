@@ -20,9 +20,9 @@ mod support;
 use replscope::cli::split_args;
 use replscope::playground::{share, Playground};
 use replscope::rdb;
+use replscope::repl::Sim;
 use replscope::resp::Frame;
 use replscope::scenario;
-use replscope::sim::Sim;
 use support::RealRedis;
 
 /// Everything about the simulator's nodes that a rejected input must not
@@ -265,7 +265,7 @@ fn simulator_input_errors_are_values_with_actionable_messages() {
 
 /// Malformed scripts and what the parser must say: line, column, message.
 const BAD_SCRIPTS: &[(&str, &str)] = &[
-    ("frobnicate A", "line 1, column 1: unknown directive 'frobnicate' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)"),
+    ("frobnicate A", "line 1, column 1: unknown directive 'frobnicate' (expected node, wait, settle, link, expect, step, phase, resync, load, remove node, or NODE> command)"),
     ("node A\nnode A", "line 2, column 6: node 'A' is already declared"),
     ("node A\nB> GET x", "line 2, column 1: no node named 'B' (declare it first with 'node B')"),
     ("node A\nA> SET k \"unbalanced", "line 2, column 10: unbalanced double quotes"),

@@ -13,8 +13,8 @@ mod support;
 
 use conformance_support::compare::{compare, record, Transcript};
 use conformance_support::real::RealWorld;
+use replscope::repl::Sim;
 use replscope::scenario::{parse, Script};
-use replscope::sim::Sim;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -3,7 +3,7 @@
 
 mod sim_util;
 
-use replscope::sim::Sim;
+use replscope::repl::Sim;
 use sim_util::*;
 
 /// A scenario touching most of the machinery: full sync, writes, a cut,

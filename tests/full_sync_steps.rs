@@ -5,9 +5,9 @@
 
 mod sim_util;
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
 use replscope::sim::trace::{Event, Kind, Phase};
-use replscope::sim::Sim;
 use sim_util::*;
 
 /// A with three 1000-byte keys, B with two keys of its own, a 10 kB/s link.

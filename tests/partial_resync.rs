@@ -5,9 +5,10 @@
 
 mod sim_util;
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
 use replscope::sim::trace::{Kind, Phase};
-use replscope::sim::Sim;
+use replscope::sim::SimError;
 use sim_util::*;
 
 /// Nodes with `repl-diskless-sync-delay 0`, so syncs start at once.
@@ -287,7 +288,7 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     cmd(&mut sim, "A", "SET k v");
     sim.settle().unwrap();
     let mark = sim.next_seq();
-    assert!(sim.resync("B", false).unwrap());
+    sim.resync("B", false).expect("B is a replica");
     sim.settle().unwrap();
     let t = sim.trace_since(mark);
     find_after(
@@ -307,7 +308,7 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_partial_err"), 1);
 
     let mark = sim.next_seq();
-    assert!(sim.resync("B", true).unwrap());
+    sim.resync("B", true).expect("B is a replica");
     sim.settle().unwrap();
     let t = sim.trace_since(mark);
     find_after(
@@ -319,7 +320,11 @@ fn forced_resync_and_legacy_sync_are_full_syncs() {
     assert_eq!(count(&t, |k| matches!(k, Kind::FullResync { .. })), 0);
     assert_eq!(info_i64(&mut sim, "A", "stats", "sync_full"), 3);
     assert_eq!(cmd(&mut sim, "B", "GET k"), Frame::bulk("v"));
-    assert!(!sim.resync("A", false).unwrap());
+    assert_eq!(
+        sim.resync("A", false),
+        Err(SimError::NotReplica("A".into())),
+        "a master cannot resync"
+    );
 }
 
 #[test]
@@ -333,7 +338,7 @@ fn middle_full_sync_drops_sub_replicas_which_resync_too() {
     let mark = sim.next_seq();
     // B full-syncs again while A keeps writing: C's history falls out of
     // B's fresh backlog.
-    assert!(sim.resync("B", false).unwrap());
+    sim.resync("B", false).expect("B is a replica");
     cmd(&mut sim, "A", "SET k2 v2");
     sim.settle().unwrap();
     let t = sim.trace_since(mark);

@@ -4,9 +4,9 @@
 
 mod sim_util;
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
 use replscope::sim::trace::Kind;
-use replscope::sim::Sim;
 use sim_util::*;
 
 fn pair(seed: u64) -> Sim {

@@ -5,8 +5,8 @@
 mod sim_util;
 mod support;
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
-use replscope::sim::Sim;
 use sim_util::*;
 use support::RealRedis;
 

@@ -8,8 +8,8 @@
 mod sim_util;
 
 use replscope::net::Payload;
+use replscope::repl::Sim;
 use replscope::sim::trace::{Kind, Phase};
-use replscope::sim::Sim;
 use replscope::view::View;
 use sim_util::*;
 

@@ -25,8 +25,8 @@
 //!   `SOAK_SEED=N cargo test --test soak -- --ignored soak_one --nocapture`.
 
 use replscope::db::{Db, Value};
+use replscope::repl::Sim;
 use replscope::resp::Frame;
-use replscope::sim::Sim;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

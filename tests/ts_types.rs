@@ -14,10 +14,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use replscope::playground::keyspace::{DiffRow, KeyRow, Listing};
-use replscope::playground::load::Load;
 use replscope::playground::timeline::{SyncStep, Timeline};
 use replscope::playground::{ConsoleReply, PageState, RunReport, TranscriptRow};
 use replscope::rdb::inspect::{Inspection, Section, What};
+use replscope::repl::write_load::Load;
 use replscope::sim::links::Payload;
 use replscope::sim::trace::{Event, Kind, Message, Phase};
 use replscope::view::*;

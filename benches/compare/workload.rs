@@ -8,8 +8,8 @@
 //! data) and a `run` step (timed), which checks its result so a fast wrong
 //! answer cannot pass for a fast right one.
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
-use replscope::sim::Sim;
 
 /// The master's name in every workload.
 const MASTER: &str = "M";

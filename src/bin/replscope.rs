@@ -37,8 +37,8 @@
 //! bad arguments.
 
 use replscope::repl::snapshot::ExportClock;
+use replscope::repl::Sim;
 use replscope::scenario::{self, reply_json, StepReply};
-use replscope::sim::Sim;
 use serde::Serialize;
 use std::io::{Read, Write};
 use std::process::ExitCode;

@@ -20,8 +20,8 @@
 //! world: every query goes through [`super::world`]'s read-only accessors.
 
 use super::world;
+use crate::repl::Sim;
 use crate::sim::trace::Phase;
-use crate::sim::Sim;
 
 /// A parsed condition: clauses that must all hold.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 //! count on it (the headless check proves they do).
 
 use super::{world, Lesson, LessonError, LessonStep};
-use crate::sim::Sim;
+use crate::repl::Sim;
 use serde::Serialize;
 
 /// A lesson being played.

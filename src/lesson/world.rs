@@ -10,12 +10,12 @@
 //! allocator), so reading a field is exactly what `INFO replication` would
 //! show without running a command.
 //!
-//! [`Node::info_replication`]: crate::node::Node::info_replication
+//! [`Node::info_replication`]: crate::repl::node::Node::info_replication
 
-use crate::node::Cx;
+use crate::repl::node::Cx;
+use crate::repl::Sim;
 use crate::scenario::{self, Script, Step};
 use crate::sim::trace::Phase;
-use crate::sim::Sim;
 
 /// How long a step may run until its `until:` or a task's check holds:
 /// ten virtual minutes, the same limit as `settle`.

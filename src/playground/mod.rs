@@ -5,13 +5,11 @@
 //!
 //! - **The console**: a typed line split like redis-cli (`split_args`),
 //!   run on a node, the reply rendered like redis-cli (INFO raw).
-//! - **The write load** ([`load`]): N writes per second of virtual time on
-//!   a node, injected at exact virtual times inside each time advance
-//!   ([`Sim::run_for_with`]), so replays are exact.
 //! - **Actions and step back**: every page action (a command, a link
-//!   change, a step, a stretch of play) is one undoable unit, however many
-//!   simulator inputs it took; stepping back undoes the whole unit and
-//!   restores the loads as they were.
+//!   change, a step, a stretch of play, a write load) is one undoable
+//!   unit, however many simulator inputs it took; stepping back undoes the
+//!   whole unit. The write load is in the world (`crate::repl::write_load`,
+//!   one [`Input::Load`]), so stepping back needs no second undo layer here.
 //! - **Sync timelines** ([`timeline`]), the **keyspace** table and diff
 //!   ([`keyspace`]), **scripts** (run one on a fresh world, export the
 //!   session) and **share links** ([`share`]).
@@ -22,7 +20,6 @@
 //! simulator's.
 
 pub mod keyspace;
-pub mod load;
 pub mod rdb;
 pub mod seek;
 pub mod share;
@@ -32,12 +29,14 @@ pub mod trace_query;
 #[cfg(test)]
 mod tests;
 
+use crate::repl::observe::is_stream_event;
+use crate::repl::write_load::Load;
+use crate::repl::Sim;
 use crate::scenario::{self, LinkChange};
-use crate::sim::trace::{Event, Kind};
-use crate::sim::{Sim, SimError, STEP_LIMIT_MS};
+use crate::sim::trace::Event;
+use crate::sim::{Input, SimError};
 use crate::view::View;
 use keyspace::{DiffRow, KeyRow, Listing};
-use load::Load;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
@@ -72,25 +71,8 @@ const MAX_MARKS: usize = 512;
 /// "Next phase" gives up after this much virtual time.
 const NEXT_PHASE_MAX_MS: u64 = 60_000;
 
-/// With a load running, "next phase" moves instant by instant; at most this many.
-const MAX_INSTANTS: usize = 20_000;
-
 /// Rows kept of a script run's transcript.
 const MAX_TRANSCRIPT: usize = 2_000;
-
-/// True for the replication stream's routine events: propagated and
-/// applied writes, ACKs, keepalives, and the write load's own commands.
-pub fn is_stream_event(e: &Event) -> bool {
-    match &e.kind {
-        Kind::Propagate { .. }
-        | Kind::Applied { .. }
-        | Kind::AckSent { .. }
-        | Kind::AckReceived { .. }
-        | Kind::Keepalive => true,
-        Kind::Command { command, .. } => load::is_load_write(command),
-        _ => false,
-    }
-}
 
 /// Something the user asked for that cannot be done, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,8 +149,6 @@ pub struct RunReport {
 struct Mark {
     /// Simulator inputs before it.
     inputs: u64,
-    /// The loads before it.
-    loads: Vec<Load>,
     /// For a time advance: the virtual time it started at.
     advance_from: Option<u64>,
 }
@@ -177,7 +157,6 @@ struct Mark {
 #[derive(Clone, Debug)]
 pub struct Playground {
     sim: Sim,
-    loads: Vec<Load>,
     marks: VecDeque<Mark>,
     timelines: Timelines,
 }
@@ -187,18 +166,16 @@ impl Playground {
     pub fn new(seed: u64) -> Playground {
         Playground {
             sim: Sim::new(seed),
-            loads: Vec::new(),
             marks: VecDeque::new(),
             timelines: Timelines::default(),
         }
     }
 
-    /// A world that continues from `sim` (a lesson's step), with no loads
-    /// and nothing to undo yet.
+    /// A world that continues from `sim` (a lesson's step), with nothing
+    /// to undo yet.
     pub fn from_sim(sim: Sim) -> Playground {
         let mut pg = Playground {
             sim,
-            loads: Vec::new(),
             marks: VecDeque::new(),
             timelines: Timelines::default(),
         };
@@ -234,7 +211,7 @@ impl Playground {
     /// Loads, timelines and undo state.
     pub fn page(&self) -> PageState {
         PageState {
-            loads: self.loads.clone(),
+            loads: self.sim.loads(),
             timelines: self.timelines.all(),
             can_step_back: !self.marks.is_empty(),
             log_truncated: self.sim.inputs_truncated(),
@@ -245,7 +222,6 @@ impl Playground {
     fn mark(&self, advance: bool) -> Mark {
         Mark {
             inputs: self.sim.input_count(),
-            loads: self.loads.clone(),
             advance_from: advance.then(|| self.sim.now_ms()),
         }
     }
@@ -260,7 +236,7 @@ impl Playground {
     /// and brings the timelines up to date.
     fn commit(&mut self, mark: Mark) {
         self.update_timelines();
-        if mark.inputs == self.sim.input_count() && mark.loads == self.loads {
+        if mark.inputs == self.sim.input_count() {
             return;
         }
         if self.marks.len() == MAX_MARKS {
@@ -299,12 +275,7 @@ impl Playground {
             });
         }
         let raw = crate::cli::prints_raw(&argv[0]);
-        let reply = self.action(|pg| {
-            let r = pg.sim.command(node, argv);
-            // A blocking command (WAIT) moved time without the load.
-            pg.skip_missed_writes();
-            r
-        })?;
+        let reply = self.action(|pg| pg.sim.command(node, argv))?;
         Ok(ConsoleReply {
             text: crate::cli::render(&reply, raw),
             error: matches!(reply, crate::resp::Frame::Error(_)),
@@ -316,63 +287,42 @@ impl Playground {
         Ok(self.action(|pg| pg.sim.add_node(name))?)
     }
 
+    /// Carries out one input as one undoable action.
+    pub fn apply(&mut self, input: Input) -> Result<(), PlaygroundError> {
+        Ok(self.action(|pg| pg.sim.apply(input)).map(drop)?)
+    }
+
     /// Removes a node (and its load).
     pub fn remove_node(&mut self, name: &str) -> Result<(), PlaygroundError> {
-        self.action(|pg| {
-            pg.sim.remove_node(name)?;
-            pg.loads.retain(|l| l.node != name);
-            Ok(())
-        })
+        self.apply(Input::RemoveNode { name: name.into() })
     }
 
     /// Changes the link between `a` and `b`.
     pub fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), PlaygroundError> {
-        self.action(|pg| {
-            Ok(match change {
-                LinkChange::Down => pg.sim.link_down(a, b),
-                LinkChange::DownOneWay => pg.sim.link_down_one_way(a, b),
-                LinkChange::Up => pg.sim.link_up(a, b),
-                LinkChange::LatencyMs(ms) => pg.sim.set_latency_ms(a, b, ms),
-                LinkChange::BandwidthBytesPerS(bps) => pg.sim.set_bandwidth(a, b, bps),
-            }?)
-        })
+        let (a, b) = (a.to_string(), b.to_string());
+        self.apply(Input::Link { a, b, change })
     }
 
     /// Makes replica `node` drop its link and ask for a full sync.
     pub fn resync(&mut self, node: &str) -> Result<(), PlaygroundError> {
-        match self.action(|pg| pg.sim.resync(node, false))? {
-            true => Ok(()),
-            false => Err(PlaygroundError(format!(
-                "'{node}' is not a replica: only a replica can resync"
-            ))),
-        }
+        let node = node.to_string();
+        self.apply(Input::Resync {
+            node,
+            legacy: false,
+        })
     }
 
-    /// Sets the write load on `node` (0 switches it off).
+    /// Sets the write load on `node` (0 switches it off): one input, the
+    /// writes are the node's own timer.
     pub fn set_load(&mut self, node: &str, per_s: u32) -> Result<(), PlaygroundError> {
-        if self.sim.node(node).is_none() {
-            return Err(SimError::NoNode(node.to_string()).into());
-        }
-        if per_s > load::MAX_PER_S {
-            return Err(PlaygroundError(format!(
-                "at most {} writes per second",
-                load::MAX_PER_S
-            )));
-        }
-        self.action(|pg| {
-            pg.loads.retain(|l| l.node != node);
-            if per_s > 0 {
-                pg.loads.push(Load::new(node, per_s, pg.sim.now_ms()));
-            }
-        });
-        Ok(())
+        let node = node.to_string();
+        self.apply(Input::Load { node, per_s })
     }
 
-    /// Advances virtual time by `ms` (one animation frame), the loads'
-    /// writes included. Frames within a second of virtual time are one
-    /// undoable action, and one simulator input (see
-    /// [`Sim::extend_run_for_with`]): playing does not fill the log or
-    /// copy the world for a checkpoint every few frames.
+    /// Advances virtual time by `ms` (one animation frame). Frames within
+    /// a second of virtual time are one undoable action, and one simulator
+    /// input (see [`crate::sim::Sim::extend_run_for`]): playing does not
+    /// fill the log or copy the world for a checkpoint every few frames.
     pub fn advance(&mut self, ms: u64) {
         let coalesce = self
             .marks
@@ -380,92 +330,23 @@ impl Playground {
             .and_then(|m| m.advance_from)
             .is_some_and(|from| self.sim.now_ms().saturating_sub(from) < COALESCE_MS);
         if coalesce {
-            let writes = load::due(&mut self.loads, self.sim.now_ms(), ms);
-            self.sim.extend_run_for_with(ms, writes);
+            self.sim.extend_run_for(ms);
             self.update_timelines();
         } else {
             let mark = self.mark(true);
-            self.run_with_loads(ms);
+            self.sim.run_for(ms);
             self.commit(mark);
         }
     }
 
-    /// `run_for` with the loads' writes at their exact times.
-    fn run_with_loads(&mut self, ms: u64) {
-        let now = self.sim.now_ms();
-        let writes = load::due(&mut self.loads, now, ms);
-        if writes.is_empty() {
-            self.sim.run_for(ms);
-        } else {
-            self.sim.run_for_with(ms, writes);
-        }
-    }
-
-    /// Moves the loads past writes whose time went by while time moved
-    /// without them (a blocked WAIT), so they do not all fire at once.
-    fn skip_missed_writes(&mut self) {
-        let now = self.sim.now_ms();
-        for l in &mut self.loads {
-            while l.next_ms() <= now {
-                l.next += 1;
-            }
-        }
-    }
-
-    /// Advances to the next moment something is scheduled (an event or a
-    /// load write), doing everything due then. False if nothing is due by
-    /// `until_ms`.
-    fn next_instant(&mut self, until_ms: u64) -> bool {
-        let now = self.sim.now_ms();
-        let event = self.sim.world().queue.next_time();
-        match [event, load::next_ms(&self.loads)]
-            .into_iter()
-            .flatten()
-            .min()
-        {
-            Some(t) if t <= until_ms => {
-                self.run_with_loads(t.saturating_sub(now));
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Steps to the next thing the trace shows. With a load running, a
-    /// step is the next instant at which anything shows (writes included).
+    /// Steps to the next thing the trace shows (a load's write included).
     pub fn step(&mut self) -> bool {
-        self.action(|pg| {
-            if pg.loads.is_empty() {
-                return pg.sim.step();
-            }
-            let (seq, until) = (pg.sim.next_seq(), pg.sim.now_ms() + STEP_LIMIT_MS);
-            while pg.next_instant(until) {
-                if pg.sim.next_seq() > seq {
-                    return true;
-                }
-            }
-            false
-        })
+        self.action(|pg| pg.sim.step())
     }
 
     /// Runs until some replica's sync phase changes (at most a minute).
     pub fn next_phase(&mut self) -> bool {
-        self.action(|pg| {
-            if pg.loads.is_empty() {
-                return pg.sim.run_until_phase_change(NEXT_PHASE_MAX_MS);
-            }
-            let before = pg.sim.world().phases();
-            let until = pg.sim.now_ms() + NEXT_PHASE_MAX_MS;
-            for _ in 0..MAX_INSTANTS {
-                if !pg.next_instant(until) {
-                    break;
-                }
-                if pg.sim.world().phases() != before {
-                    return true;
-                }
-            }
-            false
-        })
+        self.action(|pg| pg.sim.run_until_phase_change(NEXT_PHASE_MAX_MS))
     }
 
     /// Undoes the last action. False when there is none left (or it is
@@ -482,8 +363,6 @@ impl Playground {
                 break;
             }
         }
-        self.loads = mark.loads;
-        self.skip_missed_writes();
         self.timelines.rebuild(self.sim.trace());
         self.update_timelines();
         undone
@@ -563,7 +442,6 @@ impl Playground {
             }
         });
         self.sim = sim;
-        self.loads.clear();
         self.marks.clear();
         self.timelines.rebuild(self.sim.trace());
         self.update_timelines();

@@ -3,9 +3,9 @@
 //! Going back is stepping back, action by action (the simulator restores a
 //! checkpoint and replays the inputs since, see `sim::history`), until the
 //! clock is at or before the moment asked for; the rest is a time advance,
-//! the loads' writes included. So a seek lands on exactly the state that
-//! playing to that moment made, down to the trace hash, and Back and Step
-//! work from there as anywhere.
+//! a running write load's writes included (they are the node's timer). So
+//! a seek lands on exactly the state that playing to that moment made,
+//! down to the trace hash, and Back and Step work from there as anywhere.
 //!
 //! Going forward past the present is playing. A seek back past a console
 //! command, a link change or any other action undoes it, like Back does;

@@ -230,7 +230,12 @@ fn load_writes_do_not_depend_on_how_time_is_sliced() {
         sliced.advance(ms);
     }
     assert_eq!(whole.view().trace_hash, sliced.view().trace_hash);
-    let sets = whole.sim().trace().iter().filter(|e| matches!(&e.kind, Kind::Command { command, .. } if command.starts_with("SET load:"))).count();
+    let sets = whole
+        .sim()
+        .trace()
+        .iter()
+        .filter(|e| matches!(&e.kind, Kind::LoadWrite { command, .. } if command.starts_with("SET load:")))
+        .count();
     assert!(sets >= 600, "{sets} writes");
     assert_eq!(
         whole.set_load("A", 20_000),
@@ -263,10 +268,8 @@ fn an_exported_session_replays_to_the_same_trace() {
         script.starts_with("# replscope session (seed 8)\nnode A\nnode B\n"),
         "{script}"
     );
-    assert!(
-        script.contains("A> SET load:1 1\n"),
-        "the load's writes are exported"
-    );
+    assert!(script.contains("\nload A 2\n"), "the load is one line");
+    assert!(!script.contains("SET load:"), "its writes are not exported");
     let mut again = Playground::new(8);
     let report = again.run_script(&script).expect("parses");
     assert_eq!(report.error, None);
@@ -274,6 +277,48 @@ fn an_exported_session_replays_to_the_same_trace() {
 
     let (shared, _) = Playground::from_share(&pg.share_fragment()).expect("a good link");
     assert_eq!(shared.view().trace_hash, pg.view().trace_hash);
+}
+
+#[test]
+fn a_share_link_with_a_heavy_load_is_short_and_rebuilds_the_same_world() {
+    let mut pg = Playground::default_world(9);
+    pg.set_load("A", 1000).expect("load");
+    for _ in 0..200 {
+        pg.advance(16);
+    }
+    pg.step();
+    let writes = |pg: &Playground| {
+        let trace = pg.sim().trace();
+        trace
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::LoadWrite { .. }))
+            .count()
+    };
+    assert!(writes(&pg) >= 3000, "{} writes", writes(&pg));
+    let fragment = pg.share_fragment();
+    assert!(fragment.len() < 1000, "{} characters", fragment.len());
+    let (mut shared, report) = Playground::from_share(&fragment).expect("a good link");
+    assert_eq!(report.error, None);
+    assert_eq!(shared.view().trace_hash, pg.view().trace_hash);
+    assert_eq!(shared.page().loads, pg.page().loads);
+    // Playing on from both gives the same world: the load is in the link.
+    for _ in 0..100 {
+        pg.advance(16);
+        shared.advance(16);
+    }
+    assert_eq!(shared.view().trace_hash, pg.view().trace_hash);
+}
+
+#[test]
+fn stepping_back_over_a_load_stops_it() {
+    let mut pg = Playground::default_world(10);
+    let before = (pg.view().trace_hash, pg.page().loads);
+    pg.set_load("A", 50).expect("load");
+    assert_eq!(pg.page().loads.len(), 1);
+    assert_eq!(pg.page().loads[0].per_s, 50);
+    assert!(pg.step_back());
+    assert_eq!((pg.view().trace_hash, pg.page().loads), before);
+    assert!(pg.set_load("nobody", 5).is_err());
 }
 
 #[test]

@@ -22,8 +22,8 @@
 //! no virtual time at all (the load) is still shown as passed — sampling
 //! the view once per animation frame would miss it.
 
+use crate::repl::World;
 use crate::sim::trace::{Event, Kind, Phase};
-use crate::sim::world::World;
 use serde::Serialize;
 
 /// One step reached: its phase and the first event that showed it.

@@ -17,8 +17,7 @@
 //!
 //! Real Redis has no trace; these are views of the simulator's own record.
 
-use super::is_stream_event;
-use super::load::is_load_write;
+use crate::repl::observe::is_stream_event;
 use crate::sim::trace::{Event, Kind};
 
 /// What the event log shows.
@@ -82,9 +81,10 @@ pub fn events_at(trace: &[Event], seqs: &[u64]) -> Vec<Event> {
 }
 
 /// True for a command typed on a console (or sent by a page control,
-/// or a script line), as opposed to the write load's own writes.
+/// or a script line); the write load's writes are events of their own
+/// kind ([`Kind::LoadWrite`]).
 pub fn is_console_command(e: &Event) -> bool {
-    matches!(&e.kind, Kind::Command { command, .. } if !is_load_write(command))
+    matches!(&e.kind, Kind::Command { .. })
 }
 
 /// The newest `max` console commands run on `node`, oldest first.

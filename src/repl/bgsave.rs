@@ -27,7 +27,7 @@
 
 use super::{Bgsave, SlaveState, Target};
 use crate::net::{ConnId, Payload};
-use crate::node::{Cx, Node, Timer};
+use crate::repl::node::{Cx, Node, Timer};
 use crate::sim::trace::{Kind, Phase};
 
 /// Fixed cost of a disk BGSAVE (fork, open, fsync), virtual ms.

@@ -16,7 +16,7 @@
 
 use super::SlaveState;
 use crate::net::{ConnId, Payload};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::sim::trace::{Kind, Phase};
 
 impl Node {

@@ -17,7 +17,7 @@
 
 use super::{Force, ReplState, ReplicaLink, SlaveState};
 use crate::net::ConnId;
-use crate::node::{Cx, Node, Timer, WaitState};
+use crate::repl::node::{Cx, Node, Timer, WaitState};
 use crate::resp::{parse_int, Frame};
 use crate::sim::trace::{Kind, Phase};
 
@@ -269,7 +269,9 @@ impl Node {
         self.wait = None;
         cx.trace(None, Phase::Streaming, Kind::WaitDone { acked });
         cx.out
-            .push(crate::node::Effect::ConsoleReply(Frame::Integer(acked)));
+            .push(crate::repl::node::Effect::ConsoleReply(Frame::Integer(
+                acked,
+            )));
     }
 
     /// `disconnectAllBlockedClients` when a master becomes a replica.
@@ -277,7 +279,7 @@ impl Node {
         if self.wait.take().is_some() {
             let err = "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
             cx.out
-                .push(crate::node::Effect::ConsoleReply(Frame::err(err)));
+                .push(crate::repl::node::Effect::ConsoleReply(Frame::err(err)));
         }
     }
 

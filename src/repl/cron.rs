@@ -10,7 +10,7 @@
 
 use super::{ReplState, SlaveState};
 use crate::net::Payload;
-use crate::node::{Cx, Node, Timer};
+use crate::repl::node::{Cx, Node, Timer};
 use crate::sim::trace::{Kind, Phase};
 
 /// Virtual milliseconds between two `serverCron` runs (`hz 10`).
@@ -23,6 +23,7 @@ impl Node {
             Timer::Cron => self.server_cron(cx),
             Timer::BgsaveDone { gen } => self.disk_bgsave_done(gen, cx),
             Timer::WaitTimeout { gen } => self.wait_timeout(gen, cx),
+            Timer::LoadWrite { gen } => self.load_write(gen, cx),
         }
     }
 

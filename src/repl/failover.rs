@@ -17,7 +17,7 @@
 //! is where the IDs move.
 
 use super::{MasterClient, Repl, MAX_PAST_REPLIDS, ZERO_ID};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
 

@@ -18,7 +18,7 @@
 
 use super::{ReplState, Slave, SlaveState, Target};
 use crate::net::{ConnId, Payload};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::resp::Frame;
 use crate::sim::trace::{Kind, Phase};
 

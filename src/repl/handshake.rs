@@ -19,8 +19,8 @@
 
 use super::{describe, Force, ReplState, Transfer};
 use crate::net::{ConnId, Payload};
-use crate::node::{Cx, Node};
 use crate::repl::backlog::Backlog;
+use crate::repl::node::{Cx, Node};
 use crate::resp::{encode_command, Decoder};
 use crate::sim::trace::{Kind, Phase};
 

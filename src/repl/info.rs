@@ -7,7 +7,7 @@
 //! node name, where Redis shows addresses.
 
 use super::{ReplState, SlaveState};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::resp::Frame;
 use std::fmt::Write;
 

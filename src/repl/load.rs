@@ -15,7 +15,7 @@
 //! (its old data is already gone), as in Redis.
 
 use super::{MasterClient, ReplState};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::sim::trace::{Kind, Phase};
 
 /// `$EOF:` + 40 characters + CRLF.

@@ -1,10 +1,12 @@
 //! Replication, Redis 7.0 style: the state a node keeps as a master and as a
 //! replica, and the code that moves it (spread over one file per concept,
-//! each adding methods to [`crate::node::Node`], the way Redis's
+//! each adding methods to [`node::Node`], the way Redis's
 //! `replication.c` works on its one `server` struct).
 //!
 //! # Layout
 //!
+//! - [`node`] — one Redis instance as an actor: its handlers, the
+//!   console, the command path's hand-off to replication.
 //! - [`handshake`] — the replica's link state machine: connect, PING,
 //!   REPLCONF, PSYNC, and the master's reply.
 //! - [`partial`] — the PSYNC decision (`masterTryPartialResynchronization`)
@@ -26,6 +28,8 @@
 //!   timeouts, the diskless delay, backlog TTL, active expiry.
 //! - [`info`] — INFO replication and ROLE, field for field as 7.0.15.
 //! - [`snapshot`] — the RDB bytes of a point-in-time snapshot.
+//! - [`write_load`] — a node writing N times a virtual second: the
+//!   page's write load, as the node's own timer.
 //! - [`observe`] — what the simulator cannot know: sync phases, when a
 //!   world is quiet (`settle`), console commands and their redis-cli replies.
 //!
@@ -46,10 +50,21 @@ pub mod full_sync;
 pub mod handshake;
 pub mod info;
 pub mod load;
+pub mod node;
 pub mod observe;
 pub mod partial;
 pub mod snapshot;
 pub mod stream;
+pub mod write_load;
+
+pub use node::Node;
+
+/// A simulated world of Redis 7.0 nodes: the simulator's [`crate::repl::Sim`]
+/// with [`Node`] as its actor. Everything outside the simulator uses this.
+pub type Sim = crate::sim::Sim<Node>;
+
+/// The world of a [`Sim`]: its nodes, links, queue, clock and RNG.
+pub type World = crate::sim::world::World<Node>;
 
 use crate::net::ConnId;
 use crate::resp::Decoder;

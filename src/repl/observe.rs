@@ -9,16 +9,32 @@
 //! - Quiet: when `settle` may stop — no BGSAVE, every replica that can
 //!   reach its master online at its master's offset, and nothing in
 //!   flight: no bytes towards a replica, no connection opening or closing.
+//! - Which trace events are the replication stream's routine.
 //! - The console: a command line on a node, its reply rendered as redis-cli
 //!   prints it, and `REPLICAOF <node name>` resolved to the node's port.
 
 use crate::net::{NodeId, Payload};
-use crate::node::Node;
-use crate::repl::{ReplState, SlaveState};
+use crate::repl::node::Node;
+use crate::repl::{ReplState, Sim, SlaveState, World};
 use crate::resp::Frame;
-use crate::sim::trace::{Kind, Phase};
-use crate::sim::world::World;
-use crate::sim::{Input, Sim, SimError, SETTLE_LIMIT_MS};
+use crate::sim::trace::{Event, Kind, Phase};
+use crate::sim::{Applied, Input, SimError, SETTLE_LIMIT_MS};
+
+/// True for the replication stream's routine events: propagated and
+/// applied writes, ACKs, keepalives, and the write load's writes. The
+/// page's event log leaves them out unless asked (a load makes them by
+/// the thousand).
+pub fn is_stream_event(e: &Event) -> bool {
+    matches!(
+        e.kind,
+        Kind::Propagate { .. }
+            | Kind::Applied { .. }
+            | Kind::AckSent { .. }
+            | Kind::AckReceived { .. }
+            | Kind::Keepalive
+            | Kind::LoadWrite { .. }
+    )
+}
 
 /// Why the world is not quiet yet (see [`World::quiet`]), naming the node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,22 +202,85 @@ impl World {
     }
 }
 
+/// Carries out an input only Redis understands (see
+/// [`crate::sim::Actor::apply`]), logging it once it is known to succeed.
+pub fn apply(sim: &mut Sim, input: Input) -> Result<Applied, SimError> {
+    match input {
+        Input::Command { node, argv } => {
+            let id = sim.id(&node)?;
+            if argv.is_empty() {
+                return Err(SimError::EmptyCommand);
+            }
+            let argv = sim.resolve_replicaof(argv)?;
+            sim.record(Input::Command {
+                node,
+                argv: argv.clone(),
+            });
+            sim.run_command(id, argv).map(Applied::Reply)
+        }
+        Input::Settle => {
+            sim.record(Input::Settle);
+            sim.apply_settle().map(|()| Applied::Done)
+        }
+        Input::RunUntilPhaseChange { max_ms } => {
+            sim.record(Input::RunUntilPhaseChange { max_ms });
+            Ok(Applied::Progress(sim.apply_run_until_phase_change(max_ms)))
+        }
+        Input::Resync { node, legacy } => {
+            let id = sim.id(&node)?;
+            if sim
+                .world
+                .nodes
+                .get(&id)
+                .is_some_and(|n| n.repl.link.is_none())
+            {
+                return Err(SimError::NotReplica(node));
+            }
+            sim.record(Input::Resync { node, legacy });
+            let (world, trace) = sim.world_and_trace();
+            world.with_node(id, trace, |n, cx| n.force_resync(legacy, cx));
+            Ok(Applied::Done)
+        }
+        Input::Load { node, per_s } => {
+            let id = sim.id(&node)?;
+            if per_s > super::write_load::MAX_PER_S {
+                return Err(SimError::LoadTooHigh(super::write_load::MAX_PER_S));
+            }
+            sim.record(Input::Load { node, per_s });
+            let (world, trace) = sim.world_and_trace();
+            world.with_node(id, trace, |n, cx| n.set_load(per_s, cx));
+            Ok(Applied::Done)
+        }
+        // The simulator carries out the others itself.
+        other => sim.apply(other),
+    }
+}
+
 impl Sim {
     /// Runs a command on a node's console. `REPLICAOF <node> [port]` names
     /// a node (`REPLICAOF 127.0.0.1 <port>` also works when the port is a
     /// node's; any other host does not answer). A blocking command (WAIT)
     /// advances the world until it replies.
     pub fn command(&mut self, node: &str, argv: Vec<Vec<u8>>) -> Result<Frame, SimError> {
-        let id = self.id(node)?;
-        if argv.is_empty() {
-            return Err(SimError::EmptyCommand);
-        }
-        let argv = self.resolve_replicaof(argv)?;
-        self.record(Input::Command {
+        let input = Input::Command {
             node: node.to_string(),
-            argv: argv.clone(),
-        });
-        self.run_command(id, argv)
+            argv,
+        };
+        Ok(self.apply(input)?.reply().unwrap_or(Frame::Null))
+    }
+
+    /// Forces a full sync on replica `node`: it drops its link and asks
+    /// again with `PSYNC ? -1`, or with legacy `SYNC`.
+    pub fn resync(&mut self, node: &str, legacy: bool) -> Result<(), SimError> {
+        let node = node.to_string();
+        self.apply(Input::Resync { node, legacy }).map(drop)
+    }
+
+    /// Sets the write load on `node`: `per_s` writes a virtual second from
+    /// now on, 0 to stop (see [`super::write_load`]).
+    pub fn set_load(&mut self, node: &str, per_s: u32) -> Result<(), SimError> {
+        let node = node.to_string();
+        self.apply(Input::Load { node, per_s }).map(drop)
     }
 
     /// `REPLICAOF A` → `REPLICAOF A <port of A>`; `REPLICAOF 127.0.0.1
@@ -298,8 +377,8 @@ impl Sim {
     /// Runs until some replica's sync phase changes (true) or `max_ms`
     /// passed (false).
     pub fn run_until_phase_change(&mut self, max_ms: u64) -> bool {
-        self.record(Input::RunUntilPhaseChange { max_ms });
-        self.apply_run_until_phase_change(max_ms)
+        let input = Input::RunUntilPhaseChange { max_ms };
+        self.apply(input).is_ok_and(|a| a.progressed())
     }
 
     pub(crate) fn apply_run_until_phase_change(&mut self, max_ms: u64) -> bool {
@@ -319,8 +398,7 @@ impl Sim {
     /// every replica that can reach its master online at its offset.
     /// Gives up after [`SETTLE_LIMIT_MS`] of virtual time.
     pub fn settle(&mut self) -> Result<(), SimError> {
-        self.record(Input::Settle);
-        self.apply_settle()
+        self.apply(Input::Settle).map(drop)
     }
 
     pub(crate) fn apply_settle(&mut self) -> Result<(), SimError> {
@@ -337,13 +415,8 @@ impl Sim {
         }
     }
 
-    /// The serializable snapshot the page renders.
-    pub fn view(&self) -> crate::view::View {
-        crate::view::View::of(self)
-    }
-
     /// The node called `name`, read-only.
-    pub fn node(&self, name: &str) -> Option<&crate::node::Node> {
+    pub fn node(&self, name: &str) -> Option<&Node> {
         self.world
             .node_id(name)
             .and_then(|id| self.world.nodes.get(&id))

@@ -18,7 +18,7 @@
 use super::backlog::Coverage;
 use super::{Repl, Slave, SlaveState};
 use crate::net::{ConnId, Payload};
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::sim::trace::{Kind, Phase};
 
 /// The master's answer to a PSYNC request.

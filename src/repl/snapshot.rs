@@ -9,8 +9,8 @@
 
 use super::Repl;
 use crate::db::Keyspace;
-use crate::node::Node;
 use crate::rdb::{self, Aux, RdbError};
+use crate::repl::node::Node;
 
 /// A plausible `used-mem` for the aux field: a fresh 7.0 server's baseline.
 /// Redis only uses it to estimate loading progress.

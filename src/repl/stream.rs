@@ -21,7 +21,7 @@
 
 use super::describe;
 use crate::net::Payload;
-use crate::node::{Cx, Node};
+use crate::repl::node::{Cx, Node};
 use crate::resp::encode_command;
 use crate::server::{Gate, Outcome, Propagated};
 use crate::sim::trace::{Kind, Phase};

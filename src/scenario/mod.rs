@@ -15,9 +15,14 @@
 //! link A B up
 //! link A B latency 20        # ms
 //! link A B bandwidth 100000  # bytes per second (or `unlimited`)
+//! load A 200                 # A writes 200 times a virtual second (0 stops)
 //! expect B> GET foo => "hello world"
 //! expect B> INFO replication ~> master_link_status:up
 //! ```
+//!
+//! Every line but `expect` is one [`Input`], the same the page and the
+//! simulator's input log speak: running a script applies its inputs in
+//! order, and exporting a session prints the log back as lines.
 //!
 //! A script is parsed whole before anything runs ([`parse`]), so a typo on
 //! line 40 is reported with its line and column instead of after 39 lines of
@@ -36,9 +41,10 @@
 //!
 //! Extensions over the issue's format, all optional: `link A B down oneway`,
 //! `bandwidth unlimited`, the `~>` expectation, and `step [N]`,
-//! `phase [MS]`, `resync B [legacy]` and `remove node A`, which exist so
-//! that any input the page can make (single steps, running to the next
-//! phase, forcing a full sync, removing a node) can be exported.
+//! `phase [MS]`, `resync B [legacy]`, `load A N` and `remove node A`,
+//! which exist so that any input the page can make (single steps, running
+//! to the next phase, forcing a full sync, a write load, removing a node)
+//! can be exported.
 
 mod json;
 mod parse;
@@ -50,6 +56,8 @@ pub use json::reply_json;
 pub use parse::parse;
 pub use print::{from_inputs, print, quote_arg};
 pub use run::{run, ExpectFailure, RunError, RunSummary, StepReply, Target};
+
+pub use crate::sim::{Input, LinkChange};
 
 use std::fmt;
 
@@ -69,42 +77,13 @@ pub struct Step {
     pub action: Action,
 }
 
-/// What one script line does.
+/// What one script line does: an input to the world, or an expectation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// `node A`: add a Redis instance with the default configuration.
-    Node(String),
-    /// `remove node A`: take an instance out of the world.
-    RemoveNode(String),
-    /// `A> SET foo bar`: run a command on a node's console client.
-    Command(Command),
-    /// `wait 1500`: advance time by this many milliseconds.
-    Wait(u64),
-    /// `settle`: run until nothing is in flight and every replica is online
-    /// at its master's offset (the simulator gives up after 10 virtual minutes).
-    Settle,
-    /// `step` / `step 10`: process this many simulator events.
-    StepEvents(u64),
-    /// `phase` / `phase 60000`: run until a sync phase changes, at most this
-    /// many milliseconds.
-    Phase(u64),
-    /// `link A B ...`: change the link between two nodes.
-    Link {
-        /// First node as written (for `down oneway`, the sender).
-        a: String,
-        /// Second node as written.
-        b: String,
-        /// The change.
-        change: LinkChange,
-    },
-    /// `resync B` / `resync B legacy`: replica B drops its link and asks
-    /// for a full sync (`PSYNC ? -1`, or the legacy `SYNC`).
-    Resync {
-        /// The replica.
-        node: String,
-        /// Use `SYNC` instead of `PSYNC ? -1`.
-        legacy: bool,
-    },
+    /// Anything the world can be asked to do (`node A`, `A> SET foo bar`,
+    /// `wait 1500`, `link A B down`, `load A 200`, ...): the same
+    /// [`Input`] the page and the simulator's log speak.
+    Input(Input),
     /// `expect A> GET foo => "bar"`: run a command and check its reply.
     Expect {
         /// The command to run.
@@ -166,21 +145,6 @@ impl Match {
 pub fn one_line(rendered: &str) -> String {
     let lines: Vec<&str> = rendered.lines().map(str::trim).collect();
     lines.join(" ")
-}
-
-/// A change to the link between two nodes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LinkChange {
-    /// Cut both directions; open connections break.
-    Down,
-    /// Stop only the bytes from the first node to the second.
-    DownOneWay,
-    /// Heal the link in both directions.
-    Up,
-    /// One-way delivery delay in milliseconds.
-    LatencyMs(u64),
-    /// Bytes per second in each direction; `None` is unlimited.
-    BandwidthBytesPerS(Option<u64>),
 }
 
 /// A script that cannot be parsed, with the place to fix.

@@ -11,6 +11,7 @@
 //! quotes such as `can't`, so only double quotes count there).
 
 use super::{Action, Command, LinkChange, Match, Script, ScriptError, Step};
+use crate::sim::Input;
 
 /// The longest `wait`: one virtual day. Longer is surely a typo.
 const MAX_WAIT_MS: u64 = 86_400_000;
@@ -113,31 +114,33 @@ impl Parser {
         };
         if let Some(gt) = first.text.find('>') {
             let command = self.command(line, first.at, first.at + gt)?;
-            return Ok(Some(Action::Command(command)));
+            let Command { node, argv } = command;
+            return Ok(Some(Action::Input(Input::Command { node, argv })));
         }
         let args = &words[1..];
         let action = match first.text {
             "node" => self.node(line, first, args)?,
             "remove" => self.remove(line, first, args)?,
-            "wait" => Action::Wait(number(line, first, args, None, MAX_WAIT_MS)?),
-            "settle" => no_more(line, args, Action::Settle)?,
-            "step" => Action::StepEvents(number(line, first, args, Some(1), MAX_STEP_EVENTS)?),
-            "phase" => Action::Phase(number(
-                line,
-                first,
-                args,
-                Some(DEFAULT_PHASE_MS),
-                MAX_WAIT_MS,
-            )?),
+            "wait" => Action::Input(Input::RunFor {
+                ms: number(line, first, args, None, MAX_WAIT_MS)?,
+            }),
+            "settle" => no_more(line, args, Action::Input(Input::Settle))?,
+            "step" => Action::Input(Input::Steps {
+                n: number(line, first, args, Some(1), MAX_STEP_EVENTS)?,
+            }),
+            "phase" => Action::Input(Input::RunUntilPhaseChange {
+                max_ms: number(line, first, args, Some(DEFAULT_PHASE_MS), MAX_WAIT_MS)?,
+            }),
             "link" => self.link(line, first, args)?,
             "expect" => self.expect(line, first)?,
             "resync" => self.resync(line, first, args)?,
+            "load" => self.load(line, first, args)?,
             other => {
                 return Err(line.err(
                     first.at,
                     format!(
                         "unknown directive '{other}' (expected node, wait, settle, link, expect, \
-                         step, phase, resync, remove node, or NODE> command)"
+                         step, phase, resync, load, remove node, or NODE> command)"
                     ),
                 ))
             }
@@ -160,7 +163,13 @@ impl Parser {
         if self.nodes.len() >= MAX_NODES {
             return Err(line.err(name.at, format!("too many nodes (at most {MAX_NODES})")));
         }
-        let action = no_more(line, &args[1..], Action::Node(name.text.to_string()))?;
+        let action = no_more(
+            line,
+            &args[1..],
+            Action::Input(Input::AddNode {
+                name: name.text.to_string(),
+            }),
+        )?;
         self.nodes.push(name.text.to_string());
         Ok(action)
     }
@@ -170,7 +179,11 @@ impl Parser {
         match args {
             [kw, name, rest @ ..] if kw.text == "node" => {
                 let name = self.known(line, *name)?;
-                let action = no_more(line, rest, Action::RemoveNode(name.clone()))?;
+                let action = no_more(
+                    line,
+                    rest,
+                    Action::Input(Input::RemoveNode { name: name.clone() }),
+                )?;
                 self.nodes.retain(|n| *n != name);
                 Ok(action)
             }
@@ -191,7 +204,21 @@ impl Parser {
             [w, rest @ ..] if w.text == "legacy" => (true, rest),
             rest => (false, rest),
         };
-        no_more(line, rest, Action::Resync { node, legacy })
+        no_more(line, rest, Action::Input(Input::Resync { node, legacy }))
+    }
+
+    /// `load A 200`: A writes 200 times a virtual second (0 stops it).
+    fn load(&self, line: &Line, first: Word, args: &[Word]) -> Result<Action, ScriptError> {
+        let [name, rate, rest @ ..] = args else {
+            return Err(line.err(
+                first.at + first.text.len(),
+                "expected 'load NODE WRITES_PER_S'",
+            ));
+        };
+        let node = self.known(line, *name)?;
+        let max = u64::from(crate::repl::write_load::MAX_PER_S);
+        let per_s = parse_u64(line, *rate, max)? as u32;
+        no_more(line, rest, Action::Input(Input::Load { node, per_s }))
     }
 
     /// `link A B down|down oneway|up|latency MS|bandwidth N|bandwidth unlimited`.
@@ -240,11 +267,11 @@ impl Parser {
         no_more(
             line,
             rest,
-            Action::Link {
+            Action::Input(Input::Link {
                 a: a_name,
                 b: b_name,
                 change,
-            },
+            }),
         )
     }
 
@@ -401,7 +428,7 @@ fn number(
         )),
         ([n, rest @ ..], _) => {
             let value = parse_u64(line, *n, max)?;
-            no_more(line, rest, Action::Settle)?;
+            no_more(line, rest, Action::Input(Input::Settle))?;
             Ok(value)
         }
     }

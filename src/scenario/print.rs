@@ -18,35 +18,47 @@ pub fn print(script: &Script) -> String {
 
 /// Appends one step's line, without the newline.
 fn print_action(out: &mut String, action: &Action) {
-    // Writing into a String cannot fail, so the fmt::Results are ignored.
-    let _ = match action {
-        Action::Node(name) => write!(out, "node {name}"),
-        Action::RemoveNode(name) => write!(out, "remove node {name}"),
-        Action::Command(c) => write!(out, "{}", command_text(c)),
-        Action::Wait(ms) => write!(out, "wait {ms}"),
-        Action::Settle => write!(out, "settle"),
-        Action::StepEvents(n) => write!(out, "step {n}"),
-        Action::Phase(ms) => write!(out, "phase {ms}"),
-        Action::Resync {
-            node,
-            legacy: false,
-        } => write!(out, "resync {node}"),
-        Action::Resync { node, legacy: true } => write!(out, "resync {node} legacy"),
-        Action::Link { a, b, change } => write!(out, "link {a} {b} {}", link_text(*change)),
+    match action {
+        Action::Input(input) => print_input(out, input),
         Action::Expect {
             command,
             matching,
             expected,
-        } => write!(
-            out,
-            "expect {} {} {expected}",
-            command_text(command),
-            matching.arrow()
-        ),
+        } => {
+            let arrow = matching.arrow();
+            // Writing into a String cannot fail.
+            let _ = write!(out, "expect {} {arrow} {expected}", command_text(command));
+        }
+    }
+}
+
+/// One input as the script line that parses back to it.
+fn print_input(out: &mut String, input: &Input) {
+    // Writing into a String cannot fail, so the fmt::Results are ignored.
+    let _ = match input {
+        Input::AddNode { name } => write!(out, "node {name}"),
+        Input::RemoveNode { name } => write!(out, "remove node {name}"),
+        Input::Command { node, argv } => {
+            let c = Command {
+                node: node.clone(),
+                argv: argv.clone(),
+            };
+            write!(out, "{}", command_text(&c))
+        }
+        Input::RunFor { ms } => write!(out, "wait {ms}"),
+        Input::Settle => write!(out, "settle"),
+        Input::Steps { n } => write!(out, "step {n}"),
+        Input::RunUntilPhaseChange { max_ms } => write!(out, "phase {max_ms}"),
+        Input::Resync {
+            node,
+            legacy: false,
+        } => write!(out, "resync {node}"),
+        Input::Resync { node, legacy: true } => write!(out, "resync {node} legacy"),
+        Input::Link { a, b, change } => write!(out, "link {a} {b} {}", link_text(*change)),
+        Input::Load { node, per_s } => write!(out, "load {node} {per_s}"),
     };
 }
 
-/// `A> SET foo bar`.
 fn command_text(c: &Command) -> String {
     format!("{}> {}", c.node, c.line())
 }
@@ -89,56 +101,22 @@ pub fn quote_arg(arg: &[u8]) -> String {
 /// time order either way), so an animated session exports compactly.
 pub fn from_inputs(inputs: &[Input]) -> Script {
     let mut steps: Vec<Step> = Vec::with_capacity(inputs.len());
-    for input in inputs.iter().flat_map(Input::expanded) {
-        let action = input_action(&input);
-        let merged = match (steps.last_mut().map(|s| &mut s.action), &action) {
-            (Some(Action::StepEvents(n)), Action::StepEvents(m)) => {
+    for input in inputs {
+        let merged = match (steps.last_mut().map(|s| &mut s.action), input) {
+            (Some(Action::Input(Input::Steps { n })), Input::Steps { n: m }) => {
                 *n = n.saturating_add(*m);
                 true
             }
-            (Some(Action::Wait(a)), Action::Wait(b)) => {
+            (Some(Action::Input(Input::RunFor { ms: a })), Input::RunFor { ms: b }) => {
                 *a = a.saturating_add(*b);
                 true
             }
             _ => false,
         };
         if !merged {
+            let action = Action::Input(input.clone());
             steps.push(Step { line: 0, action });
         }
     }
     Script { steps }
-}
-
-/// One input as a script action.
-fn input_action(input: &Input) -> Action {
-    let link = |a: &str, b: &str, change| Action::Link {
-        a: a.to_string(),
-        b: b.to_string(),
-        change,
-    };
-    match input {
-        Input::AddNode { name } => Action::Node(name.clone()),
-        Input::RemoveNode { name } => Action::RemoveNode(name.clone()),
-        Input::Command { node, argv } => Action::Command(Command {
-            node: node.clone(),
-            argv: argv.clone(),
-        }),
-        Input::LinkDown { a, b } => link(a, b, LinkChange::Down),
-        Input::LinkUp { a, b } => link(a, b, LinkChange::Up),
-        Input::LinkDownOneWay { from, to } => link(from, to, LinkChange::DownOneWay),
-        Input::Latency { a, b, ms } => link(a, b, LinkChange::LatencyMs(*ms)),
-        Input::Bandwidth { a, b, bytes_per_s } => {
-            link(a, b, LinkChange::BandwidthBytesPerS(*bytes_per_s))
-        }
-        Input::Step => Action::StepEvents(1),
-        Input::RunFor { ms } => Action::Wait(*ms),
-        Input::RunUntilPhaseChange { max_ms } => Action::Phase(*max_ms),
-        Input::Settle => Action::Settle,
-        Input::Resync { node, legacy } => Action::Resync {
-            node: node.clone(),
-            legacy: *legacy,
-        },
-        // `from_inputs` expands these into waits and commands first.
-        Input::RunForWith { ms, .. } => Action::Wait(*ms),
-    }
 }

@@ -3,32 +3,19 @@
 //! same runner drives both, so the two sides of a conformance comparison
 //! can only differ in what the servers answer.
 
-use super::{Action, Command, LinkChange, Match, Script};
+use super::{Action, Command, Match, Script};
 use crate::cli;
 use crate::resp::Frame;
+use crate::sim::Input;
 use std::fmt;
 
 /// Something a script can drive: a world of named Redis nodes and the links
 /// between them. Errors are messages for the person who wrote the script.
 pub trait Target {
-    /// `node A`.
-    fn add_node(&mut self, name: &str) -> Result<(), String>;
-    /// `remove node A`.
-    fn remove_node(&mut self, name: &str) -> Result<(), String>;
-    /// `A> ...`: runs one command on the node's console client.
-    fn command(&mut self, node: &str, argv: &[Vec<u8>]) -> Result<Frame, String>;
-    /// `link A B ...`.
-    fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), String>;
-    /// `wait MS`.
-    fn wait(&mut self, ms: u64) -> Result<(), String>;
-    /// `settle`.
-    fn settle(&mut self) -> Result<(), String>;
-    /// `step N`: process N events (only a simulator has events).
-    fn step_events(&mut self, n: u64) -> Result<(), String>;
-    /// `phase MS`: run until a sync phase changes, at most MS.
-    fn phase(&mut self, max_ms: u64) -> Result<(), String>;
-    /// `resync B [legacy]`: force a full sync on replica B.
-    fn resync(&mut self, node: &str, legacy: bool) -> Result<(), String>;
+    /// Carries out one input; the reply for a console command
+    /// ([`Input::Command`]), `None` for the others. A target that cannot
+    /// do an input (real servers have no event queue to `step`) says so.
+    fn apply(&mut self, input: &Input) -> Result<Option<Frame>, String>;
 }
 
 /// One command's outcome, handed to the caller as soon as it is known.
@@ -122,8 +109,12 @@ pub fn run<T: Target + ?Sized>(
             message,
         };
         match &step.action {
-            Action::Command(command) => {
-                run_command(step.line, command, None, target, on_reply, &mut summary)
+            Action::Input(Input::Command { node, argv }) => {
+                let command = Command {
+                    node: node.clone(),
+                    argv: argv.clone(),
+                };
+                run_command(step.line, &command, None, target, on_reply, &mut summary)
                     .map_err(at_line)?
             }
             Action::Expect {
@@ -135,7 +126,7 @@ pub fn run<T: Target + ?Sized>(
                 run_command(step.line, command, check, target, on_reply, &mut summary)
                     .map_err(at_line)?
             }
-            other => run_world_step(other, target).map_err(at_line)?,
+            Action::Input(input) => target.apply(input).map(drop).map_err(at_line)?,
         }
     }
     Ok(summary)
@@ -151,7 +142,11 @@ fn run_command<T: Target + ?Sized>(
     on_reply: &mut dyn FnMut(&StepReply),
     summary: &mut RunSummary,
 ) -> Result<(), String> {
-    let reply = target.command(&command.node, &command.argv)?;
+    let input = Input::Command {
+        node: command.node.clone(),
+        argv: command.argv.clone(),
+    };
+    let reply = target.apply(&input)?.unwrap_or(Frame::Null);
     let raw = command.argv.first().is_some_and(|c| cli::prints_raw(c));
     let rendered = cli::render(&reply, raw);
     summary.commands += 1;
@@ -174,20 +169,4 @@ fn run_command<T: Target + ?Sized>(
     });
     summary.failures.extend(failure);
     Ok(())
-}
-
-/// Every step that is not a command.
-fn run_world_step<T: Target + ?Sized>(action: &Action, target: &mut T) -> Result<(), String> {
-    match action {
-        Action::Node(name) => target.add_node(name),
-        Action::RemoveNode(name) => target.remove_node(name),
-        Action::Wait(ms) => target.wait(*ms),
-        Action::Settle => target.settle(),
-        Action::StepEvents(n) => target.step_events(*n),
-        Action::Phase(ms) => target.phase(*ms),
-        Action::Resync { node, legacy } => target.resync(node, *legacy),
-        Action::Link { a, b, change } => target.link(a, b, *change),
-        // Commands are handled by the caller; nothing else remains.
-        Action::Command(_) | Action::Expect { .. } => Ok(()),
-    }
 }

@@ -15,6 +15,17 @@ fn cmd(node: &str, words: &[&str]) -> Command {
     }
 }
 
+fn command(node: &str, words: &[&str]) -> Action {
+    Action::Input(Input::Command {
+        node: node.to_string(),
+        argv: argv(words),
+    })
+}
+
+fn input(i: Input) -> Action {
+    Action::Input(i)
+}
+
 fn actions(script: &Script) -> Vec<Action> {
     script.steps.iter().map(|s| s.action.clone()).collect()
 }
@@ -42,20 +53,22 @@ expect B> GET foo => "hello world"
 #[test]
 fn parses_the_issue_example() {
     let script = parse(ISSUE_EXAMPLE).unwrap();
-    let link = |change| Action::Link {
-        a: "A".into(),
-        b: "B".into(),
-        change,
+    let link = |change| {
+        Action::Input(Input::Link {
+            a: "A".into(),
+            b: "B".into(),
+            change,
+        })
     };
     assert_eq!(
         actions(&script),
         vec![
-            Action::Node("A".into()),
-            Action::Node("B".into()),
-            Action::Command(cmd("B", &["REPLICAOF", "A"])),
-            Action::Command(cmd("A", &["SET", "foo", "hello world"])),
-            Action::Wait(1500),
-            Action::Settle,
+            input(Input::AddNode { name: "A".into() }),
+            input(Input::AddNode { name: "B".into() }),
+            command("B", &["REPLICAOF", "A"]),
+            command("A", &["SET", "foo", "hello world"]),
+            input(Input::RunFor { ms: 1500 }),
+            input(Input::Settle),
             link(LinkChange::Down),
             link(LinkChange::Up),
             link(LinkChange::LatencyMs(20)),
@@ -84,23 +97,23 @@ fn parses_extensions_and_comment_edges() {
     assert_eq!(
         actions(&script),
         vec![
-            Action::Node("A".into()),
-            Action::Node("B".into()),
-            Action::Link {
+            input(Input::AddNode { name: "A".into() }),
+            input(Input::AddNode { name: "B".into() }),
+            Action::Input(Input::Link {
                 a: "B".into(),
                 b: "A".into(),
                 change: LinkChange::DownOneWay
-            },
-            Action::Link {
+            }),
+            Action::Input(Input::Link {
                 a: "A".into(),
                 b: "B".into(),
                 change: LinkChange::BandwidthBytesPerS(None)
-            },
-            Action::StepEvents(1),
-            Action::StepEvents(7),
-            Action::Phase(600_000),
-            Action::Phase(250),
-            Action::Command(cmd("A", &["SET", "k", "#not a comment"])),
+            }),
+            input(Input::Steps { n: 1 }),
+            input(Input::Steps { n: 7 }),
+            input(Input::RunUntilPhaseChange { max_ms: 600_000 }),
+            input(Input::RunUntilPhaseChange { max_ms: 250 }),
+            command("A", &["SET", "k", "#not a comment"]),
             Action::Expect {
                 command: cmd("A", &["SET", "k", "a => b"]),
                 matching: Match::Whole,
@@ -121,7 +134,7 @@ fn parses_extensions_and_comment_edges() {
                 matching: Match::Whole,
                 expected: "(error) READONLY You can't write against a read only replica.".into()
             },
-            Action::RemoveNode("B".into()),
+            input(Input::RemoveNode { name: "B".into() }),
         ]
     );
 }
@@ -129,7 +142,7 @@ fn parses_extensions_and_comment_edges() {
 #[test]
 fn reports_line_and_column() {
     let cases: &[(&str, (usize, usize, &str))] = &[
-        ("node A\nfrob x", (2, 1, "unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)")),
+        ("node A\nfrob x", (2, 1, "unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, load, remove node, or NODE> command)")),
         ("node A\n  B> GET x", (2, 3, "no node named 'B' (declare it first with 'node B')")),
         ("node A\nwait 1.5", (2, 6, "'1.5' is not a whole number")),
         ("wait", (1, 5, "missing a number after 'wait'")),
@@ -167,7 +180,7 @@ fn reports_line_and_column() {
         );
     }
     let e = parse("node A\nfrob").unwrap_err();
-    assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, remove node, or NODE> command)");
+    assert_eq!(e.to_string(), "line 2, column 1: unknown directive 'frob' (expected node, wait, settle, link, expect, step, phase, resync, load, remove node, or NODE> command)");
 }
 
 #[test]
@@ -208,7 +221,10 @@ fn printing_round_trips() {
     };
     script.steps.push(Step {
         line: 0,
-        action: Action::Command(command.clone()),
+        action: Action::Input(Input::Command {
+            node: command.node.clone(),
+            argv: command.argv.clone(),
+        }),
     });
     script.steps.push(Step {
         line: 0,
@@ -245,47 +261,26 @@ struct Recorder {
 }
 
 impl Target for Recorder {
-    fn add_node(&mut self, name: &str) -> Result<(), String> {
-        self.calls.push(format!("add {name}"));
-        Ok(())
-    }
-    fn remove_node(&mut self, name: &str) -> Result<(), String> {
-        self.calls.push(format!("remove {name}"));
-        Ok(())
-    }
-    fn command(&mut self, node: &str, argv: &[Vec<u8>]) -> Result<Frame, String> {
-        self.calls.push(format!(
-            "{node}: {}",
-            String::from_utf8_lossy(&argv.concat())
-        ));
+    fn apply(&mut self, input: &Input) -> Result<Option<Frame>, String> {
+        let call = match input {
+            Input::Command { node, argv } => {
+                format!("{node}: {}", String::from_utf8_lossy(&argv.concat()))
+            }
+            Input::AddNode { name } => format!("add {name}"),
+            Input::RunFor { ms } => format!("wait {ms}"),
+            Input::Settle => "settle".into(),
+            Input::Steps { n } => format!("step {n}"),
+            Input::RunUntilPhaseChange { max_ms } => format!("phase {max_ms}"),
+            other => format!("{other:?}"),
+        };
+        self.calls.push(call);
+        if !matches!(input, Input::Command { .. }) {
+            return Ok(None);
+        }
         if self.replies.is_empty() {
             return Err("out of replies".into());
         }
-        Ok(self.replies.remove(0))
-    }
-    fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), String> {
-        self.calls.push(format!("link {a} {b} {change:?}"));
-        Ok(())
-    }
-    fn wait(&mut self, ms: u64) -> Result<(), String> {
-        self.calls.push(format!("wait {ms}"));
-        Ok(())
-    }
-    fn settle(&mut self) -> Result<(), String> {
-        self.calls.push("settle".into());
-        Ok(())
-    }
-    fn step_events(&mut self, n: u64) -> Result<(), String> {
-        self.calls.push(format!("step {n}"));
-        Ok(())
-    }
-    fn phase(&mut self, max_ms: u64) -> Result<(), String> {
-        self.calls.push(format!("phase {max_ms}"));
-        Ok(())
-    }
-    fn resync(&mut self, node: &str, legacy: bool) -> Result<(), String> {
-        self.calls.push(format!("resync {node} {legacy}"));
-        Ok(())
+        Ok(Some(self.replies.remove(0)))
     }
 }
 
@@ -345,7 +340,7 @@ fn runner_stops_at_a_target_error() {
 /// parses and replays to the very same trace.
 #[test]
 fn exported_sessions_replay_to_the_same_trace() {
-    let mut sim = crate::sim::Sim::new(42);
+    let mut sim = crate::repl::Sim::new(42);
     let session = "node A\nnode B\nnode C\nA> CONFIG SET repl-diskless-sync-delay 1\n\
                    A> SET \"#k\" \"a b\"\nB> REPLICAOF A\nlink A B latency 20\nlink A B bandwidth 300\n\
                    phase 5000\nstep\nstep\nwait 700\nwait 16\nsettle\nC> REPLICAOF B\nsettle\n\
@@ -363,7 +358,7 @@ fn exported_sessions_replay_to_the_same_trace() {
     assert!(exported.contains("\nlink B C down oneway\n"), "{exported}");
     assert!(exported.contains("\nresync C\n"), "{exported}");
 
-    let mut replay = crate::sim::Sim::new(42);
+    let mut replay = crate::repl::Sim::new(42);
     run(&parse(&exported).unwrap(), &mut replay, &mut |_| {}).unwrap();
     assert_eq!(replay.trace_hash(), sim.trace_hash());
     assert_eq!(replay.trace().len(), sim.trace().len());
@@ -372,7 +367,7 @@ fn exported_sessions_replay_to_the_same_trace() {
 
 #[test]
 fn runs_on_the_simulator() {
-    let mut sim = crate::sim::Sim::new(1);
+    let mut sim = crate::repl::Sim::new(1);
     let script = parse(
         "node A\nnode B\nA> CONFIG SET repl-diskless-sync-delay 0\nB> REPLICAOF A\nA> SET k v\nsettle\n\
          expect B> GET k => \"v\"\nexpect B> INFO replication ~> master_link_status:up\n\
@@ -385,8 +380,11 @@ fn runs_on_the_simulator() {
     assert_eq!((summary.commands, summary.expects), (7, 4));
 
     let bad = parse("node A\nnode B\nB> REPLICAOF A\nresync A").unwrap();
-    let err = run(&bad, &mut crate::sim::Sim::new(1), &mut |_| {}).unwrap_err();
-    assert_eq!(err.to_string(), "line 4: resync: 'A' is not a replica");
+    let err = run(&bad, &mut crate::repl::Sim::new(1), &mut |_| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 4: resync: 'A' is not a replica: only a replica can resync"
+    );
 }
 
 #[test]
@@ -403,4 +401,35 @@ fn an_expected_reply_may_start_with_a_hash() {
     assert_eq!(*matching, Match::Line);
     let reparsed = parse(&print(&script)).unwrap();
     assert_eq!(actions(&script), actions(&reparsed));
+}
+
+#[test]
+fn a_load_line_is_one_input_and_prints_back() {
+    let text = "node A\nload A 200\nload A 0\n";
+    let script = parse(text).unwrap();
+    assert_eq!(
+        actions(&script),
+        vec![
+            input(Input::AddNode { name: "A".into() }),
+            input(Input::Load {
+                node: "A".into(),
+                per_s: 200
+            }),
+            input(Input::Load {
+                node: "A".into(),
+                per_s: 0
+            }),
+        ]
+    );
+    assert_eq!(print(&script), text);
+    let err = |t: &str| parse(t).unwrap_err().to_string();
+    assert_eq!(
+        err("node A\nload A"),
+        "line 2, column 5: expected 'load NODE WRITES_PER_S'"
+    );
+    assert_eq!(
+        err("node A\nload B 5"),
+        "line 2, column 6: no node named 'B' (declare it first with 'node B')"
+    );
+    assert!(err("node A\nload A 10001").starts_with("line 2, column 8: "));
 }

@@ -16,9 +16,10 @@
 //! - The log keeps at most [`MAX_INPUTS`] inputs; past that the oldest
 //!   tenth is dropped and [`History::truncated`] says the export is incomplete.
 
+use super::actor::Actor;
 use super::trace::Mark;
 use super::world::World;
-use serde::Serialize;
+use super::Input;
 use std::collections::VecDeque;
 
 /// At least this many inputs between two checkpoints.
@@ -30,89 +31,6 @@ pub const MAX_CHECKPOINTS: usize = 32;
 /// Inputs kept in the log.
 pub const MAX_INPUTS: usize = 100_000;
 
-/// One user action, as recorded in the log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Input {
-    /// `node A`.
-    AddNode { name: String },
-    /// A node removed.
-    RemoveNode { name: String },
-    /// `A> <command>` (REPLICAOF already resolved to a node name and port).
-    Command { node: String, argv: Vec<Vec<u8>> },
-    /// `link A B down`.
-    LinkDown { a: String, b: String },
-    /// `link A B up`.
-    LinkUp { a: String, b: String },
-    /// Only `from` → `to` cut.
-    LinkDownOneWay { from: String, to: String },
-    /// `link A B latency <ms>`.
-    Latency { a: String, b: String, ms: u64 },
-    /// `link A B bandwidth <bytes/s>` (`None` = unlimited).
-    Bandwidth {
-        a: String,
-        b: String,
-        bytes_per_s: Option<u64>,
-    },
-    /// One step.
-    Step,
-    /// `wait <ms>`.
-    RunFor { ms: u64 },
-    /// Run until a replica's sync phase changes.
-    RunUntilPhaseChange { max_ms: u64 },
-    /// `settle`.
-    Settle,
-    /// A forced full sync on a replica (`PSYNC ? -1`, or legacy `SYNC`).
-    Resync { node: String, legacy: bool },
-    /// `wait <ms>` with console commands run at exact virtual times inside
-    /// it (the page's write load). One input, however many commands, so a
-    /// steady load neither floods the log nor multiplies the checkpoints.
-    RunForWith {
-        ms: u64,
-        commands: Vec<TimedCommand>,
-    },
-}
-
-/// A console command run at an exact virtual time inside
-/// [`Input::RunForWith`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct TimedCommand {
-    /// When it runs, in ms after the input started (at most its `ms`;
-    /// commands are listed in time order).
-    pub after_ms: u64,
-    /// The node whose console runs it.
-    pub node: String,
-    /// The command (not a blocking one: it must reply at once).
-    pub argv: Vec<Vec<u8>>,
-}
-
-impl Input {
-    /// The input as plain inputs that a script can write down: a
-    /// [`Input::RunForWith`] becomes `RunFor` pieces and `Command`s that
-    /// replay exactly as it ran (see `Sim::run_for_with`); any other input
-    /// is itself.
-    pub fn expanded(&self) -> Vec<Input> {
-        let Input::RunForWith { ms, commands } = self else {
-            return vec![self.clone()];
-        };
-        let mut done = 0;
-        let mut out = Vec::with_capacity(commands.len() * 2 + 1);
-        for c in commands {
-            let at = c.after_ms.clamp(done, *ms);
-            if at > done {
-                out.push(Input::RunFor { ms: at - done });
-                done = at;
-            }
-            out.push(Input::Command {
-                node: c.node.clone(),
-                argv: c.argv.clone(),
-            });
-        }
-        out.push(Input::RunFor { ms: ms - done });
-        out
-    }
-}
-
 /// Approximate bytes a checkpoint copies for each input it covers: see
 /// [`checkpoint_interval`].
 const BYTES_PER_INPUT: u64 = 32;
@@ -122,45 +40,47 @@ const BYTES_PER_INPUT: u64 = 32;
 /// interval every 16th console command on a world holding a million keys
 /// would stall for a copy of them all (tens of milliseconds), and
 /// checkpointing would dominate everything else the simulator does. The
-/// interval grows with the world's approximate size (64 bytes a key plus
-/// the backlogs) so that copying costs at most about [`BYTES_PER_INPUT`]
+/// interval grows with the world's approximate size (what
+/// [`Actor::size_bytes`] says) so that copying costs at most about [`BYTES_PER_INPUT`]
 /// bytes per input; the price is that a step back in a big world replays
 /// more inputs.
-fn checkpoint_interval(world: &World) -> u64 {
-    let bytes: u64 = world
-        .nodes
-        .values()
-        .map(|n| {
-            let keys = n.server.keyspace.key_count() as u64;
-            let backlog = n.repl.backlog.as_ref().map_or(0, |b| b.histlen());
-            keys * 64 + backlog
-        })
-        .sum();
+fn checkpoint_interval<A: Actor>(world: &World<A>) -> u64 {
+    let bytes: u64 = world.nodes.values().map(A::size_bytes).sum();
     CHECKPOINT_EVERY.max(bytes / BYTES_PER_INPUT)
 }
 
 /// A saved world and where the log and trace stood.
 #[derive(Clone, Debug)]
-struct Checkpoint {
+struct Checkpoint<A: Actor> {
     /// Inputs applied before it was taken.
     index: u64,
-    world: World,
+    world: World<A>,
     mark: Mark,
 }
 
 /// The log and the checkpoints.
-#[derive(Clone, Debug, Default)]
-pub struct History {
+#[derive(Clone, Debug)]
+pub struct History<A: Actor> {
     inputs: Vec<Input>,
     /// Absolute index of `inputs[0]`.
     first: u64,
-    checkpoints: VecDeque<Checkpoint>,
+    checkpoints: VecDeque<Checkpoint<A>>,
 }
 
-impl History {
+impl<A: Actor> Default for History<A> {
+    fn default() -> Self {
+        History {
+            inputs: Vec::new(),
+            first: 0,
+            checkpoints: VecDeque::new(),
+        }
+    }
+}
+
+impl<A: Actor> History<A> {
     /// Logs an input about to be applied to `world` (checkpointing first
     /// when it is time).
-    pub fn record(&mut self, input: Input, world: &World, mark: Mark) {
+    pub fn record(&mut self, input: Input, world: &World<A>, mark: Mark) {
         let index = self.len();
         let last = self.checkpoints.back().map(|c| c.index);
         let due = last.map_or(true, |at| index >= at + checkpoint_interval(world));
@@ -196,33 +116,13 @@ impl History {
         self.first > 0
     }
 
-    /// Folds a run of `ms` (with `commands` timed from its start) into the
-    /// last input when that is a run too (`RunFor` or `RunForWith`): two
-    /// runs back to back are one longer run, since events are processed in
-    /// time order either way. False (nothing changed) otherwise.
-    pub fn extend_last_run(&mut self, ms: u64, commands: &[TimedCommand]) -> bool {
-        let shifted = |by: u64| {
-            commands.iter().map(move |c| TimedCommand {
-                after_ms: c.after_ms.saturating_add(by),
-                ..c.clone()
-            })
-        };
+    /// Folds a run of `ms` into the last input when that is a run too:
+    /// two runs back to back are one longer run, since events are
+    /// processed in time order either way. False (nothing changed)
+    /// otherwise.
+    pub fn extend_last_run(&mut self, ms: u64) -> bool {
         match self.inputs.last_mut() {
-            Some(last @ Input::RunFor { .. }) => {
-                let Input::RunFor { ms: before } = *last else {
-                    return false;
-                };
-                *last = Input::RunForWith {
-                    ms: before.saturating_add(ms),
-                    commands: shifted(before).collect(),
-                };
-                true
-            }
-            Some(Input::RunForWith {
-                ms: before,
-                commands: kept,
-            }) => {
-                kept.extend(shifted(*before));
+            Some(Input::RunFor { ms: before }) => {
                 *before = before.saturating_add(ms);
                 true
             }
@@ -239,7 +139,7 @@ impl History {
     /// mark to rewind to, and the inputs to apply again (they are removed
     /// from the log and will be recorded anew). `None` if there is nothing
     /// to undo or the last input is older than every checkpoint.
-    pub fn undo_last(&mut self) -> Option<(World, Mark, Vec<Input>)> {
+    pub fn undo_last(&mut self) -> Option<(World<A>, Mark, Vec<Input>)> {
         let target = self.len().checked_sub(1)?;
         while self.checkpoints.back().is_some_and(|c| c.index > target) {
             self.checkpoints.pop_back();

@@ -221,7 +221,7 @@ impl Links {
     }
 
     /// Heals both directions between `a` and `b`; held bytes start moving.
-    pub fn heal(&mut self, q: &mut Queue, now: u64, a: NodeId, b: NodeId) {
+    pub fn heal<T>(&mut self, q: &mut Queue<T>, now: u64, a: NodeId, b: NodeId) {
         let key = (a.min(b), a.max(b));
         let serial = &mut self.next_serial;
         let link = self.links.get_or_insert_with(key, Link::default);
@@ -249,7 +249,7 @@ mod tests {
     use crate::sim::queue::Ev;
 
     /// A connection from node 0 to node 1, accepted.
-    fn setup(latency: u64, bandwidth: Option<u64>) -> (Links, Queue) {
+    fn setup(latency: u64, bandwidth: Option<u64>) -> (Links, Queue<()>) {
         let mut l = Links::default();
         let mut q = Queue::default();
         l.get_mut(0, 1).latency_ms = latency;
@@ -260,7 +260,7 @@ mod tests {
         (l, q)
     }
 
-    fn write(l: &mut Links, q: &mut Queue, now: u64, from: NodeId, n: usize, payload: Payload) {
+    fn write(l: &mut Links, q: &mut Queue<()>, now: u64, from: NodeId, n: usize, payload: Payload) {
         let w = Outgoing {
             conn: 7,
             bytes: vec![b'x'; n],
@@ -272,7 +272,7 @@ mod tests {
 
     /// Runs the queue, returning (time, bytes) of each delivery and the
     /// times of `Sent` notifications.
-    fn drain(l: &mut Links, q: &mut Queue) -> (Vec<(u64, usize)>, Vec<u64>) {
+    fn drain(l: &mut Links, q: &mut Queue<()>) -> (Vec<(u64, usize)>, Vec<u64>) {
         let (mut got, mut sent) = (Vec::new(), Vec::new());
         while let Some((t, ev)) = q.pop() {
             match ev {
@@ -300,7 +300,7 @@ mod tests {
 
     /// Runs the first event, which must be the end of the first chunk's
     /// transmission; returns its time.
-    fn first_chunk_on_the_wire(l: &mut Links, q: &mut Queue) -> u64 {
+    fn first_chunk_on_the_wire(l: &mut Links, q: &mut Queue<()>) -> u64 {
         let (t, ev) = q.pop().unwrap();
         let Ev::TxDone { link, dir, serial } = ev else {
             panic!("{ev:?}")

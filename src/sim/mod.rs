@@ -1,11 +1,14 @@
-//! The deterministic simulator: many Redis nodes, the links between them,
-//! one virtual clock, one seeded RNG, one event queue, one trace.
+//! The deterministic simulator: many nodes, the links between them, one
+//! virtual clock, one seeded RNG, one event queue, one trace. It knows no
+//! Redis: what runs on a node is an [`Actor`] (Redis 7.0 is the
+//! `repl` module's, and its `Sim` is this simulator with it).
 //!
 //! [`Sim`] is the handle everyone uses — the scenario runner, the tests, the
 //! page (through `crate::wasm`). Each public action is logged as an
-//! [`Input`]; events are processed in (time, seq) order; nodes react only
-//! through effects (see the node module), so the same seed and the same
-//! inputs always give the same trace ([`Sim::trace_hash`]).
+//! [`Input`] and carried out by [`Sim::apply`]; events are processed in
+//! (time, seq) order; nodes react only through effects (see [`actor`]:
+//! the simulator knows a node only as an [`Actor`]), so the same seed and
+//! the same inputs always give the same trace ([`Sim::trace_hash`]).
 //!
 //! # Time
 //!
@@ -28,14 +31,17 @@
 //! a step give up after [`SETTLE_LIMIT_MS`], [`SETTLE_LIMIT_MS`] and
 //! [`STEP_LIMIT_MS`] of virtual time.
 
+pub mod actor;
 pub mod history;
+pub mod input;
 pub mod links;
 pub mod queue;
 pub mod rng;
 pub mod trace;
 pub mod world;
 
-pub use history::{Input, TimedCommand};
+pub use actor::Actor;
+pub use input::{Applied, Input, LinkChange};
 
 use links::NodeId;
 use std::fmt;
@@ -76,6 +82,10 @@ pub enum SimError {
     NotSettled(String),
     /// A blocking command did not reply in time.
     StillBlocked(String),
+    /// Only a replica can do this (a forced resync).
+    NotReplica(String),
+    /// A write load above the highest rate.
+    LoadTooHigh(u32),
 }
 
 impl fmt::Display for SimError {
@@ -96,6 +106,10 @@ impl fmt::Display for SimError {
                 "did not settle within {} virtual minutes: {why}",
                 SETTLE_LIMIT_MS / 60_000
             ),
+            SimError::NotReplica(n) => {
+                write!(f, "'{n}' is not a replica: only a replica can resync")
+            }
+            SimError::LoadTooHigh(max) => write!(f, "at most {max} writes per second"),
             SimError::StillBlocked(cmd) => write!(
                 f,
                 "'{cmd}' was still blocked after {} virtual minutes",
@@ -107,18 +121,19 @@ impl fmt::Display for SimError {
 
 impl std::error::Error for SimError {}
 
-/// The whole simulated world plus its trace and history.
+/// The whole simulated world plus its trace and history, for nodes of
+/// one kind of [`Actor`].
 #[derive(Clone, Debug)]
-pub struct Sim {
+pub struct Sim<A: Actor> {
     seed: u64,
-    pub(crate) world: World,
+    pub(crate) world: World<A>,
     pub(crate) trace: Trace,
-    history: history::History,
+    history: history::History<A>,
 }
 
-impl Sim {
+impl<A: Actor> Sim<A> {
     /// An empty world whose randomness all comes from `seed`.
-    pub fn new(seed: u64) -> Sim {
+    pub fn new(seed: u64) -> Sim<A> {
         Sim {
             seed,
             world: World::new(seed),
@@ -138,11 +153,12 @@ impl Sim {
     }
 
     /// The world (nodes, links), read-only, for views and tests.
-    pub fn world(&self) -> &World {
+    pub fn world(&self) -> &World<A> {
         &self.world
     }
 
-    pub(crate) fn id(&self, name: &str) -> Result<NodeId, SimError> {
+    /// The id of the node called `name`, or the error to show.
+    pub fn id(&self, name: &str) -> Result<NodeId, SimError> {
         self.world
             .node_id(name)
             .ok_or_else(|| SimError::NoNode(name.to_string()))
@@ -156,119 +172,157 @@ impl Sim {
         Ok((ia, ib))
     }
 
-    pub(crate) fn record(&mut self, input: Input) {
+    /// Logs an input about to be carried out (it has been checked: it
+    /// will not fail). The actor calls this for the inputs it carries out.
+    pub fn record(&mut self, input: Input) {
         let mark = self.trace.mark();
         self.history.record(input, &self.world, mark);
     }
 
-    /// Adds a node with the default configuration, port 6379 + its index.
-    pub fn add_node(&mut self, name: &str) -> Result<(), SimError> {
+    /// Carries out one input and logs it: the one entry point for the
+    /// page, scripts, lessons and replay. An input that fails is not
+    /// logged and changes nothing.
+    pub fn apply(&mut self, input: Input) -> Result<Applied, SimError> {
+        match input {
+            Input::AddNode { name } => self.apply_add_node(name),
+            Input::RemoveNode { name } => {
+                let id = self.id(&name)?;
+                self.record(Input::RemoveNode { name });
+                self.world.remove_node(id, &mut self.trace);
+                Ok(Applied::Done)
+            }
+            Input::Link { a, b, change } => self.apply_link(a, b, change),
+            Input::Steps { n } => {
+                self.record(Input::Steps { n });
+                Ok(Applied::Progress(self.apply_steps(n)))
+            }
+            Input::RunFor { ms } => {
+                self.record(Input::RunFor { ms });
+                self.apply_run_for(ms);
+                Ok(Applied::Done)
+            }
+            other => A::apply(self, other),
+        }
+    }
+
+    fn apply_add_node(&mut self, name: String) -> Result<Applied, SimError> {
         let valid = !name.is_empty()
             && name.len() <= MAX_NAME_LEN
             && name
                 .bytes()
                 .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
         if !valid {
-            return Err(SimError::BadName(name.to_string()));
+            return Err(SimError::BadName(name));
         }
-        if self.world.node_id(name).is_some() {
-            return Err(SimError::NodeExists(name.to_string()));
+        if self.world.node_id(&name).is_some() {
+            return Err(SimError::NodeExists(name));
         }
         if self.world.nodes.len() >= MAX_NODES {
             return Err(SimError::TooManyNodes);
         }
-        self.record(Input::AddNode {
-            name: name.to_string(),
+        self.record(Input::AddNode { name: name.clone() });
+        self.world.add_node(&name, &mut self.trace);
+        Ok(Applied::Done)
+    }
+
+    fn apply_link(
+        &mut self,
+        a: String,
+        b: String,
+        change: LinkChange,
+    ) -> Result<Applied, SimError> {
+        let (ia, ib) = self.pair(&a, &b)?;
+        if change == LinkChange::BandwidthBytesPerS(Some(0)) {
+            return Err(SimError::ZeroBandwidth);
+        }
+        self.record(Input::Link {
+            a: a.clone(),
+            b: b.clone(),
+            change,
         });
-        self.world.add_node(name, &mut self.trace);
-        Ok(())
+        let now = self.world.now_ms;
+        let kind = match change {
+            LinkChange::Down => Kind::LinkDown {
+                peer: b,
+                one_way: false,
+            },
+            LinkChange::DownOneWay => Kind::LinkDown {
+                peer: b,
+                one_way: true,
+            },
+            LinkChange::Up => Kind::LinkUp { peer: b },
+            LinkChange::LatencyMs(latency_ms) => Kind::LinkLatency {
+                peer: b,
+                latency_ms,
+            },
+            LinkChange::BandwidthBytesPerS(bytes_per_s) => Kind::LinkBandwidth {
+                peer: b,
+                bytes_per_s,
+            },
+        };
+        // A cut is traced before the closes it causes; the other changes
+        // after they are made (a heal may already schedule deliveries).
+        if change == LinkChange::Down {
+            self.trace.push(now, &a, None, Phase::None, kind);
+            self.world.cut(ia, ib, &mut self.trace);
+            return Ok(Applied::Done);
+        }
+        match change {
+            LinkChange::DownOneWay => self.world.links.cut_one_way(ia, ib),
+            LinkChange::Up => self.world.links.heal(&mut self.world.queue, now, ia, ib),
+            LinkChange::LatencyMs(ms) => self.world.links.get_mut(ia, ib).latency_ms = ms,
+            LinkChange::BandwidthBytesPerS(bps) => self.world.links.get_mut(ia, ib).bandwidth = bps,
+            LinkChange::Down => {}
+        }
+        self.trace.push(now, &a, None, Phase::None, kind);
+        Ok(Applied::Done)
+    }
+
+    /// Adds a node with the default configuration.
+    pub fn add_node(&mut self, name: &str) -> Result<(), SimError> {
+        self.apply(Input::AddNode { name: name.into() }).map(drop)
     }
 
     /// Removes a node; connections to it close.
     pub fn remove_node(&mut self, name: &str) -> Result<(), SimError> {
-        let id = self.id(name)?;
-        self.record(Input::RemoveNode {
-            name: name.to_string(),
-        });
-        self.world.remove_node(id, &mut self.trace);
-        Ok(())
+        self.apply(Input::RemoveNode { name: name.into() })
+            .map(drop)
     }
 
     /// Node names in creation order.
     pub fn node_names(&self) -> Vec<String> {
-        self.world.nodes.values().map(|n| n.name.clone()).collect()
+        self.world
+            .nodes
+            .values()
+            .map(|n| n.name().to_string())
+            .collect()
+    }
+
+    /// Changes the link between `a` and `b` ([`Input::Link`]).
+    pub fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), SimError> {
+        let (a, b) = (a.to_string(), b.to_string());
+        self.apply(Input::Link { a, b, change }).map(drop)
     }
 
     /// Cuts the link between `a` and `b` both ways: every connection over
     /// it closes at both ends now.
     pub fn link_down(&mut self, a: &str, b: &str) -> Result<(), SimError> {
-        let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::LinkDown {
-            a: a.into(),
-            b: b.into(),
-        });
-        self.trace_link(
-            a,
-            b,
-            Kind::LinkDown {
-                peer: b.into(),
-                one_way: false,
-            },
-        );
-        self.world.cut(ia, ib, &mut self.trace);
-        Ok(())
+        self.link(a, b, LinkChange::Down)
     }
 
     /// Heals the link between `a` and `b` in both directions.
     pub fn link_up(&mut self, a: &str, b: &str) -> Result<(), SimError> {
-        let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::LinkUp {
-            a: a.into(),
-            b: b.into(),
-        });
-        let now = self.world.now_ms;
-        self.world.links.heal(&mut self.world.queue, now, ia, ib);
-        self.trace_link(a, b, Kind::LinkUp { peer: b.into() });
-        Ok(())
+        self.link(a, b, LinkChange::Up)
     }
 
     /// Cuts only `from` → `to`: connections stay open, bytes wait.
     pub fn link_down_one_way(&mut self, from: &str, to: &str) -> Result<(), SimError> {
-        let (ia, ib) = self.pair(from, to)?;
-        self.record(Input::LinkDownOneWay {
-            from: from.into(),
-            to: to.into(),
-        });
-        self.world.links.cut_one_way(ia, ib);
-        self.trace_link(
-            from,
-            to,
-            Kind::LinkDown {
-                peer: to.into(),
-                one_way: true,
-            },
-        );
-        Ok(())
+        self.link(from, to, LinkChange::DownOneWay)
     }
 
     /// Sets the one-way latency of the link between `a` and `b`.
     pub fn set_latency_ms(&mut self, a: &str, b: &str, ms: u64) -> Result<(), SimError> {
-        let (ia, ib) = self.pair(a, b)?;
-        self.record(Input::Latency {
-            a: a.into(),
-            b: b.into(),
-            ms,
-        });
-        self.world.links.get_mut(ia, ib).latency_ms = ms;
-        self.trace_link(
-            a,
-            b,
-            Kind::LinkLatency {
-                peer: b.into(),
-                latency_ms: ms,
-            },
-        );
-        Ok(())
+        self.link(a, b, LinkChange::LatencyMs(ms))
     }
 
     /// Sets the bandwidth of the link between `a` and `b` (`None` = unlimited).
@@ -278,52 +332,19 @@ impl Sim {
         b: &str,
         bytes_per_s: Option<u64>,
     ) -> Result<(), SimError> {
-        let (ia, ib) = self.pair(a, b)?;
-        if bytes_per_s == Some(0) {
-            return Err(SimError::ZeroBandwidth);
-        }
-        self.record(Input::Bandwidth {
-            a: a.into(),
-            b: b.into(),
-            bytes_per_s,
-        });
-        self.world.links.get_mut(ia, ib).bandwidth = bytes_per_s;
-        self.trace_link(
-            a,
-            b,
-            Kind::LinkBandwidth {
-                peer: b.into(),
-                bytes_per_s,
-            },
-        );
-        Ok(())
-    }
-
-    fn trace_link(&mut self, a: &str, _b: &str, kind: Kind) {
-        self.trace
-            .push(self.world.now_ms, a, None, Phase::None, kind);
-    }
-
-    /// Forces a full sync on replica `node`: it drops its link and asks
-    /// again with `PSYNC ? -1`, or with legacy `SYNC`. False if `node` is
-    /// not a replica.
-    pub fn resync(&mut self, node: &str, legacy: bool) -> Result<bool, SimError> {
-        let id = self.id(node)?;
-        self.record(Input::Resync {
-            node: node.into(),
-            legacy,
-        });
-        let done = self
-            .world
-            .with_node(id, &mut self.trace, |n, cx| n.force_resync(legacy, cx));
-        Ok(done.unwrap_or(false))
+        self.link(a, b, LinkChange::BandwidthBytesPerS(bytes_per_s))
     }
 
     /// Advances to the next event that records something in the trace;
     /// false if nothing did within [`STEP_LIMIT_MS`].
     pub fn step(&mut self) -> bool {
-        self.record(Input::Step);
-        self.apply_step()
+        self.apply(Input::Steps { n: 1 })
+            .is_ok_and(|a| a.progressed())
+    }
+
+    /// `n` steps, stopping early when one finds nothing; false then.
+    fn apply_steps(&mut self, n: u64) -> bool {
+        (0..n).all(|_| self.apply_step())
     }
 
     fn apply_step(&mut self) -> bool {
@@ -341,10 +362,24 @@ impl Sim {
 
     /// Processes every event up to `now + ms`, then sets the clock there.
     pub fn run_for(&mut self, ms: u64) {
-        self.record(Input::RunFor { ms });
-        self.apply_run_for(ms);
+        // A wait cannot fail.
+        let _ = self.apply(Input::RunFor { ms });
     }
 
+    /// [`Sim::run_for`], folded into the last input when that was a wait
+    /// too, instead of logging a new one. The page plays through this:
+    /// sixty animation frames a second stay one input (so the log stays
+    /// short and checkpoints, which copy the world, stay rare), and a step
+    /// back undoes the whole stretch.
+    pub fn extend_run_for(&mut self, ms: u64) {
+        if self.history.extend_last_run(ms) {
+            self.apply_run_for(ms);
+        } else {
+            self.run_for(ms);
+        }
+    }
+
+    /// Processes every event up to `now + ms` without logging anything.
     fn apply_run_for(&mut self, ms: u64) {
         let target = self.world.now_ms.saturating_add(ms);
         while self.world.queue.next_time().is_some_and(|t| t <= target) {
@@ -353,46 +388,10 @@ impl Sim {
         self.world.now_ms = target;
     }
 
-    /// Like [`Sim::run_for`], running each of `commands` on its node's
-    /// console at its exact virtual time inside the span (after the events
-    /// due at that time, as `wait` then a command line would): the page's
-    /// write load. One input; [`Input::expanded`] writes it as a script.
-    pub fn run_for_with(&mut self, ms: u64, commands: Vec<TimedCommand>) {
-        self.record(Input::RunForWith {
-            ms,
-            commands: commands.clone(),
-        });
-        self.apply_run_for_with(ms, &commands);
-    }
-
-    /// [`Sim::run_for_with`], folded into the last input when that was a
-    /// run too, instead of logging a new one. The page plays through this:
-    /// sixty animation frames a second stay one input (so the log stays
-    /// short and checkpoints, which copy the world, stay rare), and a step
-    /// back undoes the whole stretch.
-    pub fn extend_run_for_with(&mut self, ms: u64, commands: Vec<TimedCommand>) {
-        if self.history.extend_last_run(ms, &commands) {
-            self.apply_run_for_with(ms, &commands);
-        } else {
-            self.run_for_with(ms, commands);
-        }
-    }
-
-    fn apply_run_for_with(&mut self, ms: u64, commands: &[TimedCommand]) {
-        let mut done = 0;
-        for c in commands {
-            let at = c.after_ms.clamp(done, ms);
-            if at > done {
-                self.apply_run_for(at - done);
-                done = at;
-            }
-            if let Some(id) = self.world.node_id(&c.node) {
-                // A load write never blocks; an error would only mean a
-                // blocked command, which the caller does not send.
-                let _ = self.run_command(id, c.argv.clone());
-            }
-        }
-        self.apply_run_for(ms - done);
+    /// The world and the trace together, to run a node's handler on
+    /// (the actor's own inputs use it).
+    pub fn world_and_trace(&mut self) -> (&mut World<A>, &mut Trace) {
+        (&mut self.world, &mut self.trace)
     }
 
     /// Undoes the last input (restores a checkpoint, replays the rest).
@@ -404,43 +403,11 @@ impl Sim {
         self.world = world;
         self.trace.rewind(mark);
         for input in replay {
-            self.apply(input);
+            // Errors cannot happen on replay: each input succeeded the
+            // first time on the very same world.
+            let _ = self.apply(input);
         }
         true
-    }
-
-    /// Applies a logged input again (replay), recording it.
-    fn apply(&mut self, input: Input) {
-        // Errors cannot happen on replay: each input succeeded the first
-        // time on the very same world.
-        let _ = match input {
-            Input::AddNode { name } => self.add_node(&name),
-            Input::RemoveNode { name } => self.remove_node(&name),
-            Input::Command { node, argv } => self.command(&node, argv).map(|_| ()),
-            Input::LinkDown { a, b } => self.link_down(&a, &b),
-            Input::LinkUp { a, b } => self.link_up(&a, &b),
-            Input::LinkDownOneWay { from, to } => self.link_down_one_way(&from, &to),
-            Input::Latency { a, b, ms } => self.set_latency_ms(&a, &b, ms),
-            Input::Bandwidth { a, b, bytes_per_s } => self.set_bandwidth(&a, &b, bytes_per_s),
-            Input::Step => {
-                self.step();
-                Ok(())
-            }
-            Input::RunFor { ms } => {
-                self.run_for(ms);
-                Ok(())
-            }
-            Input::RunUntilPhaseChange { max_ms } => {
-                self.run_until_phase_change(max_ms);
-                Ok(())
-            }
-            Input::Settle => self.settle(),
-            Input::Resync { node, legacy } => self.resync(&node, legacy).map(|_| ()),
-            Input::RunForWith { ms, commands } => {
-                self.run_for_with(ms, commands);
-                Ok(())
-            }
-        };
     }
 
     /// The events still held (at most [`trace::TRACE_CAP`]), oldest first.
@@ -480,7 +447,7 @@ impl Sim {
     }
 
     /// The trace, read-only, for the view.
-    pub(crate) fn trace_ref(&self) -> &Trace {
+    pub fn trace_ref(&self) -> &Trace {
         &self.trace
     }
 }

@@ -11,16 +11,15 @@
 //! first, and its code is a fraction of a `BTreeMap`'s in the page's
 //! download.
 
-use crate::node::Timer;
 use crate::sim::links::{ConnId, NodeId};
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 /// One scheduled happening.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ev {
+pub enum Ev<T> {
     /// A node's timer fires.
-    Timer { node: NodeId, timer: Timer },
+    Timer { node: NodeId, timer: T },
     /// The server side of a new connection accepts it.
     Accept { conn: ConnId },
     /// The client side's connect completes.
@@ -53,51 +52,60 @@ pub enum Ev {
 
 /// An event with its place in the order.
 #[derive(Clone, Debug)]
-struct Scheduled {
+struct Scheduled<T> {
     at_ms: u64,
     seq: u64,
-    ev: Ev,
+    ev: Ev<T>,
 }
 
 // Ordered by (time, seq) alone: `seq` is unique, so two entries are never
 // equal unless they are the same one.
-impl PartialEq for Scheduled {
+impl<T> PartialEq for Scheduled<T> {
     fn eq(&self, other: &Self) -> bool {
         (self.at_ms, self.seq) == (other.at_ms, other.seq)
     }
 }
 
-impl Eq for Scheduled {}
+impl<T> Eq for Scheduled<T> {}
 
-impl PartialOrd for Scheduled {
+impl<T> PartialOrd for Scheduled<T> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Scheduled {
+impl<T> Ord for Scheduled<T> {
     fn cmp(&self, other: &Self) -> Ordering {
         (self.at_ms, self.seq).cmp(&(other.at_ms, other.seq))
     }
 }
 
-/// The queue itself.
-#[derive(Clone, Debug, Default)]
-pub struct Queue {
-    events: BinaryHeap<Reverse<Scheduled>>,
+/// The queue itself, generic over the nodes' timer type.
+#[derive(Clone, Debug)]
+pub struct Queue<T> {
+    events: BinaryHeap<Reverse<Scheduled<T>>>,
     next_seq: u64,
 }
 
-impl Queue {
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue {
+            events: BinaryHeap::new(),
+            next_seq: 0,
+        }
+    }
+}
+
+impl<T> Queue<T> {
     /// Schedules `ev` at virtual time `at_ms`.
-    pub fn push(&mut self, at_ms: u64, ev: Ev) {
+    pub fn push(&mut self, at_ms: u64, ev: Ev<T>) {
         let seq = self.next_seq;
         self.events.push(Reverse(Scheduled { at_ms, seq, ev }));
         self.next_seq += 1;
     }
 
     /// Removes and returns the earliest event with its time.
-    pub fn pop(&mut self) -> Option<(u64, Ev)> {
+    pub fn pop(&mut self) -> Option<(u64, Ev<T>)> {
         self.events.pop().map(|Reverse(s)| (s.at_ms, s.ev))
     }
 
@@ -117,7 +125,7 @@ impl Queue {
     }
 
     /// True if any scheduled event matches `pred` (used by the quiet check).
-    pub fn any(&self, pred: impl Fn(&Ev) -> bool) -> bool {
+    pub fn any(&self, pred: impl Fn(&Ev<T>) -> bool) -> bool {
         self.events.iter().any(|Reverse(s)| pred(&s.ev))
     }
 }
@@ -128,7 +136,7 @@ mod tests {
 
     #[test]
     fn ordered_by_time_then_insertion() {
-        let mut q = Queue::default();
+        let mut q: Queue<()> = Queue::default();
         let ev = |conn| Ev::Accept { conn };
         q.push(5, ev(1));
         q.push(3, ev(2));

@@ -130,6 +130,8 @@ pub enum Kind {
     NodeRemoved,
     /// A command typed on a node's console, and its reply as redis-cli prints it.
     Command { command: String, reply: String },
+    /// One write of a node's write load, and its reply as redis-cli prints it.
+    LoadWrite { command: String, reply: String },
     /// A link was cut (both ways, or only `node` → `peer`).
     LinkDown { peer: String, one_way: bool },
     /// A link was healed in both directions.

@@ -5,8 +5,8 @@
 //! events are handed to the caller's [`Trace`], so a checkpoint does not
 //! copy the whole history of events.
 
-use crate::node::{Concerns, Cx, Effect, Node};
 use crate::resp::Frame;
+use crate::sim::actor::{Actor, Concerns, Cx, Effect};
 use crate::sim::links::{ConnId, Links, NodeId, Outgoing};
 use crate::sim::queue::{Ev, Queue};
 use crate::sim::rng::Rng;
@@ -24,21 +24,22 @@ pub struct LastPsync {
     pub reason: String,
 }
 
-/// Everything that exists in a simulation, except its trace.
+/// Everything that exists in a simulation, except its trace: nodes of
+/// one kind of [`Actor`].
 #[derive(Clone, Debug)]
-pub struct World {
+pub struct World<A: Actor> {
     /// Virtual milliseconds since the start.
     pub now_ms: u64,
     /// The one RNG.
     pub rng: Rng,
     /// Nodes by id (ids grow with creation, so this is creation order).
-    pub nodes: VecMap<NodeId, Node>,
+    pub nodes: VecMap<NodeId, A>,
     /// The id the next node gets.
     pub next_node: NodeId,
     /// Links and connections.
     pub links: Links,
     /// What will happen.
-    pub queue: Queue,
+    pub queue: Queue<A::Timer>,
     /// Connection id allocator.
     pub next_conn: ConnId,
     /// Replies of console commands that blocked.
@@ -46,12 +47,12 @@ pub struct World {
     /// The last PSYNC decision per replica name.
     pub last_psync: VecMap<String, LastPsync>,
     /// An empty effect list with room, for the next node call.
-    spare_effects: Vec<Effect>,
+    spare_effects: Vec<Effect<A::Timer>>,
 }
 
-impl World {
+impl<A: Actor> World<A> {
     /// An empty world.
-    pub fn new(seed: u64) -> World {
+    pub fn new(seed: u64) -> World<A> {
         World {
             now_ms: 0,
             rng: Rng::new(seed),
@@ -70,17 +71,16 @@ impl World {
     pub fn node_id(&self, name: &str) -> Option<NodeId> {
         self.nodes
             .iter()
-            .find(|(_, n)| n.name == name)
+            .find(|(_, n)| n.name() == name)
             .map(|(id, _)| *id)
     }
 
-    /// Adds a node (port 6379 + its creation number).
+    /// Adds a node; ids grow with creation.
     pub fn add_node(&mut self, name: &str, trace: &mut Trace) -> NodeId {
         let id = self.next_node;
         self.next_node += 1;
-        let port = 6379u16.saturating_add(id as u16);
         self.call(id, trace, |nodes, cx| {
-            nodes.insert(id, Node::new(name, id, port, cx));
+            nodes.insert(id, A::create(name, id, cx));
         });
         id
     }
@@ -92,7 +92,7 @@ impl World {
         &mut self,
         id: NodeId,
         trace: &mut Trace,
-        f: impl FnOnce(&mut VecMap<NodeId, Node>, &mut Cx) -> R,
+        f: impl FnOnce(&mut VecMap<NodeId, A>, &mut Cx<A::Timer>) -> R,
     ) -> R {
         let mut cx = Cx::new(
             self.now_ms,
@@ -115,7 +115,7 @@ impl World {
         };
         trace.push(
             self.now_ms,
-            &node.name,
+            node.name(),
             None,
             Phase::None,
             Kind::NodeRemoved,
@@ -132,13 +132,13 @@ impl World {
         &mut self,
         id: NodeId,
         trace: &mut Trace,
-        f: impl FnOnce(&mut Node, &mut Cx) -> R,
+        f: impl FnOnce(&mut A, &mut Cx<A::Timer>) -> R,
     ) -> Option<R> {
         self.call(id, trace, |nodes, cx| nodes.get_mut(&id).map(|n| f(n, cx)))
     }
 
     /// Applies a node's effects in order, then keeps the emptied list.
-    fn apply(&mut self, id: NodeId, mut effects: Vec<Effect>, trace: &mut Trace) {
+    fn apply(&mut self, id: NodeId, mut effects: Vec<Effect<A::Timer>>, trace: &mut Trace) {
         let now = self.now_ms;
         for e in effects.drain(..) {
             match e {
@@ -186,15 +186,11 @@ impl World {
         trace: &mut Trace,
     ) {
         let node = self.nodes.get(&id);
-        let name = node.map_or("", |n| n.name.as_str());
+        let name = node.map_or("", |n| n.name());
         // The other end, as it is now: a replica's master, a master's replica.
         let (replica, peer) = match &replica {
             Concerns::Node => (None, None),
-            Concerns::ItselfAsReplica => (
-                Some(name),
-                node.and_then(|n| n.repl.link.as_ref())
-                    .map(|l| l.host.as_str()),
-            ),
+            Concerns::ItselfAsReplica => (Some(name), node.and_then(|n| n.upstream())),
             Concerns::Replica(r) => (Some(r.as_str()), Some(r.as_str())),
         };
         if let (Kind::PsyncDecision { result, reason, .. }, Some(r)) = (&kind, replica) {
@@ -248,7 +244,7 @@ impl World {
         let peer = self
             .nodes
             .get(&client)
-            .map(|n| n.name.clone())
+            .map(|n| n.name().to_string())
             .unwrap_or_default();
         self.with_node(server, trace, |n, cx| n.on_accept(conn, &peer, cx));
     }

@@ -9,7 +9,7 @@
 use super::proxy::{LinkState, Proxy};
 use crate::support::RealRedis;
 use replscope::resp::{encode_command, Decoder, Frame};
-use replscope::scenario::{LinkChange, Target};
+use replscope::scenario::{Input, LinkChange, Target};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -229,6 +229,35 @@ pub fn info_fields(text: &str) -> BTreeMap<String, String> {
 }
 
 impl Target for RealWorld {
+    fn apply(&mut self, input: &Input) -> Result<Option<Frame>, String> {
+        let done = match input {
+            Input::Command { node, argv } => return self.command(node, argv).map(Some),
+            Input::AddNode { name } => self.add_node(name),
+            Input::RemoveNode { name } => self.remove_node(name),
+            Input::Link { a, b, change } => self.change_link(a, b, *change),
+            Input::RunFor { ms } => {
+                std::thread::sleep(Duration::from_millis(*ms));
+                Ok(())
+            }
+            Input::Settle => self.settle(),
+            Input::Steps { .. } => {
+                Err("'step' needs the simulator: real servers have no event queue".into())
+            }
+            Input::RunUntilPhaseChange { .. } => {
+                Err("'phase' needs the simulator: real servers have no sync phases".into())
+            }
+            Input::Resync { .. } => Err(
+                "'resync' needs the simulator: a console cannot make a real replica resync".into(),
+            ),
+            Input::Load { .. } => {
+                Err("'load' needs the simulator: real servers have no write load".into())
+            }
+        };
+        done.map(|()| None)
+    }
+}
+
+impl RealWorld {
     fn add_node(&mut self, name: &str) -> Result<(), String> {
         let server = RealRedis::start(&[]);
         let admin = Conn::open(server.port)?;
@@ -277,7 +306,7 @@ impl Target for RealWorld {
         Ok(reply)
     }
 
-    fn link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), String> {
+    fn change_link(&mut self, a: &str, b: &str, change: LinkChange) -> Result<(), String> {
         let link = self.link(a, b);
         match change {
             LinkChange::Down => link.set_down(),
@@ -286,11 +315,6 @@ impl Target for RealWorld {
             // Not applied on the real side (see the proxy's docs).
             LinkChange::LatencyMs(_) | LinkChange::BandwidthBytesPerS(_) => {}
         }
-        Ok(())
-    }
-
-    fn wait(&mut self, ms: u64) -> Result<(), String> {
-        std::thread::sleep(Duration::from_millis(ms));
         Ok(())
     }
 
@@ -308,18 +332,6 @@ impl Target for RealWorld {
             }
             std::thread::sleep(SETTLE_POLL);
         }
-    }
-
-    fn step_events(&mut self, _n: u64) -> Result<(), String> {
-        Err("'step' needs the simulator: real servers have no event queue".into())
-    }
-
-    fn phase(&mut self, _max_ms: u64) -> Result<(), String> {
-        Err("'phase' needs the simulator: real servers have no sync phases".into())
-    }
-
-    fn resync(&mut self, _node: &str, _legacy: bool) -> Result<(), String> {
-        Err("'resync' needs the simulator: a console cannot make a real replica resync".into())
     }
 }
 

@@ -11,7 +11,7 @@
 //! needed.
 
 use crate::conformance_support::compare::Mismatch;
-use replscope::scenario::{Action, Script};
+use replscope::scenario::{Action, Input, Script};
 
 /// The names of the temporary filters, in the order they are tried.
 pub const FILTERS: &[&str] = &[
@@ -102,8 +102,8 @@ fn is_settle_close_in_flight(script: &Script, m: &Mismatch) -> bool {
     }
     for step in script.steps.iter().rev().filter(|s| s.line < m.line) {
         match &step.action {
-            Action::Wait(_) | Action::Link { .. } => return false,
-            Action::Command(c) if is_replicaof(&c.argv) => return true,
+            Action::Input(Input::RunFor { .. } | Input::Link { .. }) => return false,
+            Action::Input(Input::Command { argv, .. }) if is_replicaof(argv) => return true,
             _ => {}
         }
     }

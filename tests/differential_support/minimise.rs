@@ -6,7 +6,7 @@
 
 use super::gen::Generated;
 use super::{judge, verb, Verdict};
-use replscope::scenario::{parse, Action, Script};
+use replscope::scenario::{parse, Action, Input, Script};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -77,25 +77,25 @@ fn still_differs(text: &str, first_verb: &str) -> bool {
 pub fn makes_a_loop(script: &Script) -> bool {
     let mut master: BTreeMap<String, String> = BTreeMap::new();
     for step in &script.steps {
-        let Action::Command(c) = &step.action else {
+        let Action::Input(Input::Command { node, argv }) = &step.action else {
             continue;
         };
-        let is_replicaof = c.argv.first().is_some_and(|w| {
+        let is_replicaof = argv.first().is_some_and(|w| {
             w.eq_ignore_ascii_case(b"replicaof") || w.eq_ignore_ascii_case(b"slaveof")
         });
-        if !is_replicaof || c.argv.len() < 2 {
+        if !is_replicaof || argv.len() < 2 {
             continue;
         }
-        let target = String::from_utf8_lossy(&c.argv[1]).into_owned();
+        let target = String::from_utf8_lossy(&argv[1]).into_owned();
         if target.eq_ignore_ascii_case("no") {
-            master.remove(&c.node);
+            master.remove(node);
             continue;
         }
-        master.insert(c.node.clone(), target);
-        let mut at = c.node.clone();
+        master.insert(node.clone(), target);
+        let mut at = node.clone();
         for _ in 0..=master.len() {
             match master.get(&at) {
-                Some(m) if *m == c.node => return true,
+                Some(m) if m == node => return true,
                 Some(m) => at = m.clone(),
                 None => break,
             }

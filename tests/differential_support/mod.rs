@@ -12,8 +12,8 @@ pub mod minimise;
 
 use crate::conformance_support::compare::{compare_with, record, Mismatch, Mode, Transcript};
 use crate::conformance_support::real::RealWorld;
+use replscope::repl::Sim;
 use replscope::scenario::{parse, Script};
-use replscope::sim::Sim;
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -3,9 +3,9 @@
 
 #![allow(dead_code)]
 
+use replscope::repl::Sim;
 use replscope::resp::Frame;
 use replscope::sim::trace::{Event, Kind};
-use replscope::sim::Sim;
 
 /// A command line split on spaces (test commands have no quoted arguments).
 pub fn argv(line: &str) -> Vec<Vec<u8>> {

@@ -1,8 +1,8 @@
 // The rough edges a new user met (issue 12), each reproduced as that user
 // did it: shortcuts on focused controls, the console after Back, the event
-// log under a load, the layout at a projector's, a zoomed and a phone's
-// size, the script box's errors, the timeline scrubber, the themes and the
-// phase announcements. Screenshots of the three sizes are kept in
+// log under a load, a share link with a load running, the layout at a
+// projector's, a zoomed and a phone's size, the script box's errors, the
+// timeline scrubber, the themes and the phase announcements. Screenshots of the three sizes are kept in
 // test-results/screenshots/.
 import { expect, test, type Page } from '@playwright/test';
 
@@ -158,6 +158,45 @@ test('5. the event log finds an old PSYNC under a load, and downloads the trace'
   expect(lines.length).toBeGreaterThan(20_000);
   expect(JSON.parse(lines[0]).type).toBe('node_added');
   expect(errors).toEqual([]);
+});
+
+/** Advances the world `times` × `ms` virtual milliseconds, as playing would. */
+async function advance(page: Page, times: number, ms: number): Promise<void> {
+  await page.evaluate(([n, step]) => {
+    const r = (window as unknown as { replscope: { store: { act(fn: (m: { advance(ms: number): void }) => void): void } } }).replscope;
+    for (let i = 0; i < n; i++) r.store.act((m) => m.advance(step));
+  }, [times, ms]);
+}
+
+test('6. a share link with a write load is short and rebuilds the same world', async ({ page, browser }) => {
+  const errors = watch(page);
+  await open(page);
+  await script(page, 'node A\nnode B\nB> REPLICAOF A\nsettle\n');
+  await pause(page);
+  await page.locator('.console-tab[data-node="A"]').click();
+  await page.locator('#load-input').fill('1000');
+  await page.locator('#load-set').click();
+  await advance(page, 5, 1000);
+  const shared = await state(page);
+  await page.locator('#tab-scenario').click();
+  await page.locator('#script-share').click();
+  const link = await page.locator('#share-link').inputValue();
+  // The load is one line of the script, not its 5,000 writes.
+  expect(link.length).toBeLessThan(1000);
+  await advance(page, 2, 1000);
+  const later = await state(page);
+  const other = await browser.newPage();
+  const otherErrors = watch(other);
+  await other.goto(link);
+  await expect(other.locator('#status')).toHaveAttribute('data-state', 'ready');
+  await pause(other);
+  expect(await state(other)).toEqual(shared);
+  // The opened world plays on exactly as the original did: the load came with it.
+  await advance(other, 2, 1000);
+  expect(await state(other)).toEqual(later);
+  await other.close();
+  expect(errors).toEqual([]);
+  expect(otherErrors).toEqual([]);
 });
 
 test.describe('7. layout', () => {

@@ -80,6 +80,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'node_added': return `node added (port ${s('port')})`;
     case 'node_removed': return 'node removed';
     case 'command': return `> ${s('command')}  →  ${s('reply')}`;
+    case 'load_write': return `load> ${s('command')}  →  ${s('reply')}`;
     case 'link_down': return `link to ${s('peer')} cut${f.one_way ? ' (one way)' : ''}`;
     case 'link_up': return `link to ${s('peer')} healed`;
     case 'link_latency': return `latency to ${s('peer')} set to ${s('latency_ms')} ms`;

@@ -38,9 +38,9 @@ impl Links {
     /// Starts a connection from `client` to `server`: the server accepts it
     /// after one latency, the client learns it is connected after a round
     /// trip. A down link refuses it after a round trip.
-    pub fn connect(
+    pub fn connect<T>(
         &mut self,
-        q: &mut Queue,
+        q: &mut Queue<T>,
         now: u64,
         conn: ConnId,
         client: NodeId,
@@ -139,7 +139,7 @@ impl Links {
 
     /// `from` closes its end of `conn`: the peer sees the close after the
     /// bytes already written (a FIN).
-    pub fn close(&mut self, q: &mut Queue, now: u64, conn: ConnId, from: NodeId) {
+    pub fn close<T>(&mut self, q: &mut Queue<T>, now: u64, conn: ConnId, from: NodeId) {
         let Some(c) = self.conns.get_mut(&conn) else {
             return;
         };

@@ -56,7 +56,7 @@ pub struct Flight {
 
 impl Links {
     /// Queues a write by `from`.
-    pub fn send(&mut self, q: &mut Queue, now: u64, from: NodeId, w: Outgoing) {
+    pub fn send<T>(&mut self, q: &mut Queue<T>, now: u64, from: NodeId, w: Outgoing) {
         let Outgoing {
             conn,
             bytes,
@@ -79,7 +79,13 @@ impl Links {
     /// A closing node's writes that are not on the wire yet are lost: they
     /// stand for its output buffers (and a BGSAVE child's pipe), not for
     /// the kernel's socket buffer, which is what is already in flight.
-    pub(super) fn drop_queued(&mut self, q: &mut Queue, now: u64, conn: ConnId, from: NodeId) {
+    pub(super) fn drop_queued<T>(
+        &mut self,
+        q: &mut Queue<T>,
+        now: u64,
+        conn: ConnId,
+        from: NodeId,
+    ) {
         let Some(c) = self.conns.get(&conn) else {
             return;
         };
@@ -99,7 +105,7 @@ impl Links {
         }
     }
 
-    pub(super) fn enqueue(&mut self, q: &mut Queue, now: u64, from: NodeId, seg: Segment) {
+    pub(super) fn enqueue<T>(&mut self, q: &mut Queue<T>, now: u64, from: NodeId, seg: Segment) {
         let Some(c) = self.conns.get(&seg.conn) else {
             return;
         };
@@ -120,9 +126,9 @@ impl Links {
     }
 
     /// A chunk finished transmission: it flies, the next one starts.
-    pub fn tx_done(
+    pub fn tx_done<T>(
         &mut self,
-        q: &mut Queue,
+        q: &mut Queue<T>,
         now: u64,
         key: (NodeId, NodeId),
         dir: usize,
@@ -267,8 +273,8 @@ fn tx_ms(bytes: u64, bandwidth: Option<u64>) -> u64 {
 }
 
 /// Starts transmitting the next chunk of the head segment.
-pub(super) fn start_tx(
-    q: &mut Queue,
+pub(super) fn start_tx<T>(
+    q: &mut Queue<T>,
     now: u64,
     key: (NodeId, NodeId),
     dir: usize,
@@ -300,8 +306,8 @@ pub(super) fn start_tx(
 /// Unlimited bandwidth: the whole write flies at once, joining the previous
 /// flight when it left in the same millisecond on the same connection.
 #[allow(clippy::too_many_arguments)]
-fn fly_whole(
-    q: &mut Queue,
+fn fly_whole<T>(
+    q: &mut Queue<T>,
     now: u64,
     key: (NodeId, NodeId),
     dir: usize,

@@ -85,7 +85,7 @@ phase: Phase,
  * two ends named when it happened, so a replica re-pointed later
  * keeps its old arrows.
  */
-message: Message | null, } & ({ "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
+message: Message | null, } & ({ "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "load_write", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
 /**
  * The replication ID the replica asked for (`?` = none).
  */
@@ -135,7 +135,7 @@ phase: Phase,
  * two ends named when it happened, so a replica re-pointed later
  * keeps its old arrows.
  */
-message: Message | null, } & ({ "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
+message: Message | null, } & ({ "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "load_write", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
 /**
  * The replication ID the replica asked for (`?` = none).
  */
@@ -159,7 +159,7 @@ target: string, replicas: Array<string>, keys: number, rdb_bytes: number, } | { 
 
 export type Message = { from: string, to: string, };
 
-export type Kind = { "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
+export type Kind = { "type": "node_added", port: number, } | { "type": "node_removed" } | { "type": "command", command: string, reply: string, } | { "type": "load_write", command: string, reply: string, } | { "type": "link_down", peer: string, one_way: boolean, } | { "type": "link_up", peer: string, } | { "type": "link_latency", peer: string, latency_ms: number, } | { "type": "link_bandwidth", peer: string, bytes_per_s: number | null, } | { "type": "conn_closed", peer: string, reason: string, } | { "type": "role_changed", role: string, master: string | null, } | { "type": "repl_state", from: string, to: string, } | { "type": "connect_failed", master: string, error: string, } | { "type": "handshake_sent", command: string, } | { "type": "handshake_reply", reply: string, } | { "type": "slave_state", from: string, to: string, } | { "type": "psync_decision", 
 /**
  * The replication ID the replica asked for (`?` = none).
  */
@@ -183,7 +183,7 @@ target: string, replicas: Array<string>, keys: number, rdb_bytes: number, } | { 
 
 export type Load = { 
 /**
- * The node whose console runs the writes.
+ * The node that writes.
  */
 node: string, 
 /**

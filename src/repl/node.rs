@@ -1,26 +1,33 @@
-//! One Redis instance as an event handler.
+//! One Redis instance as an actor ([`crate::sim::Actor`]).
 //!
 //! A [`Node`] is a [`Server`] (keyspace, config, stats, the command path)
 //! plus its replication state ([`Repl`]) and its connections. The simulator
 //! calls one handler per happening — a timer, a connection accepted or
-//! established, bytes arriving, a write leaving, a connection closing, a
-//! console command — and the node answers only through [`Effect`]s
-//! collected in a [`Cx`]: write bytes on a connection, open or close one,
-//! set a timer, record a trace event, answer the console. It never touches
-//! another node or the clock, which is what lets the simulator replay it
-//! deterministically.
+//! established, bytes arriving, a write leaving, a connection closing — and
+//! the node answers only through [`Effect`]s collected in a [`Cx`]: write
+//! bytes on a connection, open or close one, set a timer, record a trace
+//! event, answer the console. It never touches another node or the clock,
+//! which is what lets the simulator replay it deterministically.
 //!
-//! The replication logic itself lives in `crate::repl`, one file per
-//! concept, as further `impl Node` blocks.
+//! The replication logic itself lives in the other files of `crate::repl`,
+//! one per concept, as further `impl Node` blocks; the inputs only Redis
+//! understands (console commands, settle, phases, resync, the write load)
+//! are carried out in [`super::observe`].
 
 use crate::net::{ConnId, NodeId, Payload};
 use crate::repl::{Peer, Repl, ReplState};
 use crate::resp::{Decoder, Frame};
 use crate::server::{Client, Gate, Outcome, Server};
-use crate::sim::links::Links;
-use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase};
 use crate::vec_map::VecMap;
+
+pub use crate::sim::actor::Concerns;
+
+/// A handler's context, with this node's timers.
+pub type Cx<'a> = crate::sim::actor::Cx<'a, Timer>;
+
+/// An effect of one of this node's handlers.
+pub type Effect = crate::sim::actor::Effect<Timer>;
 
 /// A node's timers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,155 +38,8 @@ pub enum Timer {
     BgsaveDone { gen: u64 },
     /// A blocked WAIT times out.
     WaitTimeout { gen: u64 },
-}
-
-/// What a handler asks the simulator to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    /// Write bytes on a connection; `notify` asks for `on_sent` when they
-    /// have all left.
-    Send {
-        conn: ConnId,
-        bytes: Vec<u8>,
-        payload: Payload,
-        notify: Option<u64>,
-    },
-    /// Open a connection to the node named `to`.
-    Open { conn: ConnId, to: String },
-    /// Close a connection.
-    Close { conn: ConnId },
-    /// Fire `timer` at virtual time `at_ms`.
-    Timer { at_ms: u64, timer: Timer },
-    /// Record a trace event.
-    Trace {
-        replica: Concerns,
-        phase: Phase,
-        kind: Kind,
-    },
-    /// The reply to a console command that had blocked (WAIT).
-    ConsoleReply(Frame),
-}
-
-/// Which replica a trace event concerns (see `Event::replica`).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Concerns {
-    /// None: the event is about the node as a whole.
-    Node,
-    /// The node itself, as a replica: its side of a sync. Spelled out so
-    /// that the stream's per-command events need not copy the node's name.
-    ItselfAsReplica,
-    /// One of its replicas, by name.
-    Replica(String),
-}
-
-/// A handler's view of the world: the time, the RNG, read-only link state,
-/// and the effects it produced.
-pub struct Cx<'a> {
-    /// Virtual milliseconds since the simulation started.
-    pub now_ms: u64,
-    /// The world's one RNG.
-    pub rng: &'a mut Rng,
-    /// Links, read-only (pending output for buffer limits).
-    pub links: &'a Links,
-    /// This node.
-    pub node: NodeId,
-    /// Connection id allocator.
-    pub next_conn: &'a mut ConnId,
-    /// Effects, in order.
-    pub out: Vec<Effect>,
-}
-
-impl<'a> Cx<'a> {
-    /// A fresh context for one call into node `node` at `now_ms`, with no
-    /// effects recorded yet.
-    pub fn new(
-        now_ms: u64,
-        rng: &'a mut Rng,
-        links: &'a Links,
-        node: NodeId,
-        next_conn: &'a mut ConnId,
-    ) -> Cx<'a> {
-        Cx {
-            now_ms,
-            rng,
-            links,
-            node,
-            next_conn,
-            out: Vec::new(),
-        }
-    }
-}
-
-impl Cx<'_> {
-    /// The virtual clock as Unix milliseconds.
-    pub fn unix_ms(&self) -> i64 {
-        crate::net::unix_ms(self.now_ms)
-    }
-
-    /// The virtual clock as Unix seconds (Redis's `server.unixtime`).
-    pub fn unix_s(&self) -> i64 {
-        self.unix_ms().div_euclid(1000)
-    }
-
-    /// Writes bytes on `conn`.
-    pub fn send(&mut self, conn: ConnId, bytes: Vec<u8>, payload: Payload) {
-        self.out.push(Effect::Send {
-            conn,
-            bytes,
-            payload,
-            notify: None,
-        });
-    }
-
-    /// Writes bytes on `conn` and asks to be told when they have all left.
-    pub fn send_notify(&mut self, conn: ConnId, bytes: Vec<u8>, payload: Payload, token: u64) {
-        self.out.push(Effect::Send {
-            conn,
-            bytes,
-            payload,
-            notify: Some(token),
-        });
-    }
-
-    /// Opens a connection to node `to`; the id comes back at once.
-    pub fn open(&mut self, to: &str) -> ConnId {
-        *self.next_conn += 1;
-        let conn = *self.next_conn;
-        self.out.push(Effect::Open {
-            conn,
-            to: to.to_string(),
-        });
-        conn
-    }
-
-    /// Closes `conn`.
-    pub fn close(&mut self, conn: ConnId) {
-        self.out.push(Effect::Close { conn });
-    }
-
-    /// Sets a timer at absolute virtual time `at_ms`.
-    pub fn timer(&mut self, at_ms: u64, timer: Timer) {
-        self.out.push(Effect::Timer { at_ms, timer });
-    }
-
-    /// Records a trace event.
-    pub fn trace(&mut self, replica: Option<&str>, phase: Phase, kind: Kind) {
-        let replica = replica.map_or(Concerns::Node, |r| Concerns::Replica(r.to_string()));
-        self.out.push(Effect::Trace {
-            replica,
-            phase,
-            kind,
-        });
-    }
-
-    /// Records a trace event about this node's own side of its sync.
-    pub fn trace_as_replica(&mut self, phase: Phase, kind: Kind) {
-        self.out.push(Effect::Trace {
-            replica: Concerns::ItselfAsReplica,
-            phase,
-            kind,
-        });
-    }
+    /// The write load's next write is due.
+    LoadWrite { gen: u64 },
 }
 
 /// A blocked `WAIT` on the console.
@@ -214,13 +74,15 @@ pub struct Node {
     pub peers: VecMap<ConnId, Peer>,
     /// `server.cronloops`.
     pub cron_loops: u64,
+    /// The write load running on it.
+    pub load: Option<crate::repl::write_load::Load>,
     timer_gen: u64,
 }
 
 impl Node {
     /// A new node listening on `port`, with random run ID and replication
     /// ID, its cron starting now.
-    pub fn new(name: &str, id: NodeId, port: u16, cx: &mut Cx) -> Node {
+    pub fn new(name: &str, id: NodeId, port: u16, cx: &mut Cx<'_>) -> Node {
         let run_id = cx.rng.hex(40);
         let replid = cx.rng.hex(40);
         let mut server = Server::new(run_id, cx.unix_ms());
@@ -238,6 +100,7 @@ impl Node {
             wait: None,
             peers: VecMap::new(),
             cron_loops: 0,
+            load: None,
             timer_gen: 0,
         }
     }
@@ -268,7 +131,7 @@ impl Node {
     /// (`None` = the console): propagate a unit's writes, run a command
     /// that is the node's, or walk an EXEC through the node's commands in
     /// its queue. `None` when there is no reply (yet).
-    fn finish_command(
+    pub(crate) fn finish_command(
         &mut self,
         from: Option<ConnId>,
         client: &mut Client,
@@ -359,60 +222,12 @@ impl Node {
         reply
     }
 
-    /// A replica connected to us.
-    pub fn on_accept(&mut self, conn: ConnId, peer: &str, cx: &mut Cx) {
-        let peer = Peer {
-            name: peer.to_string(),
-            client: Client::normal(),
-            inbuf: Decoder::new(),
-            last_interaction_s: cx.unix_s(),
-            listening_port: 0,
-            capa_eof: false,
-            capa_psync2: false,
-            slave: None,
-        };
-        self.peers.insert(conn, peer);
-    }
-
-    /// Bytes arrived on `conn`. `payload` and `progress` describe them for
-    /// the trace only (the node's behaviour depends on the bytes alone).
-    /// The bytes are handed over, so a whole RDB payload is not copied.
-    pub fn on_data(
-        &mut self,
-        conn: ConnId,
-        bytes: Vec<u8>,
-        payload: Payload,
-        progress: Option<(u64, u64)>,
-        cx: &mut Cx,
-    ) {
-        if self.is_master_conn(conn) {
-            self.on_master_data(bytes, payload, progress, cx);
-        } else if self.peers.contains_key(&conn) {
-            self.on_peer_data(conn, &bytes, cx);
-        }
-    }
-
     /// True when `conn` is this replica's connection to its master.
     pub fn is_master_conn(&self, conn: ConnId) -> bool {
         self.repl
             .link
             .as_ref()
             .is_some_and(|l| l.conn == Some(conn))
-    }
-
-    /// A connection closed under us (peer closed it, or the link was cut).
-    pub fn on_closed(&mut self, conn: ConnId, reason: &str, cx: &mut Cx) {
-        if self.is_master_conn(conn) {
-            self.master_link_lost(reason, cx);
-        } else if let Some(peer) = self.peers.get(&conn) {
-            let name = peer.name.clone();
-            let kind = Kind::ConnClosed {
-                peer: name.clone(),
-                reason: reason.to_string(),
-            };
-            cx.trace(Some(&name), Phase::None, kind);
-            self.forget_peer(conn, cx);
-        }
     }
 
     /// Parses and runs what a replica sent us.
@@ -515,3 +330,98 @@ impl Node {
 
 /// The console's stand-in for a command Redis answers with nothing.
 const NO_REPLY: &str = "ERR REPLCONF ACK and GETACK get no reply: only replicas send them";
+
+impl crate::sim::Actor for Node {
+    type Timer = Timer;
+
+    fn create(name: &str, id: NodeId, cx: &mut Cx<'_>) -> Node {
+        // Ports follow creation: A is 6379, B 6380, ...
+        let port = 6379u16.saturating_add(id as u16);
+        Node::new(name, id, port, cx)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn upstream(&self) -> Option<&str> {
+        self.repl.link.as_ref().map(|l| l.host.as_str())
+    }
+
+    /// 64 bytes a key plus the backlog.
+    fn size_bytes(&self) -> u64 {
+        let keys = self.server.keyspace.key_count() as u64;
+        keys * 64 + self.repl.backlog.as_ref().map_or(0, |b| b.histlen())
+    }
+
+    fn on_timer(&mut self, timer: Timer, cx: &mut Cx<'_>) {
+        Node::on_timer(self, timer, cx)
+    }
+
+    /// A replica connected to us.
+    fn on_accept(&mut self, conn: ConnId, peer: &str, cx: &mut Cx<'_>) {
+        let peer = Peer {
+            name: peer.to_string(),
+            client: Client::normal(),
+            inbuf: Decoder::new(),
+            last_interaction_s: cx.unix_s(),
+            listening_port: 0,
+            capa_eof: false,
+            capa_psync2: false,
+            slave: None,
+        };
+        self.peers.insert(conn, peer);
+    }
+
+    fn on_connected(&mut self, conn: ConnId, cx: &mut Cx<'_>) {
+        Node::on_connected(self, conn, cx)
+    }
+
+    fn on_connect_failed(&mut self, conn: ConnId, error: &str, cx: &mut Cx<'_>) {
+        Node::on_connect_failed(self, conn, error, cx)
+    }
+
+    /// Bytes arrived on `conn`. `payload` and `progress` describe them for
+    /// the trace only (the node's behaviour depends on the bytes alone).
+    /// The bytes are handed over, so a whole RDB payload is not copied.
+    fn on_data(
+        &mut self,
+        conn: ConnId,
+        bytes: Vec<u8>,
+        payload: Payload,
+        progress: Option<(u64, u64)>,
+        cx: &mut Cx<'_>,
+    ) {
+        if self.is_master_conn(conn) {
+            self.on_master_data(bytes, payload, progress, cx);
+        } else if self.peers.contains_key(&conn) {
+            self.on_peer_data(conn, &bytes, cx);
+        }
+    }
+
+    fn on_sent(&mut self, conn: ConnId, token: u64, cx: &mut Cx<'_>) {
+        Node::on_sent(self, conn, token, cx)
+    }
+
+    /// A connection closed under us (peer closed it, or the link was cut).
+    fn on_closed(&mut self, conn: ConnId, reason: &str, cx: &mut Cx<'_>) {
+        if self.is_master_conn(conn) {
+            self.master_link_lost(reason, cx);
+        } else if let Some(peer) = self.peers.get(&conn) {
+            let name = peer.name.clone();
+            let kind = Kind::ConnClosed {
+                peer: name.clone(),
+                reason: reason.to_string(),
+            };
+            cx.trace(Some(&name), Phase::None, kind);
+            self.forget_peer(conn, cx);
+        }
+    }
+
+    fn apply(
+        sim: &mut crate::sim::Sim<Node>,
+        input: crate::sim::Input,
+    ) -> Result<crate::sim::Applied, crate::sim::SimError> {
+        super::observe::apply(sim, input)
+    }
+}
