@@ -90,3 +90,27 @@ fn a_false_claim_exits_non_zero_naming_step_and_line() {
     let missing = replscope(&["lesson", "check", "/nonexistent.lesson"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// A step's "run until" is one `step N` input of the session, not one
+/// input per event: the exported session stays short and replays it.
+#[test]
+fn a_run_until_is_one_input() {
+    let text = std::fs::read_to_string(&shipped()[0]).expect("lesson 1");
+    let lesson = replscope::lesson::parse("01-full-sync", &text).expect("parses");
+    let (mut player, sim) = replscope::lesson::Player::open(lesson).expect("opens");
+    let sim = player.go_to(sim, 3).expect("reaches step 3");
+    let steps: Vec<u64> = sim
+        .inputs()
+        .iter()
+        .filter_map(|i| match i {
+            replscope::sim::Input::Steps { n } => Some(*n),
+            _ => None,
+        })
+        .collect();
+    assert!(!steps.is_empty(), "lesson 1 runs until events");
+    assert!(steps.iter().any(|&n| n > 1), "{steps:?}");
+    assert!(
+        steps.len() <= 6,
+        "one input per run until, not per event: {steps:?}"
+    );
+}

@@ -45,19 +45,11 @@ pub fn run_line(sim: &mut Sim, step: &Step) -> Result<(), String> {
 }
 
 /// Runs event by event until `holds` is true (true), or until nothing
-/// more happens or [`RUN_LIMIT_MS`] of virtual time passed (false).
-/// Each event is one `step` input, so stepping back and exporting the
-/// session see it like a press of the step key.
-pub fn run_until(sim: &mut Sim, mut holds: impl FnMut(&Sim) -> bool) -> bool {
-    let deadline = sim.now_ms().saturating_add(RUN_LIMIT_MS);
-    loop {
-        if holds(sim) {
-            return true;
-        }
-        if sim.now_ms() >= deadline || !sim.step() {
-            return false;
-        }
-    }
+/// more happens or [`RUN_LIMIT_MS`] of virtual time passed (false). The
+/// run is one `step N` input of the session (`Sim::steps_until`), so an
+/// exported session replays it exactly and step back undoes it at once.
+pub fn run_until(sim: &mut Sim, holds: impl FnMut(&Sim) -> bool) -> bool {
+    sim.steps_until(RUN_LIMIT_MS, holds)
 }
 
 /// The sync phase of replica `node` (`None` for an unknown node).

@@ -130,6 +130,14 @@ impl<A: Actor> History<A> {
         }
     }
 
+    /// Counts one more step in the last input, a `Steps` (see
+    /// `Sim::steps_until`); nothing otherwise.
+    pub fn extend_last_steps(&mut self) {
+        if let Some(Input::Steps { n }) = self.inputs.last_mut() {
+            *n = n.saturating_add(1);
+        }
+    }
+
     /// The log, oldest first.
     pub fn inputs(&self) -> &[Input] {
         &self.inputs

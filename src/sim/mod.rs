@@ -342,6 +342,33 @@ impl<A: Actor> Sim<A> {
             .is_ok_and(|a| a.progressed())
     }
 
+    /// Steps until `holds` is true (true), or until a step finds nothing
+    /// or `max_ms` of virtual time passed (false), logged as one
+    /// `Steps { n }` input with the number of steps taken, so a long run
+    /// (a lesson's "run until") is one line of the session and one press
+    /// of step back.
+    pub fn steps_until(&mut self, max_ms: u64, mut holds: impl FnMut(&Self) -> bool) -> bool {
+        let deadline = self.world.now_ms.saturating_add(max_ms);
+        let mut taken = 0u64;
+        loop {
+            if holds(self) {
+                return true;
+            }
+            if self.world.now_ms >= deadline {
+                return false;
+            }
+            if taken == 0 {
+                self.record(Input::Steps { n: 1 });
+            } else {
+                self.history.extend_last_steps();
+            }
+            taken += 1;
+            if !self.apply_step() {
+                return false;
+            }
+        }
+    }
+
     /// `n` steps, stopping early when one finds nothing; false then.
     fn apply_steps(&mut self, n: u64) -> bool {
         (0..n).all(|_| self.apply_step())
