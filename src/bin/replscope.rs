@@ -3,9 +3,16 @@
 //! ```text
 //! replscope run FILE [--json] [--trace FILE] [--seed N]
 //! replscope lesson check FILE
+//! replscope transcript SCRIPT --node B [--json]
 //! replscope rdb inspect FILE [--json]
 //! replscope rdb save SCRIPT --node A -o FILE [--virtual-clock]
 //! ```
+//!
+//! `transcript SCRIPT --node B` runs the script and prints every byte of
+//! each replication connection B took part in (as replica or as master),
+//! both ways in arrival order; `--json` prints one line per connection,
+//! `{"conn":1,"master":"A","replica":"B","to_master":"<base64>",
+//! "to_replica":"<base64>",...}`, the two streams whole.
 //!
 //! `rdb inspect FILE` lists an RDB file item by item with its byte ranges
 //! (`replscope::rdb::inspect`): header, AUX fields, SELECTDB, RESIZEDB,
@@ -45,6 +52,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: replscope run FILE [--json] [--trace FILE] [--seed N]\
                      \n       replscope lesson check FILE\
+                     \n       replscope transcript SCRIPT --node B [--json]\
                      \n       replscope rdb inspect FILE [--json]\
                      \n       replscope rdb save SCRIPT --node A -o FILE [--virtual-clock]\n\
                      \n  FILE          a scenario script, or - for stdin\
@@ -67,6 +75,9 @@ fn main() -> ExitCode {
         if lesson == "lesson" && check == "check" {
             return ExitCode::from(lesson_check(file));
         }
+    }
+    if args.first().map(String::as_str) == Some("transcript") {
+        return ExitCode::from(report(transcript(&args[1..])));
     }
     if args.first().map(String::as_str) == Some("rdb") {
         return ExitCode::from(rdb_command(&args[1..]));
@@ -241,11 +252,15 @@ fn write_trace(sim: &Sim, path: &str) -> std::io::Result<()> {
 /// `rdb inspect …` and `rdb save …`: 0 done, 1 a bad file or a script
 /// that failed, 2 bad arguments or a file that cannot be read or written.
 fn rdb_command(args: &[String]) -> u8 {
-    let result = match args.first().map(String::as_str) {
+    report(match args.first().map(String::as_str) {
         Some("inspect") => rdb_inspect(&args[1..]),
         Some("save") => rdb_save(&args[1..]),
         _ => Err((2, "rdb needs 'inspect' or 'save'".to_string())),
-    };
+    })
+}
+
+/// The exit status of a subcommand, its message printed.
+fn report(result: Result<(), Failure>) -> u8 {
     match result {
         Ok(()) => 0,
         Err((code, message)) => {
@@ -303,19 +318,8 @@ fn rdb_save(args: &[String]) -> Result<(), Failure> {
     let (Some(script), Some(node), Some(output)) = (script, node, output) else {
         return Err((2, "rdb save needs SCRIPT, --node NAME and -o FILE".into()));
     };
-    let text = read_script(script).map_err(|e| (2, format!("cannot read {script}: {e}")))?;
-    let parsed = scenario::parse(&text).map_err(|e| {
-        (
-            2,
-            format!("{script}:{}:{}: {}", e.line, e.column, e.message),
-        )
-    })?;
     let mut sim = Sim::new(0);
-    let summary =
-        scenario::run(&parsed, &mut sim, &mut |_| {}).map_err(|e| (1, format!("{script}: {e}")))?;
-    if let Some(f) = summary.failures.first() {
-        return Err((1, format!("{script}: {f}")));
-    }
+    run_quietly(script, &mut sim)?;
     let n = sim
         .node(node)
         .ok_or_else(|| (1, format!("{script} declares no node {node}")))?;
@@ -331,5 +335,59 @@ fn rdb_save(args: &[String]) -> Result<(), Failure> {
     let bytes = n.export_rdb(virtual_ms, clock);
     std::fs::write(output, &bytes).map_err(|e| (2, format!("cannot write {output}: {e}")))?;
     println!("{output}: {node}'s dataset, {} bytes, {said}", bytes.len());
+    Ok(())
+}
+
+/// Runs a script file on `sim`, printing nothing; a failed `expect` or
+/// step is an error.
+fn run_quietly(script: &str, sim: &mut Sim) -> Result<(), Failure> {
+    let text = read_script(script).map_err(|e| (2, format!("cannot read {script}: {e}")))?;
+    let parsed = scenario::parse(&text).map_err(|e| {
+        (
+            2,
+            format!("{script}:{}:{}: {}", e.line, e.column, e.message),
+        )
+    })?;
+    let summary =
+        scenario::run(&parsed, sim, &mut |_| {}).map_err(|e| (1, format!("{script}: {e}")))?;
+    match summary.failures.first() {
+        Some(f) => Err((1, format!("{script}: {f}"))),
+        None => Ok(()),
+    }
+}
+
+/// `transcript SCRIPT --node B [--json]`.
+fn transcript(args: &[String]) -> Result<(), Failure> {
+    let (mut script, mut node, mut json) = (None, None, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--node" => node = it.next(),
+            "--json" => json = true,
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err((2, format!("unknown option '{flag}'")))
+            }
+            _ if script.is_none() => script = Some(arg),
+            extra => return Err((2, format!("unexpected argument '{extra}'"))),
+        }
+    }
+    let (Some(script), Some(node)) = (script, node) else {
+        return Err((2, "transcript needs SCRIPT and --node NAME".into()));
+    };
+    let mut sim = Sim::new(0);
+    sim.record_wire();
+    run_quietly(script, &mut sim)?;
+    let conns = replscope::transcript::connection::connections(&sim, node).unwrap_or_default();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for c in &conns {
+        let _ = if json {
+            serde_json::to_writer(&mut out, c)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        } else {
+            write!(out, "{}", c.text())
+        };
+    }
+    let _ = out.flush();
     Ok(())
 }

@@ -101,7 +101,9 @@ impl Node {
         let period = self.server.config.repl_ping_replica_period.max(1);
         if self.repl.cron_loops % period == 0 && !self.repl.slaves.is_empty() {
             let db = self.repl.slaveseldb;
-            self.feed_command(db, &["PING"], cx);
+            // Lowercase, as on the wire from real 7.0 (`shared.ping` is
+            // created from "ping"): `*1\r\n$4\r\nping\r\n`, 14 bytes.
+            self.feed_command(db, &["ping"], cx);
         }
     }
 

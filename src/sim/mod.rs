@@ -38,6 +38,7 @@ pub mod links;
 pub mod queue;
 pub mod rng;
 pub mod trace;
+pub mod wire;
 pub mod world;
 
 pub use actor::Actor;
@@ -155,6 +156,17 @@ impl<A: Actor> Sim<A> {
     /// The world (nodes, links), read-only, for views and tests.
     pub fn world(&self) -> &World<A> {
         &self.world
+    }
+
+    /// Starts the wire log (see `wire`): from now on every byte each
+    /// connection carries is kept, for transcripts.
+    pub fn record_wire(&mut self) {
+        self.world.wire.get_or_insert_with(Box::default);
+    }
+
+    /// The wire log, if [`Sim::record_wire`] started it.
+    pub fn wire(&self) -> Option<&wire::WireLog> {
+        self.world.wire.as_deref()
     }
 
     /// The id of the node called `name`, or the error to show.

@@ -11,6 +11,7 @@ use crate::sim::links::{ConnId, Links, NodeId, Outgoing};
 use crate::sim::queue::{Ev, Queue};
 use crate::sim::rng::Rng;
 use crate::sim::trace::{Kind, Phase, Trace};
+use crate::sim::wire::WireLog;
 use crate::vec_map::VecMap;
 
 /// The last PSYNC decision a master made for a replica.
@@ -48,6 +49,8 @@ pub struct World<A: Actor> {
     pub last_psync: VecMap<String, LastPsync>,
     /// An empty effect list with room, for the next node call.
     spare_effects: Vec<Effect<A::Timer>>,
+    /// Every byte every connection carried, when asked for (see `wire`).
+    pub wire: Option<Box<WireLog>>,
 }
 
 impl<A: Actor> World<A> {
@@ -64,6 +67,7 @@ impl<A: Actor> World<A> {
             console_replies: VecMap::new(),
             last_psync: VecMap::new(),
             spare_effects: Vec::new(),
+            wire: None,
         }
     }
 
@@ -241,6 +245,9 @@ impl<A: Actor> World<A> {
         let Some((client, server)) = self.links.accept(conn) else {
             return;
         };
+        if let Some(w) = self.wire.as_mut() {
+            w.opened(conn, client, server, self.now_ms);
+        }
         let peer = self
             .nodes
             .get(&client)
@@ -262,6 +269,9 @@ impl<A: Actor> World<A> {
                 });
             }
         } else if self.links.is_open_at(f.conn, to) {
+            if let Some(w) = self.wire.as_mut() {
+                w.arrived(f.conn, to, &f.bytes, self.now_ms);
+            }
             self.with_node(to, trace, |n, cx| {
                 n.on_data(f.conn, f.bytes, f.payload, f.progress, cx)
             });

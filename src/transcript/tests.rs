@@ -111,3 +111,36 @@ fn pastes_as_hex_dumps_or_text() {
     );
     assert!(bytes_of("\\xZZ").is_err());
 }
+
+#[test]
+fn a_transcript_holds_the_handshake_and_the_lowercase_keepalive() {
+    let mut sim = crate::repl::Sim::new(0);
+    sim.record_wire();
+    let script = crate::scenario::parse(
+        "node A\nnode B\nA> CONFIG SET repl-ping-replica-period 1\nB> REPLICAOF A\nsettle\nwait 1100\n",
+    )
+    .expect("parses");
+    crate::scenario::run(&script, &mut sim, &mut |_| {}).expect("runs");
+    let conns = super::connection::connections(&sim, "B").expect("recording");
+    assert_eq!(conns.len(), 1);
+    let c = &conns[0];
+    assert_eq!(
+        (c.master.as_str(), c.replica.as_str(), c.conn),
+        ("A", "B", 1)
+    );
+    assert!(c
+        .to_master
+        .starts_with(b"*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n"));
+    assert!(c
+        .to_replica
+        .starts_with(b"+PONG\r\n+OK\r\n+OK\r\n+FULLRESYNC "));
+    assert!(
+        c.to_replica.ends_with(b"*1\r\n$4\r\nping\r\n"),
+        "{}",
+        crate::cli::repr(&c.to_replica)
+    );
+    // The pieces tile both streams.
+    let total: usize = c.chunks.iter().map(|p| p.len).sum();
+    assert_eq!(total, c.to_master.len() + c.to_replica.len());
+    assert!(super::connection::connections(&crate::repl::Sim::new(0), "B").is_none());
+}
