@@ -117,7 +117,7 @@ fn a_transcript_holds_the_handshake_and_the_lowercase_keepalive() {
     let mut sim = crate::repl::Sim::new(0);
     sim.record_wire();
     let script = crate::scenario::parse(
-        "node A\nnode B\nA> CONFIG SET repl-ping-replica-period 1\nB> REPLICAOF A\nsettle\nwait 1100\n",
+        "node A\nnode B\nA> CONFIG SET repl-ping-replica-period 1\nA> CONFIG SET repl-diskless-sync-delay 0\nB> REPLICAOF A\nsettle\nwait 1100\n",
     )
     .expect("parses");
     crate::scenario::run(&script, &mut sim, &mut |_| {}).expect("runs");
