@@ -21,14 +21,24 @@
 //!
 //! # Cuts
 //!
+//! A cut is what a proxy between the two nodes does when told to cut,
+//! which is how the conformance harness cuts real servers (and how Redis's
+//! own tests do it); it is not a cable pulled out, whose effects would hang
+//! on TCP's own timers.
+//!
 //! - Both ways down ([`Links::cut`]): every connection over the link is
 //!   closed at both ends at once, and bytes queued or in flight are lost —
 //!   what a Redis node sees when a proxy between them drops the connection.
-//!   New connections are refused until the link is up again.
+//!   A new connection is accepted by the proxy and closed at once: it fails
+//!   in the same millisecond, so a replica retrying its master is back in
+//!   `connect` before anything can read it, never seen `connecting`.
 //! - One way down: the connection stays open but nothing crosses in that
 //!   direction; bytes in flight go back to the head of the queue and are
 //!   sent again when the direction heals (TCP retransmission). Redis then
-//!   notices only through its own timeouts (`repl-timeout`).
+//!   notices only through its own timeouts (`repl-timeout`). A new
+//!   connection opens as usual and its bytes in the cut direction wait the
+//!   same way: a replica reconnecting sends its PING, which (or whose PONG)
+//!   is held, so it stays in `handshake` until `repl-timeout` or the heal.
 //!
 //! # Differences from real networks
 //!
@@ -130,6 +140,11 @@ impl Link {
     /// True when both directions are up.
     pub fn is_up(&self) -> bool {
         self.dirs[0].up && self.dirs[1].up
+    }
+
+    /// True when both directions are down.
+    pub fn is_cut_both_ways(&self) -> bool {
+        !self.dirs[0].up && !self.dirs[1].up
     }
 }
 
@@ -374,10 +389,34 @@ mod tests {
         );
         let (got, _) = drain(&mut l, &mut q);
         assert!(got.is_empty());
+        // The proxy accepts and closes at once: the attempt fails in the
+        // same millisecond, not after a round trip.
         l.connect(&mut q, 10, 8, 0, Some(1));
         assert!(matches!(
             q.pop(),
-            Some((16, Ev::ConnectFailed { conn: 8, .. }))
+            Some((10, Ev::ConnectFailed { conn: 8, .. }))
         ));
+    }
+
+    #[test]
+    fn a_one_way_cut_lets_a_connection_open_and_holds_its_bytes() {
+        let (mut l, mut q) = setup(3, None);
+        l.cut_one_way(0, 1);
+        l.connect(&mut q, 10, 8, 0, Some(1));
+        assert!(matches!(q.pop(), Some((13, Ev::Accept { conn: 8 }))));
+        assert!(matches!(q.pop(), Some((16, Ev::Connected { conn: 8 }))));
+        assert_eq!(l.accept(8), Some((0, 1)));
+        assert_eq!(l.connected(8), Some(0));
+        let ping = Outgoing {
+            conn: 8,
+            bytes: b"PING\r\n".to_vec(),
+            payload: Payload::Command,
+            notify: None,
+        };
+        l.send(&mut q, 16, 0, ping);
+        assert!(q.pop().is_none(), "the PING is held");
+        l.heal(&mut q, 20, 0, 1);
+        let (got, _) = drain(&mut l, &mut q);
+        assert_eq!(got.len(), 1);
     }
 }
