@@ -35,7 +35,9 @@
 //! - One way down: the connection stays open but nothing crosses in that
 //!   direction; bytes in flight go back to the head of the queue and are
 //!   sent again when the direction heals (TCP retransmission). Redis then
-//!   notices only through its own timeouts (`repl-timeout`). A new
+//!   notices only through its own timeouts (`repl-timeout`). A node that
+//!   closes such a connection loses none of what it wrote before: the
+//!   proxy holds those bytes, and the close behind them, until the heal. A new
 //!   connection opens as usual and its bytes in the cut direction wait the
 //!   same way: a replica reconnecting sends its PING, which (or whose PONG)
 //!   is held, so it stays in `handshake` until `repl-timeout` or the heal.
@@ -396,6 +398,34 @@ mod tests {
             q.pop(),
             Some((10, Ev::ConnectFailed { conn: 8, .. }))
         ));
+    }
+
+    #[test]
+    fn a_close_behind_a_one_way_cut_keeps_the_held_bytes() {
+        let (mut l, mut q) = setup(3, None);
+        l.cut_one_way(0, 1);
+        write(&mut l, &mut q, 0, 0, 100, Payload::Command);
+        l.close(&mut q, 1, 7, 0);
+        assert!(q.pop().is_none(), "held");
+        l.heal(&mut q, 10, 0, 1);
+        let mut fins = 0;
+        let mut got = Vec::new();
+        while let Some((t, ev)) = q.pop() {
+            match ev {
+                Ev::TxDone { link, dir, serial } => l.tx_done(&mut q, t, link, dir, serial),
+                Ev::Deliver { link, dir, serial } => {
+                    if let Some(f) = l.deliver(link, dir, serial) {
+                        if f.fin {
+                            fins += 1;
+                        } else {
+                            got.push(f.bytes.len());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!((got, fins), (vec![100], 1));
     }
 
     #[test]
