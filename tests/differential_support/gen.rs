@@ -35,6 +35,14 @@
 //!   a short timeout (`WAIT n 0` would block for ever), asking for none, all
 //!   or more than all of the replicas that can answer, and after a cut the
 //!   script waits 200 ms so both ends have seen the connection close;
+//! - writes right after a re-pointing go to other masters than the one
+//!   left (with min-replicas set there, whether the close has arrived
+//!   would decide a refusal); a WAIT on a master with min-replicas set
+//!   comes after `wait 1200` (a refused write leaves WAIT asking about an
+//!   offset the replicas may or may not have acknowledged yet);
+//! - no ROLE, and no WAIT inside MULTI, on a master whose replica is cut
+//!   one way: the last acknowledgement through fell anywhere before the
+//!   cut;
 //! - a MULTI block holding INFO, ROLE or WAIT comes after a `settle`;
 //!   WAIT (which does not block there) and ROLE on a master answer from the
 //!   replicas' acknowledgements, so a block holding either also comes
