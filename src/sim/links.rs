@@ -306,6 +306,27 @@ mod tests {
         (got, sent)
     }
 
+    /// Runs the queue, returning the sizes of the data deliveries and how
+    /// many FINs arrived at node 1 on connection 7 (each closing its end).
+    fn drain_with_fins(l: &mut Links, q: &mut Queue) -> (Vec<usize>, usize) {
+        let (mut got, mut fins) = (Vec::new(), 0);
+        while let Some((t, ev)) = q.pop() {
+            match ev {
+                Ev::TxDone { link, dir, serial } => l.tx_done(q, t, link, dir, serial),
+                Ev::Deliver { link, dir, serial } => match l.deliver(link, dir, serial) {
+                    Some(f) if f.fin => {
+                        fins += 1;
+                        assert!(l.fin_arrived(7, 1));
+                    }
+                    Some(f) => got.push(f.bytes.len()),
+                    None => {}
+                },
+                _ => {}
+            }
+        }
+        (got, fins)
+    }
+
     #[test]
     fn bandwidth_makes_tenth_of_a_second_chunks() {
         let (mut l, mut q) = setup(20, Some(10_000));
@@ -358,25 +379,7 @@ mod tests {
         write(&mut l, &mut q, 0, 0, 5_000, Payload::Rdb);
         let t = first_chunk_on_the_wire(&mut l, &mut q);
         l.close(&mut q, t, 7, 0);
-        let mut fins = 0;
-        let mut got = Vec::new();
-        while let Some((t, ev)) = q.pop() {
-            match ev {
-                Ev::TxDone { link, dir, serial } => l.tx_done(&mut q, t, link, dir, serial),
-                Ev::Deliver { link, dir, serial } => {
-                    if let Some(f) = l.deliver(link, dir, serial) {
-                        if f.fin {
-                            fins += 1;
-                            assert!(l.fin_arrived(7, 1));
-                        } else {
-                            got.push(f.bytes.len());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        assert_eq!((got, fins), (vec![1_000], 1));
+        assert_eq!(drain_with_fins(&mut l, &mut q), (vec![1_000], 1));
         assert!(l.conns.is_empty());
     }
 
@@ -408,24 +411,7 @@ mod tests {
         l.close(&mut q, 1, 7, 0);
         assert!(q.pop().is_none(), "held");
         l.heal(&mut q, 10, 0, 1);
-        let mut fins = 0;
-        let mut got = Vec::new();
-        while let Some((t, ev)) = q.pop() {
-            match ev {
-                Ev::TxDone { link, dir, serial } => l.tx_done(&mut q, t, link, dir, serial),
-                Ev::Deliver { link, dir, serial } => {
-                    if let Some(f) = l.deliver(link, dir, serial) {
-                        if f.fin {
-                            fins += 1;
-                        } else {
-                            got.push(f.bytes.len());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        assert_eq!((got, fins), (vec![100], 1));
+        assert_eq!(drain_with_fins(&mut l, &mut q), (vec![100], 1));
     }
 
     #[test]
