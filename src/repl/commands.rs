@@ -228,6 +228,8 @@ impl Node {
             timeout_ms: timeout,
         };
         cx.trace(None, Phase::Streaming, kind);
+        // call() returns before beforeSleep sends the GETACK.
+        self.console_woff = self.repl.master_repl_offset;
         let db = self.repl.slaveseldb;
         self.feed_command(db, &["REPLCONF", "GETACK", "*"], cx);
         None

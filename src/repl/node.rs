@@ -66,7 +66,8 @@ pub struct Node {
     pub repl: Repl,
     /// The console client (scenario lines, the page's console, tests).
     pub console: Client,
-    /// `woff` of the console: master_repl_offset after its last propagated write.
+    /// `woff` of the console: master_repl_offset after its last command
+    /// (before the GETACK of a WAIT that blocked).
     pub console_woff: i64,
     /// A WAIT blocking the console.
     pub wait: Option<WaitState>,
@@ -119,6 +120,13 @@ impl Node {
         let outcome = self.server.process(&mut client, argv, cx.unix_ms(), &gate);
         let reply = self.finish_command(None, &mut client, outcome, cx);
         self.console = client;
+        // processCommand sets `c->woff` after every command it runs, a read
+        // or MULTI too, not only after a write: a WAIT inside EXEC counts
+        // acknowledgements of everything before MULTI, a GETACK included.
+        // A WAIT that blocked set it itself, before its GETACK.
+        if self.wait.is_none() {
+            self.console_woff = self.repl.master_repl_offset;
+        }
         match reply {
             // REPLCONF ACK / GETACK: Redis sends no reply at all (a console
             // would hang); say so instead.
@@ -140,11 +148,7 @@ impl Node {
     ) -> Option<Frame> {
         match outcome {
             Outcome::Done { reply, propagate } => {
-                let before = self.repl.master_repl_offset;
                 self.propagate(&propagate, cx);
-                if from.is_none() && self.repl.master_repl_offset != before {
-                    self.console_woff = self.repl.master_repl_offset;
-                }
                 self.after_config_change(cx);
                 Some(reply)
             }

@@ -21,14 +21,26 @@
 //!
 //! # Cuts
 //!
+//! A cut is what a proxy between the two nodes does when told to cut,
+//! which is how the conformance harness cuts real servers (and how Redis's
+//! own tests do it); it is not a cable pulled out, whose effects would hang
+//! on TCP's own timers.
+//!
 //! - Both ways down ([`Links::cut`]): every connection over the link is
 //!   closed at both ends at once, and bytes queued or in flight are lost —
 //!   what a Redis node sees when a proxy between them drops the connection.
-//!   New connections are refused until the link is up again.
+//!   A new connection is accepted by the proxy and closed at once: it fails
+//!   in the same millisecond, so a replica retrying its master is back in
+//!   `connect` before anything can read it, never seen `connecting`.
 //! - One way down: the connection stays open but nothing crosses in that
 //!   direction; bytes in flight go back to the head of the queue and are
 //!   sent again when the direction heals (TCP retransmission). Redis then
-//!   notices only through its own timeouts (`repl-timeout`).
+//!   notices only through its own timeouts (`repl-timeout`). A node that
+//!   closes such a connection loses none of what it wrote before: the
+//!   proxy holds those bytes, and the close behind them, until the heal. A new
+//!   connection opens as usual and its bytes in the cut direction wait the
+//!   same way: a replica reconnecting sends its PING, which (or whose PONG)
+//!   is held, so it stays in `handshake` until `repl-timeout` or the heal.
 //!
 //! # Differences from real networks
 //!
@@ -130,6 +142,11 @@ impl Link {
     /// True when both directions are up.
     pub fn is_up(&self) -> bool {
         self.dirs[0].up && self.dirs[1].up
+    }
+
+    /// True when both directions are down.
+    pub fn is_cut_both_ways(&self) -> bool {
+        !self.dirs[0].up && !self.dirs[1].up
     }
 }
 
@@ -289,6 +306,27 @@ mod tests {
         (got, sent)
     }
 
+    /// Runs the queue, returning the sizes of the data deliveries and how
+    /// many FINs arrived at node 1 on connection 7 (each closing its end).
+    fn drain_with_fins(l: &mut Links, q: &mut Queue<()>) -> (Vec<usize>, usize) {
+        let (mut got, mut fins) = (Vec::new(), 0);
+        while let Some((t, ev)) = q.pop() {
+            match ev {
+                Ev::TxDone { link, dir, serial } => l.tx_done(q, t, link, dir, serial),
+                Ev::Deliver { link, dir, serial } => match l.deliver(link, dir, serial) {
+                    Some(f) if f.fin => {
+                        fins += 1;
+                        assert!(l.fin_arrived(7, 1));
+                    }
+                    Some(f) => got.push(f.bytes.len()),
+                    None => {}
+                },
+                _ => {}
+            }
+        }
+        (got, fins)
+    }
+
     #[test]
     fn bandwidth_makes_tenth_of_a_second_chunks() {
         let (mut l, mut q) = setup(20, Some(10_000));
@@ -341,25 +379,7 @@ mod tests {
         write(&mut l, &mut q, 0, 0, 5_000, Payload::Rdb);
         let t = first_chunk_on_the_wire(&mut l, &mut q);
         l.close(&mut q, t, 7, 0);
-        let mut fins = 0;
-        let mut got = Vec::new();
-        while let Some((t, ev)) = q.pop() {
-            match ev {
-                Ev::TxDone { link, dir, serial } => l.tx_done(&mut q, t, link, dir, serial),
-                Ev::Deliver { link, dir, serial } => {
-                    if let Some(f) = l.deliver(link, dir, serial) {
-                        if f.fin {
-                            fins += 1;
-                            assert!(l.fin_arrived(7, 1));
-                        } else {
-                            got.push(f.bytes.len());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        assert_eq!((got, fins), (vec![1_000], 1));
+        assert_eq!(drain_with_fins(&mut l, &mut q), (vec![1_000], 1));
         assert!(l.conns.is_empty());
     }
 
@@ -374,10 +394,45 @@ mod tests {
         );
         let (got, _) = drain(&mut l, &mut q);
         assert!(got.is_empty());
+        // The proxy accepts and closes at once: the attempt fails in the
+        // same millisecond, not after a round trip.
         l.connect(&mut q, 10, 8, 0, Some(1));
         assert!(matches!(
             q.pop(),
-            Some((16, Ev::ConnectFailed { conn: 8, .. }))
+            Some((10, Ev::ConnectFailed { conn: 8, .. }))
         ));
+    }
+
+    #[test]
+    fn a_close_behind_a_one_way_cut_keeps_the_held_bytes() {
+        let (mut l, mut q) = setup(3, None);
+        l.cut_one_way(0, 1);
+        write(&mut l, &mut q, 0, 0, 100, Payload::Command);
+        l.close(&mut q, 1, 7, 0);
+        assert!(q.pop().is_none(), "held");
+        l.heal(&mut q, 10, 0, 1);
+        assert_eq!(drain_with_fins(&mut l, &mut q), (vec![100], 1));
+    }
+
+    #[test]
+    fn a_one_way_cut_lets_a_connection_open_and_holds_its_bytes() {
+        let (mut l, mut q) = setup(3, None);
+        l.cut_one_way(0, 1);
+        l.connect(&mut q, 10, 8, 0, Some(1));
+        assert!(matches!(q.pop(), Some((13, Ev::Accept { conn: 8 }))));
+        assert!(matches!(q.pop(), Some((16, Ev::Connected { conn: 8 }))));
+        assert_eq!(l.accept(8), Some((0, 1)));
+        assert_eq!(l.connected(8), Some(0));
+        let ping = Outgoing {
+            conn: 8,
+            bytes: b"PING\r\n".to_vec(),
+            payload: Payload::Command,
+            notify: None,
+        };
+        l.send(&mut q, 16, 0, ping);
+        assert!(q.pop().is_none(), "the PING is held");
+        l.heal(&mut q, 20, 0, 1);
+        let (got, _) = drain(&mut l, &mut q);
+        assert_eq!(got.len(), 1);
     }
 }

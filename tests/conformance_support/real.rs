@@ -179,7 +179,36 @@ impl RealWorld {
                 return Ok(Some(format!("{replica} → {master}: {why}")));
             }
         }
-        Ok(None)
+        Ok(self.close_in_flight(&infos))
+    }
+
+    /// A master that still lists a node that left it (re-pointed or
+    /// promoted): the replica's close has not reached it yet. The
+    /// simulator's `settle` waits for a close in flight, so this one does
+    /// too, except over a cut link, which may hold the close.
+    fn close_in_flight(
+        &self,
+        infos: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Option<String> {
+        for (master, info) in infos {
+            for (name, node) in &self.nodes {
+                let port_tag = format!("port={},", node.server.port);
+                let listed = info.iter().any(|(k, v)| {
+                    k.starts_with("slave")
+                        && k[5..].bytes().all(|c| c.is_ascii_digit())
+                        && v.contains(&port_tag)
+                });
+                let left = self.replica_of.get(name) != Some(master);
+                let cut = self
+                    .links
+                    .get(&pair(name, master))
+                    .is_some_and(|l| l.is_impaired());
+                if listed && left && !cut {
+                    return Some(format!("{master} still lists {name}, which left it"));
+                }
+            }
+        }
+        None
     }
 }
 

@@ -35,13 +35,25 @@
 //!   a short timeout (`WAIT n 0` would block for ever), asking for none, all
 //!   or more than all of the replicas that can answer, and after a cut the
 //!   script waits 200 ms so both ends have seen the connection close;
+//! - writes right after a re-pointing go to other masters than the one
+//!   left (with min-replicas set there, whether the close has arrived
+//!   would decide a refusal); a WAIT on a master with min-replicas set
+//!   comes after `wait 1200` (a refused write leaves WAIT asking about an
+//!   offset the replicas may or may not have acknowledged yet);
+//! - no ROLE, and no WAIT inside MULTI, on a master whose replica is cut
+//!   one way: the last acknowledgement through fell anywhere before the
+//!   cut;
+//! - a MULTI block holding INFO, ROLE or WAIT comes after a `settle`;
+//!   WAIT (which does not block there) and ROLE on a master answer from the
+//!   replicas' acknowledgements, so a block holding either also comes
+//!   after `wait 1200`;
 //! - the header sets `repl-ping-replica-period 3600` (a PING would move the
 //!   offsets at a time of the cron's choosing), diskless sync with delay 0,
 //!   `min-replicas-max-lag 60`, and waits 200 ms for every server's first
 //!   cron tick (which PINGs its replicas, if it has any yet).
 
 use crate::schedule::{Choices, Topology};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Keys the writes choose from: few, so types collide (WRONGTYPE) and keys
 /// are rewritten, renamed, moved and deleted often.
@@ -51,16 +63,6 @@ const DBS: u64 = 3;
 /// A value of 2,000 bytes: eight of them overflow the smallest backlog
 /// (16 KB) during a cut.
 const BIG_LEN: usize = 2000;
-
-/// What the generator may produce beyond the default.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Options {
-    /// Put INFO replication, ROLE and WAIT inside MULTI blocks. Off: the
-    /// simulator is known to answer them wrongly inside a transaction and
-    /// that is being fixed elsewhere; turn it on (`DIFF_REPL_IN_MULTI=1`)
-    /// once it is.
-    pub repl_in_multi: bool,
-}
 
 /// One generated script: a fixed header (nodes, configuration, the initial
 /// topology) and the actions, each a group of lines the minimiser keeps or
@@ -103,13 +105,14 @@ impl Generated {
 /// The generator's state: what it knows of the world it is scripting.
 struct Gen {
     rng: Choices,
-    opts: Options,
     names: Vec<String>,
     topology: Topology,
     /// Node pairs (lower index first) currently cut, both ways or one way.
     cut: BTreeSet<(usize, usize)>,
     /// The pairs among them cut one way only.
     one_way: BTreeSet<(usize, usize)>,
+    /// Nodes whose `min-replicas-to-write` is set (not 0).
+    min_replicas: BTreeMap<usize, bool>,
     /// Something was written or re-wired since the last `settle`.
     dirty: bool,
     /// The lines of the action being built.
@@ -117,18 +120,18 @@ struct Gen {
 }
 
 /// The script for `seed`.
-pub fn generate(seed: u64, opts: Options) -> Generated {
+pub fn generate(seed: u64) -> Generated {
     let mut rng = Choices(seed ^ 0xd1ff_5eed);
     let n = rng.between(2, 6) as usize;
     let mut g = Gen {
         rng,
-        opts,
         names: (0..n)
             .map(|i| ((b'A' + i as u8) as char).to_string())
             .collect(),
         topology: Topology::new(n),
         cut: BTreeSet::new(),
         one_way: BTreeSet::new(),
+        min_replicas: BTreeMap::new(),
         dirty: false,
         lines: Vec::new(),
     };
@@ -264,22 +267,46 @@ impl Gen {
         self.dirty = true;
     }
 
+    /// MULTI, one to four writes or replication commands, EXEC or
+    /// DISCARD. Replication commands are queued like any other and read
+    /// offsets, so a block with one settles first. Inside EXEC WAIT does
+    /// not block but counts the replicas that acknowledged everything
+    /// before MULTI, and ROLE on a master lists acknowledged offsets: both
+    /// depend on where each replica's once-a-second acknowledgement fell,
+    /// so a block with either also waits 1200 ms.
     fn multi_block(&mut self) {
         let node = if self.rng.chance(85) {
             self.a_master()
         } else {
             self.any_node()
         };
-        self.cmd(node, "MULTI");
+        let mut body = Vec::new();
         for _ in 0..self.rng.between(1, 4) {
-            if self.opts.repl_in_multi && self.rng.chance(20) {
+            if self.rng.chance(20) {
                 let c = self
                     .rng
                     .pick(&["INFO replication", "ROLE", "WAIT 0 0", "WAIT 1 10"]);
-                self.cmd(node, c);
+                let reads_acks = c == "ROLE" || c.starts_with("WAIT");
+                let c = if reads_acks && self.acks_frozen(node) {
+                    "INFO replication"
+                } else {
+                    c
+                };
+                body.push(c.to_string());
             } else {
-                self.write_on(node);
+                body.extend(self.write());
             }
+        }
+        if body.iter().any(|c| c.starts_with("INFO")) {
+            self.settle_if_dirty();
+        }
+        if body.iter().any(|c| c == "ROLE" || c.starts_with("WAIT")) {
+            self.settle_if_dirty();
+            self.line("wait 1200");
+        }
+        self.cmd(node, "MULTI");
+        for c in body {
+            self.cmd(node, &c);
         }
         let end = if self.rng.chance(90) {
             "EXEC"
@@ -357,6 +384,18 @@ impl Gen {
         false
     }
 
+    /// True when a replica of `node` is cut from it one way: its
+    /// acknowledgements may be held, and the last one that got through
+    /// fell wherever its once-a-second cron put it before the cut, so ROLE
+    /// on `node` (which lists acknowledged offsets) or a WAIT that does not
+    /// block (inside MULTI) would be racy.
+    fn acks_frozen(&self, node: usize) -> bool {
+        self.one_way.iter().any(|&(a, b)| {
+            self.topology.master[a] == Some(b) && b == node
+                || self.topology.master[b] == Some(a) && a == node
+        })
+    }
+
     /// Heals a cut link whose replica end (if it is a replication link)
     /// can resync through it, and settles.
     fn heal(&mut self) {
@@ -399,10 +438,15 @@ impl Gen {
         self.settle_if_dirty();
         self.replicaof(node, Some(m));
         // Writes while the new replica syncs: buffered for it or in its
-        // snapshot, either way the same data and offsets in the end.
+        // snapshot, either way the same data and offsets in the end. Not
+        // on the old master: whether the replica's close has reached it
+        // decides a min-replicas refusal, and on real servers that is a
+        // race with the next command.
         for _ in 0..self.rng.below(3) {
             let master = self.a_master();
-            self.write_on(master);
+            if Some(master) != old_master {
+                self.write_on(master);
+            }
         }
         self.settle();
         self.after_leaving(old_master.filter(|&o| o != m));
@@ -422,9 +466,8 @@ impl Gen {
     }
 
     /// After a replica left `old_master`: sometimes reads the old master at
-    /// once (where known difference 1, a close still in flight after
-    /// `settle`, shows), then waits 100 ms so the close has arrived on both
-    /// sides before anything depends on the old master's replica count.
+    /// once (`settle` waits for the closing connection, so it no longer
+    /// lists the replica), then waits 100 ms.
     fn after_leaving(&mut self, old_master: Option<usize>) {
         if let Some(m) = old_master {
             if self.rng.chance(30) {
@@ -451,6 +494,12 @@ impl Gen {
         }
         let m = self.a_master();
         self.settle_if_dirty();
+        // min-replicas may refuse the write; WAIT then asks about an older
+        // offset, which the replicas have acknowledged or not depending on
+        // where their once-a-second acknowledgement fell: let it fall.
+        if self.min_replicas.get(&m) == Some(&true) {
+            self.line("wait 1200");
+        }
         let v = self.rng.below(1000);
         self.cmd(m, &format!("SET waited {v}"));
         // Asking for fewer replicas than will acknowledge is racy: real
@@ -470,6 +519,7 @@ impl Gen {
         let node = self.any_node();
         let n = self.rng.pick(&["0", "0", "1", "2"]);
         self.cmd(node, &format!("CONFIG SET min-replicas-to-write {n}"));
+        self.min_replicas.insert(node, n != "0");
     }
 
     fn stale_data(&mut self) {
@@ -512,7 +562,8 @@ impl Gen {
             let info = info.trim_end().to_string();
             self.cmd(node, &info);
             self.cmd(node, "DBSIZE");
-            if acks || self.topology.master[node].is_some() {
+            let replica = self.topology.master[node].is_some();
+            if replica || (acks && !self.acks_frozen(node)) {
                 self.cmd(node, "ROLE");
             }
             if all {

@@ -1,5 +1,4 @@
 //! The differential tester's parts: the script generator ([`gen`]), the
-//! temporary filters for already-known differences ([`known`]), the
 //! minimiser ([`minimise`]), and here the judging of one script: run it on
 //! real redis-server 7.0.15 and on the simulator and compare every reply
 //! with `conformance_support::compare` in its differential mode; a script
@@ -7,7 +6,6 @@
 //! difference from real Redis disagreeing with itself.
 
 pub mod gen;
-pub mod known;
 pub mod minimise;
 
 use crate::conformance_support::compare::{compare_with, record, Mismatch, Mode, Transcript};
@@ -31,8 +29,6 @@ pub enum Verdict {
     Clean,
     /// Real Redis disagreed with itself (or a real run broke down): left out.
     RealUnstable(String),
-    /// Every difference was an already-known one (filter names).
-    Known(Vec<&'static str>),
     /// The simulator differs from real Redis.
     Differs(Vec<Mismatch>),
 }
@@ -78,8 +74,8 @@ pub fn differences(a: &Side, b: &Side) -> Vec<Mismatch> {
 }
 
 /// Judges one script: once on real servers and once on the simulator; if
-/// they differ (beyond the known differences), a second real run decides
-/// whether real Redis agrees with itself there (when `twice`).
+/// they differ, a second real run decides whether real Redis agrees with
+/// itself there (when `twice`).
 pub fn judge(text: &str, twice: bool) -> Verdict {
     let script = match parse(text) {
         Ok(s) => s,
@@ -94,13 +90,6 @@ pub fn judge(text: &str, twice: bool) -> Verdict {
     if all.is_empty() {
         return Verdict::Clean;
     }
-    let filters: Vec<Option<&'static str>> = all.iter().map(|m| known::known(&script, m)).collect();
-    if filters.iter().all(Option::is_some) {
-        let mut names: Vec<&'static str> = filters.into_iter().flatten().collect();
-        names.sort();
-        names.dedup();
-        return Verdict::Known(names);
-    }
     if twice {
         match run_real(&script) {
             Err(e) => return Verdict::RealUnstable(format!("second real run broke down: {e}")),
@@ -114,13 +103,7 @@ pub fn judge(text: &str, twice: bool) -> Verdict {
     if let Some(e) = &real.transcript.error {
         return Verdict::RealUnstable(format!("real run stopped (twice) at {e}"));
     }
-    Verdict::Differs(
-        all.into_iter()
-            .zip(filters)
-            .filter(|(_, f)| f.is_none())
-            .map(|(m, _)| m)
-            .collect(),
-    )
+    Verdict::Differs(all)
 }
 
 fn script_error(message: String) -> Mismatch {

@@ -37,7 +37,9 @@ pub struct Closure {
 impl Links {
     /// Starts a connection from `client` to `server`: the server accepts it
     /// after one latency, the client learns it is connected after a round
-    /// trip. A down link refuses it after a round trip.
+    /// trip. A link cut both ways fails it at once; a link cut one way
+    /// lets it open, and holds its bytes in the cut direction (see the
+    /// module doc of `links`, "Cuts").
     pub fn connect<T>(
         &mut self,
         q: &mut Queue<T>,
@@ -62,11 +64,19 @@ impl Links {
         // loopback link the simulator does not model; the connection is
         // refused instead, so it keeps retrying, never in sync, as a real
         // self-replicating Redis does (it only ever gets -NOMASTERLINK).
-        let latency = self.get_mut(client, server).latency_ms;
-        if client == server || !self.is_up(client, server) {
-            let error = "Connection refused".to_string();
+        let link = self.get_mut(client, server);
+        let latency = link.latency_ms;
+        let failed = if client == server {
+            Some((now + 2 * latency, "Connection refused"))
+        } else if link.is_cut_both_ways() {
+            Some((now, "Connection reset by peer"))
+        } else {
+            None
+        };
+        if let Some((at, error)) = failed {
+            let error = error.to_string();
             q.push(
-                now + 2 * latency,
+                at,
                 Ev::ConnectFailed {
                     conn,
                     node: client,

@@ -79,6 +79,8 @@ impl Links {
     /// A closing node's writes that are not on the wire yet are lost: they
     /// stand for its output buffers (and a BGSAVE child's pipe), not for
     /// the kernel's socket buffer, which is what is already in flight.
+    /// Writes held by a one-way cut are kept: the cutting proxy has read
+    /// them, so they arrive at the heal, before the close.
     pub(super) fn drop_queued<T>(
         &mut self,
         q: &mut Queue<T>,
@@ -96,6 +98,9 @@ impl Links {
             return;
         };
         let d = &mut link.dirs[dir];
+        if !d.up {
+            return;
+        }
         if d.tx.is_some() && d.queue.front().is_some_and(|s| s.conn == conn) {
             d.tx = None;
         }
