@@ -25,7 +25,10 @@
 //! - [`cmd`] — the commands, one file per family, and Redis 7.0's
 //!   propagation rewrites.
 //! - [`rdb`] — RDB version 10 snapshots: encode, decode (including the
-//!   encodings a real 7.0 server writes), CRC64.
+//!   encodings a real 7.0 server writes), the inspector, CRC64.
+//! - [`transcript`] — the implementer's bytes: a node's replication
+//!   connections byte for byte, and someone's bytes compared with 7.0's.
+//! - [`base64`] — the base64 of share links and transcripts.
 //! - [`repl`] — replication: the replica's handshake, the PSYNC decision,
 //!   full sync, the backlog, the write load; [`repl::Sim`] is the
 //!   simulator with Redis nodes.
@@ -46,6 +49,7 @@
 //!   undoable actions, scripts and share links.
 //! - `wasm` — the one `#[wasm_bindgen]` boundary: the `Playground` handle.
 
+pub mod base64;
 pub mod cli;
 pub mod cmd;
 pub mod config;

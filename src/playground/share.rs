@@ -35,7 +35,7 @@ pub const MAX_SCRIPT_BYTES: usize = 8 << 20;
 /// The format [`fragment`] writes.
 const VERSION: &str = "2";
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const ALPHABET: &[u8; 64] = crate::base64::URL;
 
 /// What a share link holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -223,17 +223,7 @@ fn text(bytes: Vec<u8>) -> Result<String, ShareError> {
 
 /// Unpadded base64url.
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-        }
-    }
-    out
+    crate::base64::encode(bytes, ALPHABET, false)
 }
 
 /// Decodes unpadded (or padded) base64url, naming the first bad character.

@@ -87,22 +87,7 @@ pub fn connections(sim: &Sim, node: &str) -> Option<Vec<Connection>> {
 
 /// Standard base64 with padding, as `base64 -d` reads it.
 fn base64<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    s.serialize_str(&out)
+    s.serialize_str(&crate::base64::encode(bytes, crate::base64::STANDARD, true))
 }
 
 impl Connection {
