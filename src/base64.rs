@@ -20,7 +20,7 @@ pub fn encode(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
             out.push(char::from(alphabet[(n >> (18 - 6 * i)) as usize & 63]));
         }
         if pad {
-            out.extend(std::iter::repeat_n('=', 3 - chunk.len()));
+            out.extend(std::iter::repeat('=').take(3 - chunk.len()));
         }
     }
     out
