@@ -108,7 +108,8 @@ test('cut, write, heal gives +CONTINUE; past a small backlog, +FULLRESYNC', asyn
   await expect(page.locator('#console-out')).toContainText('OK');
   await page.locator('#link-toggle').click();
   await expect(page.locator('[data-link="A-B"]')).toHaveClass(/edge-down/);
-  await run(page, 'A', `SET big ${'x'.repeat(20000)}`);
+  // Well past the backlog: 7.0 frees it by whole 20,440-byte blocks only.
+  await run(page, 'A', `SET big ${'x'.repeat(40000)}`);
   await page.locator('#link-toggle').click();
   const psync = page.locator('[data-testid="psync"]');
   await expect(psync).toHaveAttribute('data-result', 'fullresync', { timeout: 20_000 });
