@@ -166,8 +166,9 @@ fn known(expected: &[u8], got: &[u8], before: &[u8]) -> Option<&'static str> {
     }
     if has(expected, "PSYNC") && has(got, "PSYNC\r\n$1\r\n?\r\n$2\r\n-1") {
         return Some(
-            "a replica that never synced sends PSYNC with its own replication ID and offset + 1, \
-             not PSYNC ? -1 (the master answers +FULLRESYNC either way)",
+            "a master told REPLICAOF at run time caches itself as its master and sends PSYNC \
+             with its own replication ID and offset + 1, not PSYNC ? -1 (which a server started \
+             with replicaof in its configuration sends); the master answers +FULLRESYNC either way",
         );
     }
     if expected.starts_with(b"$EOF:") && got.starts_with(b"$") {
