@@ -3,17 +3,11 @@
 //! decode without a server, hold what the filling commands put there, and
 //! re-encode to the same bytes; damaged copies are errors, never panics.
 
+mod rdb_support;
+
+use rdb_support::fixture;
 use replscope::db::{Keyspace, Sds, Value};
 use replscope::rdb;
-use std::path::Path;
-
-/// The bytes of one fixture.
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/rdb")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Every fixture, by name.
 const FIXTURES: [&str; 6] = [

@@ -3,20 +3,14 @@
 //! the keys are the keys a load finds, and each key's type and encoding is
 //! what the real server says of it (`TYPE`, `OBJECT ENCODING`).
 
+mod rdb_support;
 mod support;
 
+use rdb_support::fixture;
 use replscope::rdb;
 use replscope::rdb::inspect::{inspect, Inspection, What};
 use replscope::resp::Frame;
-use std::path::Path;
 use support::RealRedis;
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/rdb")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// The items start at 0, follow each other with no gap and end where the
 /// checksum ends, which for these files is the end of the file.

@@ -1,5 +1,6 @@
 //! A node's RDB for the page: the file its BGSAVE would write now, to
-//! download or to read in the RDB inspector (`crate::rdb::inspect`).
+//! download or to read in the RDB inspector (`crate::rdb::inspect`, which
+//! the page calls on these bytes).
 //!
 //! The simulator's clock starts at a fixed moment in the past, so the
 //! absolute times in an RDB (its `ctime`, every expiry) are in the past
@@ -9,7 +10,6 @@
 
 use super::{Playground, PlaygroundError};
 use crate::net::unix_ms;
-use crate::rdb::inspect::{inspect, Inspection};
 use crate::repl::snapshot::ExportClock;
 
 impl Playground {
@@ -27,21 +27,12 @@ impl Playground {
         let clock = present_unix_ms.map_or(ExportClock::Virtual, ExportClock::Present);
         Ok(node.export_rdb(unix_ms(self.sim().now_ms()), clock))
     }
-
-    /// Node `name`'s RDB as the inspector shows it, with the file's bytes
-    /// (on the virtual clock: the bytes a replica would receive now).
-    pub fn rdb_inspection(&self, name: &str) -> Result<(Inspection, Vec<u8>), PlaygroundError> {
-        let bytes = self.rdb(name, None)?;
-        let seen = inspect(&bytes)
-            .map_err(|e| PlaygroundError(format!("{name}'s own RDB does not read back: {e}")))?;
-        Ok((seen, bytes))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rdb::inspect::What;
+    use crate::rdb::inspect::{inspect, What};
 
     #[test]
     fn a_node_rdb_on_either_clock() {
@@ -64,9 +55,6 @@ mod tests {
         let now = unix_ms(pg.sim().now_ms());
         assert_eq!(expiry(&virtual_file), Some(now + 60_000));
         assert_eq!(expiry(&moved), Some(4_000_000_060_000));
-        let (seen, bytes) = pg.rdb_inspection("A").expect("A exists");
-        assert_eq!(bytes, virtual_file);
-        assert_eq!(seen.items.last().map(|s| s.end), Some(bytes.len()));
         assert_eq!(
             pg.rdb("Z", None),
             Err(PlaygroundError("no node named 'Z'".into()))

@@ -143,3 +143,11 @@ pub fn assert_same(a: &Keyspace, b: &Keyspace, seed: u64) {
         }
     }
 }
+
+/// The bytes of one real 7.0.15 dump under `tests/fixtures/rdb/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rdb")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
