@@ -12,41 +12,53 @@
 mod support;
 
 use replscope::repl::Sim;
-use replscope::resp::parse_command;
+use replscope::resp::{encode_command, parse_command};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 use support::RealRedis;
 
-/// The commands in `bytes`, each as its arguments, with the port of
-/// `REPLCONF listening-port` and the ID of `PSYNC` replaced by names.
-fn commands(mut bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    while let Some((argv, used)) = parse_command(bytes) {
-        let mut argv: Vec<String> = argv
-            .iter()
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        match argv.first().map(String::as_str) {
-            Some("REPLCONF") if argv.get(1).map(String::as_str) == Some("listening-port") => {
-                argv[2] = "<port>".into();
+/// The first `n` commands of `bytes` as RESP again, with the port of
+/// `REPLCONF listening-port` and the ID of `PSYNC` replaced by names, and
+/// whether those `n` commands were framed exactly as they re-encode (so
+/// comparing the results compares the bytes).
+fn normalised(mut bytes: &[u8], n: usize) -> (Vec<u8>, bool) {
+    let (mut out, mut canonical) = (Vec::new(), true);
+    for _ in 0..n {
+        let Some((mut argv, used)) = parse_command(bytes) else {
+            break;
+        };
+        canonical &= encode_command(&argv) == bytes[..used];
+        bytes = &bytes[used..];
+        match argv.first().map(Vec::as_slice) {
+            Some(b"REPLCONF") if argv.get(1).map(Vec::as_slice) == Some(b"listening-port") => {
+                argv[2] = b"<port>".to_vec();
             }
-            Some("PSYNC") if argv.get(1).is_some_and(|id| id.len() == 40) => {
-                argv[1] = "<own replid>".into()
+            Some(b"PSYNC") if argv.get(1).is_some_and(|id| id.len() == 40) => {
+                argv[1] = b"<own replid>".to_vec();
             }
             _ => {}
         }
-        out.push(argv);
-        bytes = &bytes[used..];
+        out.extend(encode_command(&argv));
     }
-    out
+    (out, canonical)
+}
+
+/// How many whole commands `bytes` holds.
+fn count(mut bytes: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some((_, used)) = parse_command(bytes) {
+        bytes = &bytes[used..];
+        n += 1;
+    }
+    n
 }
 
 /// Reads from `s` until `bytes` holds `n` whole commands or 10 s pass.
 fn read_commands(s: &mut std::net::TcpStream, bytes: &mut Vec<u8>, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut buf = [0u8; 4096];
-    while commands(bytes).len() < n && Instant::now() < deadline {
+    while count(bytes) < n && Instant::now() < deadline {
         match s.read(&mut buf) {
             Ok(0) => break,
             Ok(k) => bytes.extend_from_slice(&buf[..k]),
@@ -87,45 +99,16 @@ fn a_replica_handshake_is_byte_for_byte_real_redis() {
     let conns = replscope::transcript::connection::connections(&sim, "B").expect("recording");
     let ours = &conns[0].to_master;
 
-    let real_commands = commands(&real);
-    assert_eq!(real_commands.len(), 4, "{}", replscope::cli::repr(&real));
-    assert_eq!(commands(ours)[..4], real_commands[..]);
-    // Byte for byte once the two differing values are put back: the same
-    // framing, the same case, the same order.
-    let ours_len: usize = {
-        let mut rest = ours.as_slice();
-        (0..4)
-            .map(|_| {
-                let (_, used) = parse_command(rest).expect("a command");
-                rest = &rest[used..];
-                used
-            })
-            .sum()
-    };
-    let sim_port = "6380";
-    let normalise = |b: &[u8], port: &str| {
-        String::from_utf8_lossy(b).replace(
-            &format!("${}\r\n{port}\r\n", port.len()),
-            "$N\r\n<port>\r\n",
-        )
-    };
-    let real_port = String::from_utf8_lossy(real.as_slice())
-        .split("listening-port\r\n")
-        .nth(1)
-        .and_then(|r| r.split("\r\n").nth(1))
-        .map(str::to_string)
-        .expect("a listening-port");
-    let replid = |b: &str| {
-        b.split("PSYNC\r\n$40\r\n")
-            .nth(1)
-            .map(|r| r[..40].to_string())
-    };
-    let mut real_text = normalise(&real, &real_port);
-    let mut sim_text = normalise(&ours[..ours_len], sim_port);
-    for t in [&mut real_text, &mut sim_text] {
-        if let Some(id) = replid(t) {
-            *t = t.replace(&id, "<own replid>");
-        }
-    }
-    assert_eq!(sim_text, real_text);
+    assert_eq!(count(&real), 4, "{}", replscope::cli::repr(&real));
+    let (real_bytes, real_canonical) = normalised(&real, 4);
+    let (sim_bytes, sim_canonical) = normalised(ours, 4);
+    assert!(
+        real_canonical && sim_canonical,
+        "framed as RESP arrays of bulk strings"
+    );
+    // Byte for byte: the same commands, framing, case and order.
+    assert_eq!(
+        replscope::cli::repr(&sim_bytes),
+        replscope::cli::repr(&real_bytes)
+    );
 }
