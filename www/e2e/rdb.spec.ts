@@ -46,5 +46,8 @@ test('the RDB of a node, its bytes, a download and a file read back', async ({ p
   // Cut short: refused, with the byte.
   await page.locator('#rdb-file').setInputFiles({ name: 'cut.rdb', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 40) });
   await expect(page.locator('.notice-error').last()).toContainText('RDB error at byte');
+  // "Snapshot now" goes back from the file to the node.
+  await page.locator('#rdb-refresh').click();
+  await expect(page.locator('#rdb-title')).toContainText("A's RDB");
   expect(errors).toEqual([]);
 });

@@ -27,7 +27,10 @@ export class RdbPanel {
   private readonly present: HTMLInputElement;
   private shown: Shown | null = null;
   private selected = 0;
-  private key = '';
+  /** The node and world version the snapshot on screen was taken of. */
+  private takenOf: { node: string; version: number } | null = null;
+  /** A file from disk is on screen: kept until "Snapshot now". */
+  private fromFile = false;
 
   constructor(private readonly store: Store) {
     this.head = el('h3', { attrs: { id: 'rdb-title' } });
@@ -37,7 +40,7 @@ export class RdbPanel {
     const file = el('input', { attrs: { type: 'file', id: 'rdb-file', accept: '.rdb,application/octet-stream', 'aria-label': 'read an RDB file' } }) as HTMLInputElement;
     file.addEventListener('change', () => void this.open(file));
     const tools = el('div', { class: 'rdb-tools' },
-      el('button', { attrs: { type: 'button', id: 'rdb-refresh' }, text: 'Snapshot now', on: { click: () => { this.key = ''; this.render(); } } }),
+      el('button', { attrs: { type: 'button', id: 'rdb-refresh' }, text: 'Snapshot now', on: { click: () => { this.takenOf = null; this.fromFile = false; this.render(); } } }),
       el('button', { attrs: { type: 'button', id: 'rdb-download' }, text: 'Download dump.rdb', on: { click: () => this.download() } }),
       el('label', { class: 'rdb-present', attrs: { title: 'the simulator\'s clock starts in the past: moved, a real server keeps every TTL' } }, this.present, ' times moved to the present'),
       el('label', { class: 'rdb-open' }, 'Read a file: ', file));
@@ -51,9 +54,10 @@ export class RdbPanel {
   render(): void {
     const s = this.store;
     const node = s.ui.selected;
-    const key = s.ui.playing ? `${this.key.split('|')[0]}|${node}` : `${s.version}|${node}`;
-    if (key === this.key || node === null || this.shown?.title.startsWith('file ')) return;
-    this.key = key;
+    if (node === null || this.fromFile) return;
+    const t = this.takenOf;
+    if (t !== null && t.node === node && (s.ui.playing || t.version === s.version)) return;
+    this.takenOf = { node, version: s.version };
     const bytes = s.read((m) => m.rdb(node, undefined));
     if (bytes === undefined) return;
     const inspection = s.read(() => Model.inspectRdb(bytes));
@@ -114,6 +118,7 @@ export class RdbPanel {
     const inspection = this.store.read(() => Model.inspectRdb(bytes));
     if (inspection === undefined) return;
     this.selected = 0;
+    this.fromFile = true;
     this.show({ title: `file ${f.name}`, bytes, inspection });
   }
 }
