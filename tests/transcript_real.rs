@@ -112,3 +112,70 @@ fn a_replica_handshake_is_byte_for_byte_real_redis() {
         replscope::cli::repr(&real_bytes)
     );
 }
+
+/// The master's side: a real 7.0.15 master's keepalive to a replica that
+/// finished its sync is the lowercase `*1\r\n$4\r\nping\r\n`, and so is the
+/// simulator's.
+#[test]
+fn the_master_keepalive_is_real_redis_lowercase_ping() {
+    let mut master = RealRedis::start(&[
+        "--repl-ping-replica-period",
+        "1",
+        "--repl-diskless-sync",
+        "no",
+    ]);
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", master.port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_millis(200))).ok();
+    // PSYNC is refused while replies are still pending: read them first.
+    s.write_all(&encode_command(&["PING"])).expect("write");
+    read_until(&mut s, b"+PONG\r\n");
+    s.write_all(&encode_command(&["REPLCONF", "listening-port", "7999"]))
+        .expect("write");
+    s.write_all(&encode_command(&[
+        "REPLCONF", "capa", "eof", "capa", "psync2",
+    ]))
+    .expect("write");
+    read_until(&mut s, b"+OK\r\n+OK\r\n");
+    s.write_all(&encode_command(&["PSYNC", "?", "-1"]))
+        .expect("write");
+    let ping = b"*1\r\n$4\r\nping\r\n";
+    let (mut got, mut buf) = (Vec::new(), [0u8; 65536]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !got.windows(ping.len()).any(|w| w == ping) && Instant::now() < deadline {
+        if let Ok(k) = s.read(&mut buf) {
+            got.extend_from_slice(&buf[..k]);
+        }
+    }
+    assert!(
+        got.windows(ping.len()).any(|w| w == ping),
+        "no keepalive in {}",
+        replscope::cli::repr(&got)
+    );
+    assert!(!got
+        .windows(ping.len())
+        .any(|w| w.eq_ignore_ascii_case(ping) && w != ping));
+    let _ = master.cmd(&["PING"]);
+
+    let mut sim = Sim::new(0);
+    sim.record_wire();
+    let script = "node A\nnode B\nA> CONFIG SET repl-ping-replica-period 1\nB> REPLICAOF A\nsettle\nwait 1100\n";
+    let script = replscope::scenario::parse(script).expect("parses");
+    replscope::scenario::run(&script, &mut sim, &mut |_| {}).expect("runs");
+    let conns = replscope::transcript::connection::connections(&sim, "B").expect("recording");
+    assert!(
+        conns[0].to_replica.ends_with(ping),
+        "{}",
+        replscope::cli::repr(&conns[0].to_replica)
+    );
+}
+
+/// Reads from `s` until `want` has arrived (or 10 s pass).
+fn read_until(s: &mut std::net::TcpStream, want: &[u8]) {
+    let (mut got, mut buf) = (Vec::new(), [0u8; 1024]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !got.ends_with(want) && Instant::now() < deadline {
+        if let Ok(k) = s.read(&mut buf) {
+            got.extend_from_slice(&buf[..k]);
+        }
+    }
+}
